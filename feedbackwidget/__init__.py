@@ -1,0 +1,13 @@
+"""feedbackwidget: self-hosted customer feedback for shops, as a Flask extension.
+
+``FeedbackWidget(app)`` mounts the widget, its JSON API and the admin area on a
+host app; ``create_app()`` is the standalone server (``flask --app feedbackwidget run``).
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+from .extension import FeedbackWidget, get_state
+
+__all__ = ["FeedbackWidget", "create_app", "get_state"]
+__version__ = "0.1.0"

@@ -1,0 +1,135 @@
+"""Views of the public JSON API v1: site config for the widget and response submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .. import config
+from ..extension import get_state
+from ..i18n import negotiate_locale
+from ..responses import IdempotencyConflict, record_response
+from ..sites import SiteConfig
+from ..widget.site_config import public_site_config
+from .cors import add_cors_headers
+from .errors import (
+    ApiError,
+    IdempotencyKeyReused,
+    MethodNotAllowed,
+    NotFound,
+    OriginNotAllowed,
+    ServiceUnavailable,
+    UnknownSite,
+    wrap_http_exception,
+)
+from .openapi import openapi_document
+from .submission import idempotency_key, read_json_object, submission_row
+
+api = Blueprint("api", __name__)
+CONFIG_MAX_AGE = 60
+RETRY_AFTER_SECONDS = "5"
+
+
+def current_site(site_key: str) -> SiteConfig:
+    """The site named in the URL, remembered on ``g`` for the CORS headers."""
+    try:
+        site = get_state().sites.get(site_key)
+    except OperationalError as err:
+        raise ServiceUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS}) from err
+    if site is None:
+        raise UnknownSite()
+    g.feedbackwidget_site = site
+    return site
+
+
+def check_origin(site: SiteConfig) -> None:
+    """Refuse a browser request from an origin the site does not allow."""
+    origin = request.headers.get("Origin")
+    if origin is not None and not site.allows_origin(origin):
+        raise OriginNotAllowed()
+    if origin is None and site.settings.get("require_origin"):
+        raise OriginNotAllowed("This site accepts submissions only from its own pages.")
+
+
+@api.after_request
+def _cors(response: Response) -> Response:
+    site = g.get("feedbackwidget_site")
+    if site is None and request.view_args and "site_key" in request.view_args:
+        try:
+            site = get_state().sites.get(request.view_args["site_key"])
+        except OperationalError:
+            site = None
+    return add_cors_headers(response, site)
+
+
+@api.errorhandler(HTTPException)
+def _json_error(error: HTTPException) -> Response:
+    response = wrap_http_exception(error).get_response()
+    return _cors(response)  # type: ignore[arg-type]
+
+
+@api.errorhandler(OperationalError)
+def _database_down(error: OperationalError) -> Response:
+    current_app.logger.exception("feedbackwidget: database unavailable")
+    return _json_error(ServiceUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS}))
+
+
+@api.get("/v1/sites/<site_key>/config")
+def site_config(site_key: str) -> Response:
+    """The site's active surveys and widget settings, in the visitor's language."""
+    site = current_site(site_key)
+    locale = negotiate_locale(
+        [request.args.get("locale"), request.accept_languages.best_match(["en", "hu", "zh"])],
+        site.default_locale,
+    )
+    response = jsonify(public_site_config(site, locale))
+    response.cache_control.public = True
+    response.cache_control.max_age = CONFIG_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)  # type: ignore[return-value]
+
+
+@api.post("/v1/sites/<site_key>/responses")
+def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Store one survey response; the same Idempotency-Key replays the first answer."""
+    site = current_site(site_key)
+    check_origin(site)
+    body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
+    key = idempotency_key(request)
+    survey, row = submission_row(site, body, key)
+    drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
+    try:
+        result = record_response(get_state().engine, row, drafts)
+    except IdempotencyConflict as err:
+        raise IdempotencyKeyReused() from err
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+    return {"id": result.id}, 201, headers
+
+
+@api.get("/v1/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+@api.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def unknown_endpoint(rest: str) -> Response:
+    """JSON 404 (or 405) for any other path under the API."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(headers={"Allow": ", ".join([*allowed, "OPTIONS"])})
+    raise NotFound()
+
+
+__all__ = ["api", "ApiError"]

@@ -1,0 +1,45 @@
+"""The standalone server: a Flask app that is nothing but feedbackwidget."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, redirect
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from . import config
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the standalone server.
+
+    Settings come from the defaults, then ``FEEDBACKWIDGET_*`` and ``MAIL_*``
+    environment variables, then *test_config*.  The database is migrated to the
+    newest schema on start (on PostgreSQL one host at a time).
+    """
+    from .extension import FeedbackWidget, get_state
+    from .migrations import upgrade
+
+    app = Flask("feedbackwidget", instance_relative_config=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    FeedbackWidget(app)
+    app.config.setdefault("SECRET_KEY", get_state(app).secret_key)
+    prefix = app.config[config.URL_PREFIX]
+
+    @app.get("/")
+    def index() -> Response:
+        return redirect(f"{prefix}/demo")
+
+    if app.config[config.AUTO_MIGRATE]:
+        try:
+            upgrade(get_state(app).engine)
+        except SQLAlchemyError:
+            log.exception("feedbackwidget: could not migrate the database; /healthz reports it")
+    return app

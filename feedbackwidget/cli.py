@@ -1,0 +1,123 @@
+"""Command line: ``flask --app feedbackwidget feedbackwidget ...`` or ``feedbackwidget ...``."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from . import config, migrations
+from .accounts import ROLES, set_admin
+from .extension import get_state
+from .models import Site
+from .site_admin import create_site
+
+
+@click.group("feedbackwidget")
+def feedbackwidget_group() -> None:
+    """feedbackwidget: sites, admins, database and demo data."""
+
+
+@feedbackwidget_group.group("db")
+def db_group() -> None:
+    """Database schema (feedbackwidget's own Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or update feedbackwidget's tables."""
+    migrations.upgrade(get_state().engine, revision)
+    click.echo(f"database at revision {migrations.current_revision(get_state().engine)}")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's revision and the newest one shipped."""
+    click.echo(f"current: {migrations.current_revision(get_state().engine)}  head: {migrations.head_revision()}")
+
+
+def public_base_url() -> str:
+    """FEEDBACKWIDGET_PUBLIC_URL, or the local development server's address."""
+    base = current_app.config[config.PUBLIC_URL] or "http://127.0.0.1:5000"
+    return str(base).rstrip("/") + str(current_app.config[config.URL_PREFIX])
+
+
+def embed_snippet(site_key: str) -> str:
+    """The ``<script>`` tag a shop pastes into its pages."""
+    return f'<script src="{public_base_url()}/widget.js" data-site="{site_key}" async></script>'
+
+
+@feedbackwidget_group.command("create-site")
+@click.argument("name")
+@click.option("--origin", "origins", multiple=True, required=True, help="Origin of the shop's pages (repeatable).")
+@click.option("--locale", "default_locale", default="en", show_default=True, help="Default language: en, hu or zh.")
+@click.option("--alert-email", "alert_emails", multiple=True, help="Who receives alerts (repeatable).")
+@with_appcontext
+def create_site_command(name: str, origins: tuple[str, ...], default_locale: str, alert_emails: tuple[str, ...]) -> None:
+    """Create a site and print its key and embed snippet."""
+    session = get_state().session()
+    try:
+        site = create_site(session, name, origins, default_locale=default_locale, alert_emails=alert_emails)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+    session.commit()
+    click.echo(f"site key: {site.key}")
+    click.echo("paste this into your pages:")
+    click.echo(embed_snippet(site.key))
+
+
+@feedbackwidget_group.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--site", "site_keys", multiple=True, help="Site key the account may see (repeatable).")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Role on the --site of the same position.")
+@with_appcontext
+def create_admin_command(email: str, password: str, site_keys: tuple[str, ...], roles: tuple[str, ...]) -> None:
+    """Create an admin account (a superuser when no --site is given)."""
+    session = get_state().session()
+    memberships = []
+    for index, key in enumerate(site_keys):
+        site = session.scalar(select(Site).where(Site.key == key))
+        if site is None:
+            raise click.BadParameter(f"no site has key {key!r}: see 'create-site'", param_hint="--site")
+        memberships.append((site, roles[index] if index < len(roles) else "viewer"))
+    try:
+        user = set_admin(session, email, password, memberships=memberships)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--password") from err
+    session.commit()
+    kind = "superuser" if user.is_superuser else ", ".join(f"{s.key}: {r}" for s, r in memberships)
+    click.echo(f"admin {user.email} ({kind})")
+
+
+@feedbackwidget_group.command("demo")
+@click.option("--responses", default=300, show_default=True, help="How many sample responses to create.")
+@with_appcontext
+def demo_command(responses: int) -> None:
+    """Create (or refresh) the demo shop with sample data and print how to log in."""
+    from .demo import load_demo
+
+    migrations.upgrade(get_state().engine)
+    password = secrets.token_urlsafe(9)
+    demo = load_demo(get_state().session(), password=password, responses=responses)
+    base = public_base_url()
+    click.echo(f"demo site key: {demo.site_key} ({demo.created_responses} new sample responses)")
+    click.echo(f"demo shop page: {base}/demo")
+    click.echo(f"admin login: {base}/admin/  e-mail: {demo.admin_email}  password: {password}")
+    click.echo("embed snippet: " + embed_snippet(demo.site_key))
+
+
+def main() -> None:
+    """The ``feedbackwidget`` console script: the standalone server's CLI."""
+    from .app import create_app
+
+    cli = FlaskGroup(name="feedbackwidget", create_app=lambda: create_app())
+    for name, command in feedbackwidget_group.commands.items():
+        cli.add_command(command, name)
+    cli.main()

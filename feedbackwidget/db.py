@@ -1,0 +1,86 @@
+"""feedbackwidget's own database engine and sessions, separate from any host app's.
+
+SQLite (the embedded default) is set up for concurrent writers: WAL journal, a
+busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so that two writers
+queue instead of failing with "database is locked".  PostgreSQL goes through
+psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+SESSION_G_KEY = "_feedbackwidget_session"
+
+
+def default_database_url(instance_path: str) -> str:
+    """The embedded default: ``feedbackwidget.sqlite`` in the app's instance folder."""
+    os.makedirs(instance_path, exist_ok=True)
+    return "sqlite:///" + os.path.join(instance_path, "feedbackwidget.sqlite")
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Use psycopg 3 for a bare ``postgresql://`` URL."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_feedback_engine(url: str | URL, options: dict[str, Any] | None = None) -> Engine:
+    """Create the engine for *url* with the settings each backend needs."""
+    parsed = normalize_url(url)
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, **(options or {})}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs.pop("pool_pre_ping")
+        kwargs.setdefault("connect_args", {}).update(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        engine = create_engine(parsed, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(parsed, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def request_session(factory: sessionmaker[Session]) -> Session:
+    """The ORM session of the current app context, opened on first use."""
+    session: Session | None = g.get(SESSION_G_KEY)
+    if session is None:
+        session = factory()
+        setattr(g, SESSION_G_KEY, session)
+    return session
+
+
+def close_request_session(exc: BaseException | None = None) -> None:
+    """Teardown: close the app context's session, rolling back anything uncommitted."""
+    session: Session | None = g.pop(SESSION_G_KEY, None)
+    if session is not None:
+        session.close()

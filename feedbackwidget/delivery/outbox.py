@@ -1,0 +1,70 @@
+"""The transactional outbox: messages are rows written in the transaction of their cause.
+
+Code that wants an e-mail or a webhook sent never talks to SMTP or HTTP: it adds
+an :class:`OutboxDraft` with :func:`enqueue` on the connection of its own
+transaction, and a worker delivers it later.  A draft's ``dedupe_key`` makes
+enqueueing idempotent; its Message-ID is fixed here, once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from ..models import OutboxMessage, utcnow
+
+MESSAGE_ID_DOMAIN = "feedbackwidget"
+
+
+@dataclass(frozen=True)
+class OutboxDraft:
+    """A message to write into the outbox.
+
+    ``dedupe_key`` and ``payload`` string values may hold ``{response_id}`` or
+    other fields, filled by :func:`enqueue` once the cause's id is known.
+    """
+
+    kind: str  # "mail" or "webhook"
+    recipient: str
+    dedupe_key: str
+    subject: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    site_id: int | None = None
+
+
+def new_message_id() -> str:
+    """A globally unique RFC 5322 Message-ID."""
+    return f"<{uuid.uuid4().hex}@{MESSAGE_ID_DOMAIN}>"
+
+
+def _fill(value: Any, fields: dict[str, Any]) -> Any:
+    return value.format(**fields) if isinstance(value, str) and fields else value
+
+
+def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:
+    """The ``fw_outbox`` row of *draft*, with ``{name}`` placeholders filled from *fields*."""
+    return {
+        "site_id": draft.site_id,
+        "kind": draft.kind,
+        "dedupe_key": _fill(draft.dedupe_key, fields),
+        "message_id": new_message_id(),
+        "recipient": draft.recipient,
+        "subject": draft.subject,
+        "payload": {**{k: _fill(v, fields) for k, v in draft.payload.items()}, **fields},
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+        "created_at": utcnow(),
+    }
+
+
+def enqueue(connection: Connection, drafts: Iterable[OutboxDraft], **fields: Any) -> int:
+    """Write *drafts* on *connection* (inside the caller's transaction); return how many."""
+    rows = [outbox_row(draft, **fields) for draft in drafts]
+    if rows:
+        connection.execute(insert(OutboxMessage), rows)
+    return len(rows)

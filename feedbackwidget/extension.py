@@ -1,0 +1,138 @@
+"""The Flask extension: ``FeedbackWidget(app)`` or ``FeedbackWidget().init_app(app)``.
+
+Everything the extension keeps for an app lives in ``app.extensions["feedbackwidget"]``
+(a :class:`FeedbackWidgetState`), so several apps in one process each have their own
+engine, site cache and settings, and nothing global is installed on the host.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import config
+from .db import close_request_session, create_feedback_engine, default_database_url, make_session_factory, request_session
+from .sites import SiteCache, SiteConfig, load_site_config
+
+if TYPE_CHECKING:
+    from .delivery.outbox import OutboxDraft
+    from .sites import CompiledSurvey
+
+EXTENSION_KEY = "feedbackwidget"
+SECRET_KEY_FILE = "feedbackwidget-secret-key"
+log = logging.getLogger(__name__)
+
+# Called with (site, survey, stored values) on each new response; returns the
+# messages (alerts, webhooks) to write in the same transaction as the response.
+ResponseHook = Callable[["SiteConfig", "CompiledSurvey", Mapping[str, Any]], "list[OutboxDraft]"]
+
+
+@dataclass
+class FeedbackWidgetState:
+    """Per-app state of the extension."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    sites: SiteCache
+    secret_key: str
+    response_hooks: list[ResponseHook] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def session(self) -> Session:
+        """The ORM session of the current app context."""
+        return request_session(self.session_factory)
+
+
+def get_state(app: Flask | None = None) -> FeedbackWidgetState:
+    """The extension state of *app* (default: the current app).
+
+    :raises RuntimeError: when the app has no FeedbackWidget registered.
+    """
+    app = app or current_app
+    try:
+        state: FeedbackWidgetState = app.extensions[EXTENSION_KEY]
+    except KeyError as err:
+        raise RuntimeError(
+            "FeedbackWidget is not registered on this app: call FeedbackWidget(app) or init_app(app) first"
+        ) from err
+    return state
+
+
+class FeedbackWidget:
+    """The feedbackwidget Flask extension.
+
+    :param app: the app to register on now; or call :meth:`init_app` later.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Register feedbackwidget on *app*: settings, database engine, routes and CLI.
+
+        :raises RuntimeError: when it is already registered on *app*.
+        """
+        if EXTENSION_KEY in app.extensions:
+            raise RuntimeError("FeedbackWidget is already registered on this app: call init_app once per app")
+        for key, value in config.DEFAULTS.items():
+            app.config.setdefault(key, value)
+        app.extensions[EXTENSION_KEY] = _build_state(app)
+        app.teardown_appcontext(close_request_session)
+        from .web import blueprint
+        from .cli import feedbackwidget_group
+
+        app.register_blueprint(blueprint, url_prefix=app.config[config.URL_PREFIX])
+        app.cli.add_command(feedbackwidget_group)
+        from .delivery import install as install_delivery
+
+        install_delivery(app)
+
+
+def _build_state(app: Flask) -> FeedbackWidgetState:
+    url = app.config[config.DATABASE_URL] or default_database_url(app.instance_path)
+    engine = create_feedback_engine(url, app.config[config.ENGINE_OPTIONS])
+    session_factory = make_session_factory(engine)
+
+    def load(key: str) -> SiteConfig | None:
+        with session_factory() as session:
+            return load_site_config(session, key)
+
+    return FeedbackWidgetState(
+        engine=engine,
+        session_factory=session_factory,
+        sites=SiteCache(load, app.config[config.SITE_CACHE_SECONDS]),
+        secret_key=resolve_secret_key(app),
+    )
+
+
+def resolve_secret_key(app: Flask) -> str:
+    """FEEDBACKWIDGET_SECRET_KEY, else the host's SECRET_KEY, else one generated once
+    into the instance folder (with a warning: several hosts must share one key)."""
+    key = app.config.get(config.SECRET_KEY) or app.config.get("SECRET_KEY")
+    if key:
+        return str(key)
+    path = os.path.join(app.instance_path, SECRET_KEY_FILE)
+    os.makedirs(app.instance_path, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    log.warning(
+        "FEEDBACKWIDGET_SECRET_KEY is not set: using the key generated in %s. "
+        "Set FEEDBACKWIDGET_SECRET_KEY to a long random string shared by every host.",
+        path,
+    )
+    with open(path) as handle:
+        return handle.read().strip()

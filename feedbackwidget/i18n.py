@@ -1,0 +1,61 @@
+"""Languages: which locales exist, how a visitor's language is chosen, translations.
+
+Every user-facing string is an English msgid translated through the package's
+own gettext catalogs (domain ``feedbackwidget``) in ``feedbackwidget/translations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+SUPPORTED_LOCALES: tuple[str, ...] = ("en", "hu", "zh")
+DOMAIN = "feedbackwidget"
+TRANSLATIONS_DIR = Path(__file__).with_name("translations")
+
+
+def N_(message: str) -> str:
+    """Mark *message* for extraction without translating it now."""
+    return message
+
+
+def normalize_locale(tag: str | None) -> str | None:
+    """Map a BCP 47 / POSIX tag to a supported locale, or None.
+
+    ``zh``, ``zh-CN``, ``zh-Hans``, ``zh_Hans_CN`` (and other Chinese variants,
+    for which Simplified Chinese is the closest we ship) all give ``zh``.
+    """
+    if not tag:
+        return None
+    primary = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in SUPPORTED_LOCALES else None
+
+
+def negotiate_locale(candidates: Iterable[str | None], default: str) -> str:
+    """The first supported locale among *candidates*, else *default* (else English)."""
+    for candidate in candidates:
+        locale = normalize_locale(candidate)
+        if locale:
+            return locale
+    return normalize_locale(default) or SUPPORTED_LOCALES[0]
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of *locale* (English is the msgids themselves)."""
+    if locale == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain=DOMAIN)
+
+
+def translate(locale: str, message: str) -> str:
+    """*message* in *locale*."""
+    return translations(locale).gettext(message)
+
+
+def in_every_locale(message: str) -> dict[str, str]:
+    """``{locale: text}`` of *message* for every supported locale."""
+    return {locale: translate(locale, message) for locale in SUPPORTED_LOCALES}

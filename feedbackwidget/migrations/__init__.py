@@ -1,0 +1,44 @@
+"""feedbackwidget's own Alembic environment (version table ``fw_alembic_version``)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+VERSION_TABLE = "fw_alembic_version"
+# Any constant works: it only has to be the same for every host of one database.
+PG_ADVISORY_LOCK_ID = 0x46570001
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the shipped migrations; *connection* is used by env.py."""
+    cfg = Config()
+    cfg.set_main_option("script_location", "feedbackwidget:migrations")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to *revision*; on PostgreSQL hosts take turns (advisory lock)."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": PG_ADVISORY_LOCK_ID})
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

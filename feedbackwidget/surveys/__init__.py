@@ -1,0 +1,1 @@
+"""Surveys: question types, the built-in templates and the validation forms built from them."""

@@ -1,0 +1,92 @@
+"""Public pages: the widget script (strongly cached), the health check and the demo shop."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extension import get_state
+from ..resources import package_folder
+
+widget = Blueprint("widget", __name__)
+
+SHORT_MAX_AGE = 300
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    version: str
+
+
+@lru_cache(maxsize=8)
+def _load_asset(path: str, mtime: float) -> Asset:
+    with open(path, "rb") as handle:
+        body = handle.read()
+    return Asset(body, hashlib.sha256(body).hexdigest()[:12])
+
+
+def widget_asset() -> Asset:
+    """widget.js as it is on disk now (re-read when the file changes)."""
+    path = os.path.join(package_folder("static"), "widget.js")
+    return _load_asset(path, os.path.getmtime(path))
+
+
+def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:
+    response = Response(asset.body, mimetype="text/javascript")
+    response.set_etag(asset.version)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if immutable:
+        response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response.make_conditional(request)  # type: ignore[return-value]
+
+
+@widget.get("/widget.js")
+def widget_js() -> Response:
+    """The embeddable script; cached briefly so that updates reach every shop soon."""
+    return _script_response(widget_asset(), SHORT_MAX_AGE, immutable=False)
+
+
+@widget.get("/widget.<version>.js")
+def widget_js_versioned(version: str) -> Response:
+    """The script under its content version: cached for a year."""
+    asset = widget_asset()
+    if version != asset.version:
+        abort(404)
+    return _script_response(asset, IMMUTABLE_MAX_AGE, immutable=True)
+
+
+@widget.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        with get_state().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@widget.get("/demo")
+@widget.get("/demo/<site_key>")
+def demo_shop(site_key: str | None = None) -> str:
+    """A sample shop page that embeds the widget of the demo site (or of *site_key*)."""
+    from ..demo import DEMO_SITE_NAME, find_site_key
+
+    key = site_key or find_site_key(get_state().session(), DEMO_SITE_NAME)
+    if key is None:
+        abort(404, description="No demo site: run 'flask --app feedbackwidget feedbackwidget demo' first.")
+    return render_template(
+        "feedbackwidget/demo_shop.html", site_key=key, widget_url=url_for("feedbackwidget.widget.widget_js")
+    )

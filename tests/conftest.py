@@ -1,0 +1,139 @@
+"""Shared fixtures: ``app``, ``client``, ``db``, ``site``, ``smtp`` and ``make_app``.
+
+The suite runs on SQLite by default; set ``FEEDBACKWIDGET_TEST_DATABASE_URL`` to a
+PostgreSQL URL (e.g. ``postgresql://postgres@127.0.0.1:5432/test``) to run it there.
+A PostgreSQL run creates its own throw-away database next to the one named, so
+parallel runs never share rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from feedbackwidget import create_app, get_state
+from feedbackwidget.db import normalize_url
+from feedbackwidget.migrations import upgrade
+from feedbackwidget.models import Base, Site
+from feedbackwidget.site_admin import create_site
+
+from .smtp import SmtpServer
+
+TEST_DATABASE_ENV = "FEEDBACKWIDGET_TEST_DATABASE_URL"
+SHOP_ORIGIN = "https://shop.example"
+
+
+def _create_pg_database(url: str) -> tuple[str, Callable[[], None]]:
+    base = normalize_url(url)
+    name = f"fwtest_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this test session."""
+    configured = os.environ.get(TEST_DATABASE_ENV)
+    if configured and make_url(configured).get_backend_name() == "postgresql":
+        url, drop = _create_pg_database(configured)
+    else:
+        url, drop = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "feedback.sqlite"), (lambda: None)
+    from feedbackwidget.db import create_feedback_engine
+
+    engine = create_feedback_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    drop()
+
+
+def _empty_tables(app: Flask) -> None:
+    engine = get_state(app).engine
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
+    """Factory for standalone apps on the test database, with custom settings."""
+    apps: list[Flask] = []
+
+    def factory(**settings: Any) -> Flask:
+        test_config = {
+            "TESTING": True,
+            "FEEDBACKWIDGET_DATABASE_URL": database_url,
+            "FEEDBACKWIDGET_SECRET_KEY": "test-secret-key",
+            "FEEDBACKWIDGET_AUTO_MIGRATE": False,
+            "FEEDBACKWIDGET_RUN_SENDER": False,
+            "FEEDBACKWIDGET_SITE_CACHE_SECONDS": 0,
+            "MAIL_DEFAULT_SENDER": "feedback@shop.example",
+            **settings,
+        }
+        app = create_app(test_config)
+        apps.append(app)
+        return app
+
+    yield factory
+    if apps:
+        _empty_tables(apps[0])
+    for app in apps:
+        get_state(app).engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """An ORM session on the app's database, for arranging and checking rows."""
+    with get_state(app).session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def site(db: Session) -> Site:
+    """A shop at https://shop.example with every template's survey active."""
+    created = create_site(
+        db, "Test Shop", [SHOP_ORIGIN], alert_emails=["owner@shop.example"],
+        templates=("nps", "csat", "stock", "suggestions", "loyalty"),
+    )
+    db.commit()
+    return created
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
