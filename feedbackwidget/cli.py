@@ -27,19 +27,20 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default=migrations.ALL_HEADS, show_default=True)
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Create or update feedbackwidget's tables."""
     migrations.upgrade(get_state().engine, revision)
-    click.echo(f"database at revision {migrations.current_revision(get_state().engine)}")
+    click.echo("database at revision " + ", ".join(migrations.current_revisions(get_state().engine)))
 
 
 @db_group.command("current")
 @with_appcontext
 def db_current() -> None:
     """Show the database's revision and the newest one shipped."""
-    click.echo(f"current: {migrations.current_revision(get_state().engine)}  head: {migrations.head_revision()}")
+    current = ", ".join(migrations.current_revisions(get_state().engine)) or "none"
+    click.echo(f"current: {current}  newest: {', '.join(migrations.head_revisions())}")
 
 
 def public_base_url() -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import config
 from .db import close_request_session, create_feedback_engine, default_database_url, make_session_factory, request_session
+from .models import load_all_models
 from .sites import SiteCache, SiteConfig, load_site_config
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class FeedbackWidget:
         """
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("FeedbackWidget is already registered on this app: call init_app once per app")
+        load_all_models()
         for key, value in config.DEFAULTS.items():
             app.config.setdefault(key, value)
         app.extensions[EXTENSION_KEY] = _build_state(app)

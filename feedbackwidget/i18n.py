@@ -1,7 +1,11 @@
 """Languages: which locales exist, how a visitor's language is chosen, translations.
 
 Every user-facing string is an English msgid translated through the package's
-own gettext catalogs (domain ``feedbackwidget``) in ``feedbackwidget/translations``.
+own gettext catalogs in ``feedbackwidget/translations/<locale>/LC_MESSAGES``:
+one catalog per area (``feedbackwidget.po`` for the core and survey templates,
+``feedbackwidget_widget.po``, ``feedbackwidget_admin.po`` ...), merged into one
+translation table per locale.  Edit the ``.po`` file, then compile it with
+``pybabel compile -d feedbackwidget/translations -D <catalog name>``.
 """
 
 from __future__ import annotations
@@ -43,12 +47,19 @@ def negotiate_locale(candidates: Iterable[str | None], default: str) -> str:
     return normalize_locale(default) or SUPPORTED_LOCALES[0]
 
 
+def catalog_files(locale: str) -> list[Path]:
+    """The compiled catalogs (``*.mo``) shipped for *locale*."""
+    return sorted((TRANSLATIONS_DIR / locale / "LC_MESSAGES").glob(f"{DOMAIN}*.mo"))
+
+
 @lru_cache(maxsize=None)
 def translations(locale: str) -> NullTranslations:
-    """The compiled catalog of *locale* (English is the msgids themselves)."""
-    if locale == "en":
-        return NullTranslations()
-    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain=DOMAIN)
+    """Every catalog of *locale* merged (English is the msgids themselves)."""
+    merged = Translations(domain=DOMAIN)
+    for path in catalog_files(locale) if locale != "en" else []:
+        with open(path, "rb") as handle:
+            merged.merge(Translations(handle, domain=DOMAIN))
+    return merged
 
 
 def translate(locale: str, message: str) -> str:

@@ -9,6 +9,7 @@ migrations shipped in :mod:`feedbackwidget.migrations`.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 from sqlalchemy import (
@@ -192,3 +193,14 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+# Areas that keep their models in modules of their own; listed here so that the
+# metadata (for migrations and tests) is complete whichever area was imported.
+AREA_MODEL_MODULES: tuple[str, ...] = ()
+
+
+def load_all_models() -> None:
+    """Import every area's models onto :data:`Base.metadata`."""
+    for module in AREA_MODEL_MODULES:
+        importlib.import_module(module)

@@ -64,6 +64,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     drop()
 
 
+@pytest.fixture
+def empty_engine(tmp_path: Any) -> Iterator[Any]:
+    """An engine on a new, empty database of the backend under test."""
+    from feedbackwidget.db import create_feedback_engine
+
+    configured = os.environ.get(TEST_DATABASE_ENV)
+    if configured and make_url(configured).get_backend_name() == "postgresql":
+        url, drop = _create_pg_database(configured)
+    else:
+        url, drop = "sqlite:///" + str(tmp_path / "empty.sqlite"), (lambda: None)
+    engine = create_feedback_engine(url)
+    yield engine
+    engine.dispose()
+    drop()
+
+
 def _empty_tables(app: Flask) -> None:
     engine = get_state(app).engine
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -21,7 +21,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+# Each area's migrations branch off the foundation's "0001"; "heads" applies them all.
+ALL_HEADS = "heads"
+
+
+def upgrade(engine: Engine, revision: str = ALL_HEADS) -> None:
     """Bring the database to *revision*; on PostgreSQL hosts take turns (advisory lock)."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -34,11 +38,13 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> tuple[str, ...]:
+    """The revisions the database is at (one per branch)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        return context.get_current_revision()
+        return tuple(sorted(context.get_current_heads()))
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    """The newest revisions shipped (one per branch)."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))

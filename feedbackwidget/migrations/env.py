@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 
 from feedbackwidget.migrations import VERSION_TABLE
-from feedbackwidget.models import Base
+from feedbackwidget.models import Base, load_all_models
+
+load_all_models()
 
 connection = context.config.attributes.get("connection")
 if connection is None:
