@@ -1,0 +1,23 @@
+"""Base class of every HTML form feedbackwidget renders (hosted pages, admin).
+
+CSRF protection is per form (Flask-WTF's ``FlaskForm``), never a global
+``CSRFProtect`` on the host app.  Tokens are signed with feedbackwidget's own
+secret key; the raw token lives in the Flask session under Flask-WTF's key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from .extension import get_state
+
+
+class ProtectedForm(FlaskForm):  # type: ignore[misc]
+    """A FlaskForm whose CSRF token is signed with FEEDBACKWIDGET_SECRET_KEY."""
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        @property
+        def csrf_secret(self) -> Any:
+            return get_state().secret_key.encode()
