@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 # Called with (site, survey, stored values) on each new response; returns the
 # messages (alerts, webhooks) to write in the same transaction as the response.
 ResponseHook = Callable[["SiteConfig", "CompiledSurvey", Mapping[str, Any]], "list[OutboxDraft]"]
+# Called with (site, event data) for a named event such as "complaint.created";
+# returns the messages to write in the transaction that caused the event.
+EventHook = Callable[["SiteConfig", Mapping[str, Any]], "list[OutboxDraft]"]
 
 
 @dataclass
@@ -45,11 +48,20 @@ class FeedbackWidgetState:
     sites: SiteCache
     secret_key: str
     response_hooks: list[ResponseHook] = field(default_factory=list)
+    event_hooks: dict[str, list[EventHook]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def session(self) -> Session:
         """The ORM session of the current app context."""
         return request_session(self.session_factory)
+
+    def on_event(self, event: str, hook: EventHook) -> None:
+        """Call *hook* on each *event* (e.g. ``complaint.created``) to add outbox messages."""
+        self.event_hooks.setdefault(event, []).append(hook)
+
+    def drafts_for(self, event: str, site: SiteConfig, data: Mapping[str, Any]) -> list[OutboxDraft]:
+        """The outbox messages every hook of *event* wants written for *data*."""
+        return [draft for hook in self.event_hooks.get(event, []) for draft in hook(site, data)]
 
 
 def get_state(app: Flask | None = None) -> FeedbackWidgetState:

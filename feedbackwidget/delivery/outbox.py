@@ -24,8 +24,13 @@ MESSAGE_ID_DOMAIN = "feedbackwidget"
 class OutboxDraft:
     """A message to write into the outbox.
 
-    ``dedupe_key`` and ``payload`` string values may hold ``{response_id}`` or
-    other fields, filled by :func:`enqueue` once the cause's id is known.
+    ``dedupe_key`` and the top-level string values of ``payload`` may hold
+    ``{response_id}`` (or another field passed to :func:`enqueue`), filled once
+    the cause's id is known.  Only those exact tokens are replaced, so text from
+    customers needs no escaping.
+
+    A mail payload is ``{"text": str, "html": str | None, "locale": str}``
+    (see :func:`feedbackwidget.delivery.mail.mail_draft`).
     """
 
     kind: str  # "mail" or "webhook"
@@ -42,7 +47,11 @@ def new_message_id() -> str:
 
 
 def _fill(value: Any, fields: dict[str, Any]) -> Any:
-    return value.format(**fields) if isinstance(value, str) and fields else value
+    if not isinstance(value, str):
+        return value
+    for name, field_value in fields.items():
+        value = value.replace("{" + name + "}", str(field_value))
+    return value
 
 
 def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:

@@ -1,0 +1,75 @@
+"""Rendering e-mails into outbox drafts, in the recipient's language.
+
+A mail is rendered when its cause happens (so it shows what was true then) from
+``templates/feedbackwidget/mail/<template>.txt`` and, if present, ``.html``.
+Templates get ``_`` translating into the mail's locale; Jinja autoescaping
+keeps every customer value inert in the HTML part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import render_template
+from jinja2 import TemplateNotFound
+
+from ..i18n import negotiate_locale, translate
+from .outbox import OutboxDraft
+
+HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def header_safe(value: str) -> str:
+    """*value* with CR, LF and other control characters replaced by spaces (no header injection)."""
+    return HEADER_UNSAFE.sub(" ", value).strip()
+
+
+def translator(locale: str) -> Callable[..., str]:
+    """``_(msgid, **params)`` for templates: the translation, %-formatted with *params*."""
+
+    def gettext(message: str, **params: Any) -> str:
+        translated = translate(locale, message)
+        return translated % params if params else translated
+
+    return gettext
+
+
+def render_mail(template: str, context: Mapping[str, Any], locale: str) -> tuple[str, str | None]:
+    """The text and HTML parts of mail *template* in *locale*."""
+    locale = negotiate_locale([locale], "en")
+    full_context = {**context, "_": translator(locale), "locale": locale}
+    text = render_template(f"feedbackwidget/mail/{template}.txt", **full_context)
+    try:
+        html: str | None = render_template(f"feedbackwidget/mail/{template}.html", **full_context)
+    except TemplateNotFound:
+        html = None
+    return text, html
+
+
+def mail_draft(
+    *,
+    recipient: str,
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    locale: str,
+    dedupe_key: str,
+    site_id: int | None = None,
+) -> OutboxDraft:
+    """An outbox draft of mail *template* to *recipient*, rendered now.
+
+    :raises ValueError: when *recipient* is not a single plain address.
+    """
+    if HEADER_UNSAFE.search(recipient) or "," in recipient or "@" not in recipient:
+        raise ValueError(f"{recipient!r} is not a single e-mail address")
+    text, html = render_mail(template, context, locale)
+    return OutboxDraft(
+        kind="mail",
+        recipient=recipient,
+        subject=header_safe(subject),
+        dedupe_key=dedupe_key,
+        payload={"text": text, "html": html, "locale": negotiate_locale([locale], "en")},
+        site_id=site_id,
+    )
