@@ -1,0 +1,1 @@
+"""Complaint handling: receive, record, resolve, analyse, within the legal deadline."""
