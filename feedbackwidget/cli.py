@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+from collections.abc import Callable
 
 import click
 from flask import current_app
@@ -12,7 +14,8 @@ from sqlalchemy import select
 from . import config, migrations
 from .accounts import ROLES, set_admin
 from .extension import get_state
-from .models import Site
+from .models import Site, utcnow
+from .privacy import Person, correct_person, erase_person, export_person, purge_expired
 from .site_admin import create_site
 
 
@@ -112,6 +115,66 @@ def demo_command(responses: int) -> None:
     click.echo(f"demo shop page: {base}/demo")
     click.echo(f"admin login: {base}/admin/  e-mail: {demo.admin_email}  password: {password}")
     click.echo("embed snippet: " + embed_snippet(demo.site_key))
+
+
+def _person(email: str | None, customer_id: str | None) -> Person:
+    try:
+        return Person(email=email, customer_id=customer_id)
+    except ValueError as err:
+        raise click.UsageError(f"{err}: --email X or --customer-id Y") from err
+
+
+@feedbackwidget_group.group("person")
+def person_group() -> None:
+    """A customer's data rights: export, correct or erase what is held about them."""
+
+
+def person_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--customer-id", help="The shop's customer id.")(command)
+    return click.option("--email", help="The person's e-mail address.")(command)
+
+
+@person_group.command("export")
+@person_options
+@with_appcontext
+def person_export(email: str | None, customer_id: str | None) -> None:
+    """Print everything held about a person as JSON."""
+    data = export_person(get_state().session(), _person(email, customer_id))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@person_group.command("correct")
+@person_options
+@click.option("--set-email", help="The corrected e-mail address.")
+@click.option("--set-customer-id", help="The corrected customer id.")
+@with_appcontext
+def person_correct(email: str | None, customer_id: str | None, set_email: str | None,
+                   set_customer_id: str | None) -> None:
+    """Correct a person's e-mail address or customer id everywhere."""
+    try:
+        changed = correct_person(get_state().session(), _person(email, customer_id),
+                                 email=set_email, customer_id=set_customer_id)
+    except ValueError as err:
+        raise click.UsageError(f"{err}: --set-email or --set-customer-id") from err
+    click.echo("corrected: " + ", ".join(f"{area} {count}" for area, count in changed.items()))
+
+
+@person_group.command("erase")
+@person_options
+@click.confirmation_option(prompt="Erase this person's data? Scores are kept, who they are is not.")
+@with_appcontext
+def person_erase(email: str | None, customer_id: str | None) -> None:
+    """Anonymise everything held about a person (statistics stay right)."""
+    erased = erase_person(get_state().session(), _person(email, customer_id))
+    click.echo("anonymised: " + ", ".join(f"{area} {count}" for area, count in erased.items()))
+
+
+@feedbackwidget_group.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Anonymise personal data older than each site's retention period."""
+    purged = purge_expired(get_state().session(), utcnow())
+    click.echo("anonymised: " + (", ".join(f"{a} {n}" for a, n in purged.items()) or "nothing (no site sets a retention period)"))
 
 
 def main() -> None:
