@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .admin import admin
 from .api import api
 from .resources import package_folder
+from .security import apply_security_headers
 from .widget.views import widget
 
 blueprint = Blueprint(
@@ -15,5 +17,8 @@ blueprint = Blueprint(
     static_url_path="/static",
     template_folder=package_folder("templates"),
 )
+blueprint.after_request(apply_security_headers)
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(api, url_prefix="/api")
+# Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
+blueprint.register_blueprint(admin, url_prefix="/admin")
