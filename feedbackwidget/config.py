@@ -21,11 +21,21 @@ SITE_CACHE_SECONDS = "FEEDBACKWIDGET_SITE_CACHE_SECONDS"
 COMPLAINT_DEADLINE_DAYS = "FEEDBACKWIDGET_COMPLAINT_DEADLINE_DAYS"
 RATELIMIT_STORAGE_URL = "FEEDBACKWIDGET_RATELIMIT_STORAGE_URL"
 TRUSTED_PROXIES = "FEEDBACKWIDGET_TRUSTED_PROXIES"
+RATELIMIT_ENABLED = "FEEDBACKWIDGET_RATELIMIT_ENABLED"
+RATELIMIT_WRITE_PER_CLIENT = "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT"
+RATELIMIT_WRITE_PER_SITE = "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_SITE"
+RATELIMIT_READ_PER_CLIENT = "FEEDBACKWIDGET_RATELIMIT_READ_PER_CLIENT"
+RATELIMIT_READ_PER_SITE = "FEEDBACKWIDGET_RATELIMIT_READ_PER_SITE"
 ALLOW_PRIVATE_WEBHOOKS = "FEEDBACKWIDGET_ALLOW_PRIVATE_WEBHOOKS"
 PUBLIC_URL = "FEEDBACKWIDGET_PUBLIC_URL"
 RUN_SENDER = "FEEDBACKWIDGET_RUN_SENDER"
 SMTP_TIMEOUT_SECONDS = "FEEDBACKWIDGET_SMTP_TIMEOUT_SECONDS"
 AUTO_MIGRATE = "FEEDBACKWIDGET_AUTO_MIGRATE"
+ADMIN_IDLE_MINUTES = "FEEDBACKWIDGET_ADMIN_IDLE_MINUTES"
+ADMIN_MAX_FAILED_LOGINS = "FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS"
+ADMIN_LOCKOUT_MINUTES = "FEEDBACKWIDGET_ADMIN_LOCKOUT_MINUTES"
+ADMIN_USER_LOADER = "FEEDBACKWIDGET_ADMIN_USER_LOADER"
+ADMIN_PAGE_SIZE = "FEEDBACKWIDGET_ADMIN_PAGE_SIZE"
 OUTBOX_MAX_ATTEMPTS = "FEEDBACKWIDGET_OUTBOX_MAX_ATTEMPTS"
 OUTBOX_LEASE_SECONDS = "FEEDBACKWIDGET_OUTBOX_LEASE_SECONDS"
 SENDER_INTERVAL_SECONDS = "FEEDBACKWIDGET_SENDER_INTERVAL_SECONDS"
@@ -44,8 +54,17 @@ DEFAULTS: dict[str, Any] = {
     DEFAULT_LOCALE: "en",
     SITE_CACHE_SECONDS: 30.0,
     COMPLAINT_DEADLINE_DAYS: 30,
+    # memory:// counts per worker process; redis://host:6379 shares counts between workers and hosts.
     RATELIMIT_STORAGE_URL: "memory://",
+    # How many proxies in front of the server append to X-Forwarded-For (0: use the peer address).
     TRUSTED_PROXIES: 0,
+    RATELIMIT_ENABLED: True,
+    # Limits in the `limits` notation ("N/second|minute|hour|day", ";"-separated). Per client means
+    # per client IP and site; per site is the aggregate of all clients of one site.
+    RATELIMIT_WRITE_PER_CLIENT: "20/minute;200/hour",
+    RATELIMIT_WRITE_PER_SITE: "1200/minute",
+    RATELIMIT_READ_PER_CLIENT: "120/minute",
+    RATELIMIT_READ_PER_SITE: "12000/minute",
     ALLOW_PRIVATE_WEBHOOKS: False,
     # Absolute base URL used in e-mails and the printed embed snippet, e.g.
     # "https://shop.example"; None means: derive it from the current request.
@@ -55,6 +74,16 @@ DEFAULTS: dict[str, Any] = {
     SMTP_TIMEOUT_SECONDS: 10.0,
     # Standalone server only: migrate the database to the newest schema on start.
     AUTO_MIGRATE: True,
+    # Admin area: a session unused this long ends; after this many failed logins of one
+    # e-mail address it is locked for the lockout time (unknown addresses alike).
+    ADMIN_IDLE_MINUTES: 30,
+    ADMIN_MAX_FAILED_LOGINS: 5,
+    ADMIN_LOCKOUT_MINUTES: 15,
+    # A host app's own login for the admin area: a callable (or "module:function" path)
+    # returning feedbackwidget.admin.access.HostAdmin for its current user, or None.
+    ADMIN_USER_LOADER: None,
+    # Responses per page in the admin list.
+    ADMIN_PAGE_SIZE: 50,
     # Outbox delivery: attempts before a message is marked failed; how long a worker
     # owns a message it took (then another worker may retake it); sender poll interval.
     OUTBOX_MAX_ATTEMPTS: 8,
@@ -76,7 +105,7 @@ MAIL_KEYS: tuple[str, ...] = (
 
 _INT_KEYS = {OUTBOX_MAX_ATTEMPTS, MAX_BODY_BYTES, TEXT_MAX_LENGTH, COMPLAINT_DEADLINE_DAYS, TRUSTED_PROXIES, "MAIL_PORT"}
 _FLOAT_KEYS = {OUTBOX_LEASE_SECONDS, SENDER_INTERVAL_SECONDS, WEBHOOK_TIMEOUT_SECONDS, SITE_CACHE_SECONDS, SMTP_TIMEOUT_SECONDS}
-_BOOL_KEYS = {ALLOW_PRIVATE_WEBHOOKS, RUN_SENDER, AUTO_MIGRATE, "MAIL_USE_TLS", "MAIL_USE_SSL"}
+_BOOL_KEYS = {RATELIMIT_ENABLED, ALLOW_PRIVATE_WEBHOOKS, RUN_SENDER, AUTO_MIGRATE, "MAIL_USE_TLS", "MAIL_USE_SSL"}
 
 
 def parse_env_value(key: str, raw: str) -> Any:

@@ -121,6 +121,19 @@ class IdempotencyKeyReused(ApiError):
     description = "This Idempotency-Key was already used with a different body: use a new key for a new submission."
 
 
+class RateLimited(ApiError):
+    code = 429
+    error_code = "rate_limited"
+    description = "Too many requests: wait the number of seconds given in Retry-After, then try again."
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "retry_after": self.retry_after}
+
+
 class ServiceUnavailable(ApiError):
     code = 503
     error_code = "unavailable"

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from .. import config
 from ..extension import get_state
 from ..i18n import negotiate_locale
+from ..ratelimit import rate_limit
 from ..responses import IdempotencyConflict, record_response
 from ..sites import SiteConfig
 from ..widget.site_config import public_site_config
@@ -78,6 +79,7 @@ def _database_down(error: OperationalError) -> Response:
 
 
 @api.get("/v1/sites/<site_key>/config")
+@rate_limit("config", config.RATELIMIT_READ_PER_CLIENT, config.RATELIMIT_READ_PER_SITE)
 def site_config(site_key: str) -> Response:
     """The site's active surveys and widget settings, in the visitor's language."""
     site = current_site(site_key)
@@ -93,6 +95,7 @@ def site_config(site_key: str) -> Response:
 
 
 @api.post("/v1/sites/<site_key>/responses")
+@rate_limit("responses", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
 def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Store one survey response; the same Idempotency-Key replays the first answer."""
     site = current_site(site_key)

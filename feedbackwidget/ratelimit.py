@@ -1,0 +1,234 @@
+"""Rate limits of the public endpoints, with the ``limits`` library, kept per app.
+
+Each public endpoint counts hits per client (IP address and site) and per site
+(an aggregate cap), in the storage named by ``FEEDBACKWIDGET_RATELIMIT_STORAGE_URL``:
+``memory://`` (the default: each worker process counts on its own) or
+``redis://host:6379`` when several workers or hosts must share the counts.
+
+The client IP is taken from ``X-Forwarded-For`` only behind
+``FEEDBACKWIDGET_TRUSTED_PROXIES`` proxies (the semantics of werkzeug's
+``ProxyFix(x_for=N)``, applied here per request, never by wrapping the host's
+``wsgi_app``), so a forged header does not buy a fresh limit.  The IP is never
+stored: storage keys are HMACs under a secret derived from the secret key and
+the current day, so yesterday's keys cannot be linked to today's.
+
+When the storage fails (Redis down), limits are not enforced for a few seconds
+and a warning is logged: the endpoints stay up ("fail open").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from flask import Flask, current_app, request
+from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
+from limits.storage import Storage, storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import config
+from .extension import get_state
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "ratelimit"
+# After a storage failure, limits are skipped this long instead of failing every request slowly.
+FAIL_OPEN_SECONDS = 5.0
+REDIS_TIMEOUT_SECONDS = 0.5
+UNKNOWN_SITE = "-unknown-site-"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class RetryAfter(int):
+    """Seconds until a client over its limit may try again (an ``int``, for ``Retry-After``)."""
+
+    @property
+    def seconds(self) -> int:
+        return int(self)
+
+
+@dataclass
+class LimiterState:
+    """An app's rate-limit storage and strategy, created on first use in each process."""
+
+    storage_url: str
+    secret_key: str
+    _limiter: SlidingWindowCounterRateLimiter | None = None
+    _day_key: tuple[dt.date, bytes] | None = None
+    _paused_until: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def limiter(self) -> SlidingWindowCounterRateLimiter:
+        if self._limiter is None:
+            with self._lock:
+                if self._limiter is None:
+                    self._limiter = SlidingWindowCounterRateLimiter(_storage(self.storage_url))
+        return self._limiter
+
+    def identifier(self, scope: str, key: str) -> str:
+        """*key* (an IP address, say) as an HMAC under today's secret: never the raw value."""
+        today = dt.datetime.now(dt.timezone.utc).date()
+        if self._day_key is None or self._day_key[0] != today:
+            digest = hashlib.sha256(f"{self.secret_key}\0ratelimit\0{today.isoformat()}".encode()).digest()
+            self._day_key = (today, digest)
+        return hmac.new(self._day_key[1], f"{scope}\0{key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def fail_open(self, err: Exception) -> None:
+        """Skip limits for a while after a storage failure, with one warning."""
+        if time.monotonic() >= self._paused_until:
+            log.warning(
+                "feedbackwidget: rate-limit storage %s failed (%s): limits are NOT enforced for %.0f s; "
+                "check that it is reachable", _safe_url(self.storage_url), err, FAIL_OPEN_SECONDS,
+            )
+        self._paused_until = time.monotonic() + FAIL_OPEN_SECONDS
+
+    def paused(self) -> bool:
+        return time.monotonic() < self._paused_until
+
+
+def _storage(url: str) -> Storage:
+    options: dict[str, float | str | bool] = {"wrap_exceptions": True}
+    if url.startswith(("redis", "rediss", "valkey")):
+        options.update(socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    return cast(Storage, storage_from_string(url, **options))
+
+
+def _safe_url(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+def limiter_state(app: Flask) -> LimiterState:
+    """The rate-limit state of *app*, kept in its ``app.extensions`` entry."""
+    extras = get_state(app).extras
+    state = extras.get(STATE_KEY)
+    if state is None:
+        state = extras.setdefault(
+            STATE_KEY, LimiterState(app.config[config.RATELIMIT_STORAGE_URL], get_state(app).secret_key)
+        )
+    return cast(LimiterState, state)
+
+
+@functools.lru_cache(maxsize=64)
+def parse_limits(limit: str) -> tuple[RateLimitItem, ...]:
+    """``"10/minute;100/hour"`` as limit items (cached: config strings repeat).
+
+    :raises ValueError: for a string the ``limits`` notation does not accept.
+    """
+    try:
+        return tuple(parse_many(limit))
+    except ValueError as err:
+        raise ValueError(f"rate limit {limit!r} is not valid: write it like '10/minute;100/hour'") from err
+
+
+def hit(app: Flask, scope: str, key: str, limit: str) -> RetryAfter | None:
+    """Count one hit of *key* in *scope* against *limit* (e.g. ``"10/minute;100/hour"``).
+
+    *key* may be personal (an IP address): only its HMAC reaches the storage.
+
+    :returns: the seconds to wait (for ``Retry-After``) when the limit is exceeded, else ``None``.
+    """
+    if not app.config[config.RATELIMIT_ENABLED] or not limit:
+        return None
+    state = limiter_state(app)
+    if state.paused():
+        return None
+    identifier = state.identifier(scope, key)
+    try:
+        limiter = state.limiter()
+        exceeded = [item for item in parse_limits(limit) if not limiter.hit(item, scope, identifier)]
+        if not exceeded:
+            return None
+        reset_at = max(limiter.get_window_stats(item, scope, identifier).reset_time for item in exceeded)
+    except StorageError as err:
+        state.fail_open(err)
+        return None
+    return RetryAfter(max(1, math.ceil(reset_at - time.time())))
+
+
+def client_ip(environ: Mapping[str, Any], trusted_proxies: int) -> str:
+    """The client's address: ``REMOTE_ADDR``, or from ``X-Forwarded-For`` behind trusted proxies.
+
+    As werkzeug's ``ProxyFix(x_for=trusted_proxies)``: the value appended by the
+    outermost trusted proxy, i.e. the *trusted_proxies*-th from the right; a
+    header with fewer values than that is ignored.
+    """
+    remote = str(environ.get("REMOTE_ADDR") or "unknown")
+    if trusted_proxies <= 0:
+        return remote
+    forwarded = [value.strip() for value in str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    forwarded = [value for value in forwarded if value]
+    if len(forwarded) < trusted_proxies:
+        return remote
+    return forwarded[-trusted_proxies]
+
+
+def _known_site(site_key: str | None) -> str | None:
+    if site_key is None:
+        return None
+    try:
+        site = get_state().sites.get(site_key)
+    except SQLAlchemyError:
+        return None
+    return site.key if site is not None else None
+
+
+def enforce(scope: str, per_client: str, per_site: str | None, site_key: str | None = None) -> None:
+    """Count this request against the limits named by the config keys *per_client* and *per_site*.
+
+    Unknown site keys share one per-client bucket (so that probing random keys
+    does not get a fresh limit each time) and have no per-site cap.
+
+    :raises RateLimited: with ``Retry-After`` when a limit is exceeded.
+    """
+    app = cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
+    site = _known_site(site_key)
+    ip = client_ip(request.environ, app.config[config.TRUSTED_PROXIES])
+    retry_after = hit(app, f"{scope}:client", f"{site or UNKNOWN_SITE}\0{ip}", app.config[per_client])
+    if retry_after is None and per_site is not None and site is not None:
+        retry_after = hit(app, f"{scope}:site", site, app.config[per_site])
+    if retry_after is not None:
+        from .api.errors import RateLimited  # here: the api package itself imports this module
+
+        raise RateLimited(retry_after)
+
+
+def rate_limit(
+    scope: str,
+    per_client: str = config.RATELIMIT_WRITE_PER_CLIENT,
+    per_site: str | None = config.RATELIMIT_WRITE_PER_SITE,
+) -> Callable[[View], View]:
+    """Decorate a public view: limit it per client IP (and site) and per site.
+
+    *per_client* and *per_site* name the config keys holding the limits, e.g.
+    ``config.RATELIMIT_READ_PER_CLIENT`` for a page that only reads. The site is
+    the view's ``site_key`` argument, when it has one.
+
+    .. code-block:: python
+
+        @bp.post("/sites/<site_key>/complaints")
+        @rate_limit("complaints")
+        def submit_complaint(site_key: str) -> Response: ...
+    """
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            enforce(scope, per_client, per_site, kwargs.get("site_key"))
+            return view(*args, **kwargs)
+
+        return cast(View, limited)
+
+    return decorator
