@@ -30,7 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     FeedbackWidget(app)
-    app.config.setdefault("SECRET_KEY", get_state(app).secret_key)
+    # Flask's default config holds SECRET_KEY = None, so setdefault would not fill it.
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = get_state(app).secret_key
     prefix = app.config[config.URL_PREFIX]
 
     @app.get("/")

@@ -197,7 +197,9 @@ class OutboxMessage(Base):
 
 # Areas that keep their models in modules of their own; listed here so that the
 # metadata (for migrations and tests) is complete whichever area was imported.
-AREA_MODEL_MODULES: tuple[str, ...] = ("feedbackwidget.delivery.models", "feedbackwidget.complaints.models")
+AREA_MODEL_MODULES: tuple[str, ...] = (
+    "feedbackwidget.delivery.models", "feedbackwidget.complaints.models", "feedbackwidget.admin.models",
+)
 
 
 def load_all_models() -> None:

@@ -159,3 +159,55 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+# --- admin area: accounts and logged-in clients -------------------------------------------
+
+ADMIN_PASSWORD = "correct horse battery"
+ADMIN_LOGIN_URL = "/feedback/admin/login"
+
+
+def csrf_token(page_text: str) -> str:
+    """The CSRF token of the (first) form of an HTML page."""
+    import re
+
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def admin_login(client: FlaskClient, email: str, password: str = ADMIN_PASSWORD, next: str = "") -> Any:
+    """Log *client* in through the admin login form, as a browser would (CSRF token included)."""
+    token = csrf_token(client.get(ADMIN_LOGIN_URL).text)
+    return client.post(ADMIN_LOGIN_URL, data={"email": email, "password": password, "csrf_token": token,
+                                              "next": next})
+
+
+@pytest.fixture
+def make_admin(db: Session) -> Callable[..., Any]:
+    """Factory: ``make_admin(email, sites=[(site, "manager")])``; no sites makes a superuser."""
+    from feedbackwidget.accounts import set_admin
+
+    def factory(email: str = "admin@shop.example", *, sites: Any = (), password: str = ADMIN_PASSWORD) -> Any:
+        user = set_admin(db, email, password, memberships=list(sites))
+        db.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def logged_in(app: Flask, site: Site, make_admin: Callable[..., Any]) -> Callable[..., FlaskClient]:
+    """Factory of logged-in admin clients: ``logged_in("viewer")`` has that role on ``site``;
+    ``logged_in(None)`` is a superuser; ``logged_in(sites=[(other, "owner")])`` chooses the sites."""
+
+    def factory(role: str | None = "owner", *, email: str | None = None, sites: Any = None) -> FlaskClient:
+        memberships = sites if sites is not None else ([] if role is None else [(site, role)])
+        email = email or f"{role or 'super'}-{len(memberships)}@shop.example"
+        make_admin(email, sites=memberships)
+        client = app.test_client()
+        response = admin_login(client, email)
+        assert response.status_code == 302, response.text
+        return client
+
+    return factory
