@@ -185,3 +185,8 @@ def main() -> None:
     for name, command in feedbackwidget_group.commands.items():
         cli.add_command(command, name)
     cli.main()
+
+
+from .widget.links import survey_link_command  # noqa: E402
+
+feedbackwidget_group.add_command(survey_link_command)

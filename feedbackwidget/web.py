@@ -8,6 +8,7 @@ from .admin import admin
 from .api import api
 from .resources import package_folder
 from .security import apply_security_headers
+from .widget.hosted_views import survey_pages
 from .widget.views import widget
 
 blueprint = Blueprint(
@@ -19,6 +20,7 @@ blueprint = Blueprint(
 )
 blueprint.after_request(apply_security_headers)
 blueprint.register_blueprint(widget)
+blueprint.register_blueprint(survey_pages)
 blueprint.register_blueprint(api, url_prefix="/api")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")

@@ -1,12 +1,40 @@
-"""The site config the widget fetches: surveys and strings in one locale."""
+"""The site config the widget fetches: surveys, triggers, look, complaints and strings in one locale.
+
+The complaint form of the widget is a plug-in point: it appears only when this
+config says ``"complaints": {"enabled": true, ...}``, which it does when the app
+answers ``POST <prefix>/api/v1/sites/{key}/complaints`` and the site has not
+switched the entry off (``settings.widget.show_complaints = false``).  The shape::
+
+    "complaints": {"enabled": true,
+                   "categories": [{"value": "delivery", "text": "Szállítás"}, ...],
+                   "privacy_policy_url": "https://shop.example/privacy" or null,
+                   "privacy_policy_version": "1"}
+
+The widget then POSTs the complaint API's body (JSON, with an ``Idempotency-Key`` header)::
+
+    {"category": "delivery", "description": "...", "desired_resolution": "...", "name": "...",
+     "email": "...", "order_number": "A-1" or null, "consent": true, "locale": "hu",
+     "customer": {"id": ..., "loyalty_tier": ...}}   # customer only after FeedbackWidget.identify()
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask import current_app, has_request_context
+from werkzeug.exceptions import HTTPException
+
+from .. import config
 from ..sites import CompiledSurvey, SiteConfig
-from .strings import widget_strings
+from .strings import category_label, widget_strings
+from .triggers import public_triggers
+
+POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
+DEFAULT_COLOR = "#1f5fbf"
+COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+CATCH_ALL_ENDPOINT = "feedbackwidget.api.unknown_endpoint"
 
 
 def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
@@ -42,7 +70,44 @@ def public_survey(survey: CompiledSurvey, locale: str, fallback: str) -> dict[st
         "slug": survey.slug,
         "template": survey.template,
         "questions": [public_question(raw, locale, fallback) for raw in survey.raw_questions],
-        "triggers": dict(survey.triggers),
+        "triggers": public_triggers(survey.triggers),
+    }
+
+
+def public_widget_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The look of the widget: position, colour and whether the Feedback button shows."""
+    widget = settings.get("widget", {})
+    color = widget.get("color")
+    return {
+        "position": widget.get("position") if widget.get("position") in POSITIONS else POSITIONS[0],
+        "color": color if isinstance(color, str) and COLOR.fullmatch(color) else DEFAULT_COLOR,
+        "show_button": widget.get("show_button", True) is not False,
+    }
+
+
+def complaint_api_available() -> bool:
+    """Whether this app answers ``POST .../sites/{key}/complaints`` (the complaint area is installed)."""
+    if not has_request_context():
+        return False
+    prefix = current_app.config[config.URL_PREFIX]
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _ = adapter.match(f"{prefix}/api/v1/sites/_/complaints", method="POST")
+    except HTTPException:
+        return False
+    return bool(endpoint != CATCH_ALL_ENDPOINT)
+
+
+def public_complaints(site: SiteConfig, locale: str) -> dict[str, Any]:
+    """The ``complaints`` block of the config: ``{"enabled": false}`` unless the form can be used."""
+    if site.settings.get("widget", {}).get("show_complaints") is False or not complaint_api_available():
+        return {"enabled": False}
+    policy_url = site.settings.get("privacy_policy_url")
+    return {
+        "enabled": True,
+        "categories": [{"value": c, "text": category_label(locale, c)} for c in site.settings["complaint_categories"]],
+        "privacy_policy_url": policy_url if isinstance(policy_url, str) and policy_url.startswith("http") else None,
+        "privacy_policy_version": str(site.settings.get("privacy_policy_version") or "1"),
     }
 
 
@@ -51,7 +116,8 @@ def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,
-        "widget": dict(site.settings["widget"]),
+        "widget": public_widget_settings(site.settings),
+        "complaints": public_complaints(site, locale),
         "surveys": [public_survey(s, locale, site.default_locale) for s in site.surveys.values()],
         "strings": widget_strings(locale),
     }

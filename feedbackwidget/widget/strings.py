@@ -1,4 +1,8 @@
-"""Every string the widget shows, as English msgids; served translated in the site config."""
+"""Every string the widget shows, as English msgids; served translated in the site config.
+
+``{name}`` placeholders are filled in by the widget.  Translations live in the
+``feedbackwidget_widget`` catalogs (``translations/<locale>/LC_MESSAGES``).
+"""
 
 from __future__ import annotations
 
@@ -11,21 +15,51 @@ WIDGET_STRINGS: dict[str, str] = {
     "send": N_("Send"),
     "next": N_("Next"),
     "back": N_("Back"),
+    "progress": N_("Question {current} of {total}"),
     "thanks": N_("Thank you for your feedback!"),
-    "nps_low": N_("Not at all likely"),
-    "nps_high": N_("Extremely likely"),
+    "nps_low": N_("0 = Not at all likely"),
+    "nps_high": N_("10 = Extremely likely"),
     "yes": N_("Yes"),
     "no": N_("No"),
     "excellent": N_("Excellent"),
     "good": N_("Good"),
     "bad": N_("Bad"),
     "required": N_("Please answer this question."),
-    "chars_left": N_("characters left"),
+    "chars_left": N_("{count} characters left"),
     "offline": N_("You are offline. Your answer is saved and will be sent when you are back online."),
-    "error": N_("Something went wrong. Your answer is saved and will be sent later."),
+    "complaint_link": N_("Something went wrong? Tell us"),
+    "complaint_title": N_("Tell us what went wrong"),
+    "complaint_category": N_("What is it about?"),
+    "complaint_description": N_("What happened?"),
+    "complaint_resolution": N_("What would you like us to do?"),
+    "complaint_name": N_("Your name"),
+    "complaint_email": N_("Your e-mail address (for our answer)"),
+    "complaint_order": N_("Order number (if you have one)"),
+    "complaint_consent": N_("I agree that my data is used to handle my complaint, as the privacy policy describes."),
+    "privacy_policy": N_("Privacy policy"),
+    "complaint_send": N_("Send complaint"),
+    "complaint_thanks": N_("Thank you. We have recorded your complaint and will answer you by e-mail."),
+    "invalid_email": N_("Please enter an e-mail address such as name@example.com."),
+    "consent_required": N_("Please accept the privacy policy so that we can handle your complaint."),
+}
+
+# Labels of the default complaint categories (sites.DEFAULT_COMPLAINT_CATEGORIES).
+CATEGORY_LABELS: dict[str, str] = {
+    "product_quality": N_("Product quality"),
+    "delivery": N_("Delivery"),
+    "price": N_("Price"),
+    "staff_behaviour": N_("Staff behaviour"),
+    "website": N_("Website"),
+    "other": N_("Other"),
 }
 
 
 def widget_strings(locale: str) -> dict[str, str]:
     """The widget's strings in *locale*."""
     return {name: translate(locale, message) for name, message in WIDGET_STRINGS.items()}
+
+
+def category_label(locale: str, category: str) -> str:
+    """The name of complaint *category* in *locale* (a custom category is shown as written)."""
+    message = CATEGORY_LABELS.get(category)
+    return translate(locale, message) if message else category.replace("_", " ").capitalize()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,23 +21,50 @@ SHORT_MAX_AGE = 300
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
+CSS_PLACEHOLDER = '"__FW_CSS__"'
+
+
 @dataclass(frozen=True)
 class Asset:
     body: bytes
     version: str
 
 
+def compact(source: str) -> str:
+    """*source* without indentation, blank lines and whole-line comments.
+
+    Only whole lines are dropped, so strings and regular expressions are never
+    touched; widget.js is written so that this is safe (no multi-line strings).
+    """
+    kept: list[str] = []
+    in_comment = False
+    for line in (raw.strip() for raw in source.splitlines()):
+        if in_comment or line.startswith("/*"):
+            in_comment = "*/" not in line
+            continue
+        if line and not line.startswith("//"):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def build_widget_script(script: str, stylesheet: str) -> str:
+    """widget.js as served: compacted, with widget.css inside it as a string."""
+    css = " ".join(compact(stylesheet).split())
+    return compact(script).replace(CSS_PLACEHOLDER, json.dumps(css), 1)
+
+
 @lru_cache(maxsize=8)
-def _load_asset(path: str, mtime: float) -> Asset:
-    with open(path, "rb") as handle:
-        body = handle.read()
+def _load_asset(script_path: str, css_path: str, mtimes: tuple[float, float]) -> Asset:
+    with open(script_path, encoding="utf-8") as script, open(css_path, encoding="utf-8") as css:
+        body = build_widget_script(script.read(), css.read()).encode()
     return Asset(body, hashlib.sha256(body).hexdigest()[:12])
 
 
 def widget_asset() -> Asset:
-    """widget.js as it is on disk now (re-read when the file changes)."""
-    path = os.path.join(package_folder("static"), "widget.js")
-    return _load_asset(path, os.path.getmtime(path))
+    """widget.js as served now (rebuilt when widget.js or widget.css changes on disk)."""
+    folder = package_folder("static")
+    paths = os.path.join(folder, "widget.js"), os.path.join(folder, "widget.css")
+    return _load_asset(*paths, (os.path.getmtime(paths[0]), os.path.getmtime(paths[1])))
 
 
 def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:

@@ -1,0 +1,82 @@
+"""The hosted survey page's form: WTForms fields for a survey, answers read back as JSON values.
+
+The page validates nothing itself: the form only turns the posted strings into
+the typed answers the JSON API takes (``"7"`` -> ``7``, ``"yes"`` -> ``True``),
+then the same submission rules as the API apply (the survey's ``form_class``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wtforms import Field, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+from ..forms import ProtectedForm
+from ..i18n import translate
+from ..sites import CompiledSurvey
+from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, Question
+from ..surveys.templates import CSAT_LABELS
+from .strings import WIDGET_STRINGS
+
+FIELD_PREFIX = "q_"
+YES_NO = {"yes": True, "no": False}
+
+
+class HostedSurveyForm(ProtectedForm):
+    """Base of the per-survey forms; ``submission_id`` makes a double submit harmless."""
+
+    submission_id = HiddenField()
+
+
+def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
+    return texts.get(locale) or texts.get(fallback) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def answer_choices(question: Question, locale: str, fallback: str) -> list[tuple[str, str]]:
+    """``(posted value, label)`` pairs of a question with fixed answers."""
+    if question.type == "nps":
+        return [(str(n), str(n)) for n in range(NPS_MIN, NPS_MAX + 1)]
+    if question.type == "csat":
+        return [(v, translate(locale, CSAT_LABELS[v])) for v in CSAT_VALUES]
+    if question.type == "yes_no":
+        return [("yes", translate(locale, WIDGET_STRINGS["yes"])), ("no", translate(locale, WIDGET_STRINGS["no"]))]
+    return [(o.value, _text(o.text, locale, fallback)) for o in question.options]
+
+
+def _field(question: Question, locale: str, fallback: str) -> Field:
+    label = _text(question.text, locale, fallback)
+    if question.type == "text":
+        return TextAreaField(label, validators=[Length(max=question.max_length)],
+                             render_kw={"maxlength": question.max_length, "rows": 4})
+    choices = [SelectChoice(value, text) for value, text in answer_choices(question, locale, fallback)]
+    return RadioField(label, choices=choices, validate_choice=False)
+
+
+def hosted_form_class(survey: CompiledSurvey, locale: str, fallback: str) -> type[HostedSurveyForm]:
+    """The form of *survey* with its labels in *locale*."""
+    fields = {FIELD_PREFIX + q.key: _field(q, locale, fallback) for q in survey.questions}
+    return type(f"HostedSurveyForm_{survey.slug}", (HostedSurveyForm,), fields)
+
+
+def typed_answer(question: Question, posted: Any) -> Any:
+    """The JSON value of one posted answer; what does not convert is passed on for the rules to refuse."""
+    if posted is None or (isinstance(posted, str) and not posted.strip()):
+        return None
+    if question.type == "nps" and isinstance(posted, str) and posted.isdigit():
+        return int(posted)
+    if question.type == "yes_no" and posted in YES_NO:
+        return YES_NO[posted]
+    return posted
+
+
+def typed_answers(survey: CompiledSurvey, form: HostedSurveyForm) -> dict[str, Any]:
+    """The answers of *form* as the API would receive them; questions not asked are left out."""
+    answers: dict[str, Any] = {}
+    for question in survey.questions:
+        value = typed_answer(question, form[FIELD_PREFIX + question.key].data)
+        if value is not None:
+            answers[question.key] = value
+    return {key: value for key, value in answers.items() if survey.question(key).is_shown(answers)}  # type: ignore[union-attr]

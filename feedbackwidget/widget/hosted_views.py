@@ -1,0 +1,138 @@
+"""The hosted survey page: ``/s/<site_key>/<slug>``, server-rendered, works with JavaScript off.
+
+For links in post-purchase e-mails; answers go through the same rules and the
+same storage (``submission_row``, ``record_response``, response hooks) as the API.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
+
+from ..api.errors import ApiError
+from ..api.submission import submission_row
+from ..extension import get_state
+from ..i18n import SUPPORTED_LOCALES, negotiate_locale, translate
+from ..responses import IdempotencyConflict, record_response
+from ..sites import CompiledSurvey, SiteConfig
+from .hosted import FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, typed_answers
+from .links import Reference, read_reference
+from .page_strings import PAGE_STRINGS, error_text
+
+survey_pages = Blueprint("survey", __name__)
+SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")
+PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def _site_and_survey(site_key: str, slug: str) -> tuple[SiteConfig, CompiledSurvey]:
+    try:
+        site = get_state().sites.get(site_key)
+    except OperationalError:
+        abort(503)
+    if site is None or slug not in site.surveys:
+        abort(404)
+    return site, site.surveys[slug]
+
+
+def page_locale(site: SiteConfig) -> str:
+    """``?lang=``, else the browser's languages, else the site's default."""
+    browser = request.accept_languages.best_match(SUPPORTED_LOCALES)
+    return negotiate_locale([request.args.get("lang"), browser], site.default_locale)
+
+
+def _translator(locale: str) -> Callable[..., str]:
+    def t(name: str, **values: Any) -> str:
+        return translate(locale, PAGE_STRINGS[name]).format(**values)
+
+    return t
+
+
+def _body(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, reference: Reference | None) -> dict[str, Any]:
+    page_url = url_for(".survey_page", site_key=request.view_args["site_key"], slug=survey.slug,  # type: ignore[index]
+                       _external=True)
+    if reference and reference.order:
+        page_url += "?" + urlencode({"order": reference.order})
+    body: dict[str, Any] = {"survey": survey.slug, "answers": typed_answers(survey, form), "locale": locale,
+                            "page_url": page_url}
+    if reference and (reference.customer_id or reference.email):
+        body["customer"] = {"id": reference.customer_id, "email": reference.email}
+    return body
+
+
+def _store(site: SiteConfig, survey: CompiledSurvey, body: dict[str, Any], key: str) -> dict[str, str]:
+    """Store the answers; the rules' complaints by question key (empty when stored)."""
+    try:
+        _, row = submission_row(site, body, key)
+    except ApiError as err:
+        return dict(getattr(err, "fields", {})) or {"": err.description or ""}
+    drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
+    try:
+        record_response(get_state().engine, row, drafts)
+    except IdempotencyConflict:
+        pass  # sent twice with other answers: the first one counts
+    return {}
+
+
+def _posted(value: Any) -> str:
+    """An answer as the form posts it (``True`` -> ``"yes"``)."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, fallback: str) -> list[dict[str, Any]]:
+    t = _translator(locale)
+    views = []
+    for question in survey.questions:
+        hint = None
+        if question.show_if:
+            condition = survey.question(question.show_if["question"])
+            labels = dict(answer_choices(condition, locale, fallback)) if condition else {}
+            answers = [labels.get(_posted(value), str(value)) for value in question.show_if["in"]]
+            hint = t("only_if", answer=", ".join(answers))
+        views.append({"question": question, "field": form[FIELD_PREFIX + question.key], "hint": hint})
+    return views
+
+
+@survey_pages.route("/s/<site_key>/<slug>", methods=["GET", "POST"])
+def survey_page(site_key: str, slug: str) -> Any:
+    """The survey as an HTML form; on a valid POST, store it and show the thank-you page."""
+    site, survey = _site_and_survey(site_key, slug)
+    locale = page_locale(site)
+    token = request.args.get("ref")
+    reference = read_reference(get_state().secret_key, site_key, slug, token) if token else None
+    form = hosted_form_class(survey, locale, site.default_locale)()
+    if not SUBMISSION_ID.fullmatch(form.submission_id.data or ""):
+        form.submission_id.data = uuid.uuid4().hex
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        errors = _store(site, survey, _body(survey, form, locale, reference), "hosted-" + form.submission_id.data)
+        if not errors:
+            return redirect(url_for(".thanks_page", site_key=site_key, slug=slug, lang=locale))
+    for key, message in errors.items():
+        if key and FIELD_PREFIX + key in form:
+            form[FIELD_PREFIX + key].errors = [error_text(locale, message)]
+    return _page("feedbackwidget/survey/form.html", site, locale, status=422 if request.method == "POST" else 200,
+                 form=form, questions=_question_views(survey, form, locale, site.default_locale),
+                 reference=reference, invalid_link=bool(token) and reference is None, survey=survey,
+                 expired=bool(form.errors.get("csrf_token")))
+
+
+@survey_pages.get("/s/<site_key>/<slug>/thanks")
+def thanks_page(site_key: str, slug: str) -> Response:
+    site, _ = _site_and_survey(site_key, slug)
+    return _page("feedbackwidget/survey/thanks.html", site, page_locale(site))
+
+
+def _page(template: str, site: SiteConfig, locale: str, status: int = 200, **context: Any) -> Response:
+    links = {code: url_for(request.endpoint or ".survey_page", **{**(request.view_args or {}), **request.args, "lang": code})
+             for code in SUPPORTED_LOCALES}
+    html = render_template(template, site=site, locale=locale, t=_translator(locale), language_links=links, **context)
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response

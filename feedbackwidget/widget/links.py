@@ -1,0 +1,92 @@
+"""Survey links for e-mails: the hosted survey page, optionally with a signed customer/order reference.
+
+The reference is signed with FEEDBACKWIDGET_SECRET_KEY (itsdangerous), so a visitor
+cannot attach an answer to someone else's order by editing the link, and it is
+bound to the site and survey it was made for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import click
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..extension import get_state
+from ..i18n import normalize_locale
+
+SALT = "feedbackwidget.survey-link"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Who answers and about what: attached to the stored response."""
+
+    customer_id: str | None = None
+    order: str | None = None
+    email: str | None = None
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=SALT)
+
+
+def sign_reference(secret_key: str, site_key: str, slug: str, reference: Reference) -> str:
+    """The token to put in the link's ``ref`` parameter."""
+    payload = {"s": site_key, "v": slug, "c": reference.customer_id, "o": reference.order, "e": reference.email}
+    return _serializer(secret_key).dumps({k: v for k, v in payload.items() if v is not None})
+
+
+def read_reference(secret_key: str, site_key: str, slug: str, token: str) -> Reference | None:
+    """The reference in *token*, or None when it is forged, damaged or made for another survey."""
+    try:
+        payload = _serializer(secret_key).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("s") != site_key or payload.get("v") != slug:
+        return None
+    return Reference(customer_id=payload.get("c"), order=payload.get("o"), email=payload.get("e"))
+
+
+def survey_link(site_key: str, slug: str, reference: Reference | None = None, locale: str | None = None) -> str:
+    """The absolute URL of the hosted survey page (needs an app context).
+
+    Uses FEEDBACKWIDGET_PUBLIC_URL as the base when set (e-mails are not sent from a request).
+    """
+    from ..cli import public_base_url
+
+    params: dict[str, str] = {}
+    if locale and normalize_locale(locale):
+        params["lang"] = normalize_locale(locale) or ""
+    if reference is not None and (reference.customer_id or reference.order or reference.email):
+        params["ref"] = sign_reference(get_state().secret_key, site_key, slug, reference)
+    with current_app.test_request_context():
+        path = url_for("feedbackwidget.survey.survey_page", site_key=site_key, slug=slug)
+    prefix = str(current_app.config["FEEDBACKWIDGET_URL_PREFIX"])
+    base = public_base_url()
+    url = base[: len(base) - len(prefix)] + path if prefix and base.endswith(prefix) else base + path
+    return url + ("?" + urlencode(params) if params else "")
+
+
+@click.command("survey-link")
+@click.argument("site_key")
+@click.argument("slug")
+@click.option("--customer-id", default=None, help="The customer's id in the shop.")
+@click.option("--order", default=None, help="The order the answer is about, e.g. A-1001.")
+@click.option("--email", default=None, help="The customer's e-mail address.")
+@click.option("--lang", default=None, help="Language of the page: en, hu or zh (default: the visitor's).")
+@with_appcontext
+def survey_link_command(
+    site_key: str, slug: str, customer_id: str | None, order: str | None, email: str | None, lang: str | None
+) -> None:
+    """Print a link to the hosted survey page, e.g. for a post-purchase e-mail."""
+    site = get_state().sites.get(site_key)
+    if site is None:
+        raise click.BadParameter(f"no site has key {site_key!r}: see 'create-site'", param_hint="SITE_KEY")
+    if slug not in site.surveys:
+        raise click.BadParameter(f"{slug!r} is not an active survey of this site: use one of {', '.join(site.surveys)}",
+                                 param_hint="SLUG")
+    click.echo(survey_link(site_key, slug, Reference(customer_id, order, email), lang))

@@ -1,0 +1,142 @@
+"""The hosted survey page: the same survey as a plain HTML form, for links in e-mails."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackwidget.extension import get_state
+from feedbackwidget.models import Response, Site
+from feedbackwidget.widget.links import Reference, sign_reference
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+
+
+def page_url(site: Site, slug: str = "nps", query: str = "") -> str:
+    return f"/feedback/s/{site.key}/{slug}" + (f"?{query}" if query else "")
+
+
+def answer(client: FlaskClient, url: str, answers: dict[str, str], **headers: str) -> Any:
+    form = client.get(url, headers=headers).get_data(as_text=True)
+    data = {"csrf_token": TOKEN.search(form).group(1), "submission_id": SUBMISSION.search(form).group(1),  # type: ignore[union-attr]
+            **{f"q_{key}": value for key, value in answers.items()}}
+    return client.post(url, data=data, headers=headers)
+
+
+def stored(db: Session) -> list[Response]:
+    db.expire_all()
+    return list(db.scalars(select(Response).order_by(Response.id)))
+
+
+def test_the_page_is_a_plain_form_in_the_visitors_language(client: FlaskClient, site: Site) -> None:
+    response = client.get(page_url(site), headers={"Accept-Language": "hu-HU,hu;q=0.9,en;q=0.5"})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert '<html lang="hu">' in html
+    assert "Mennyire valószínű, hogy ajánlana minket" in html
+    assert html.count('type="radio"') == 11
+    assert "<script" not in html and "style=" not in html
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+
+
+def test_answers_are_stored_like_api_answers_and_thank_the_visitor(client: FlaskClient, site: Site, db: Session) -> None:
+    response = answer(client, page_url(site, query="lang=zh"), {"score": "9", "reason": "送货很快"})
+
+    assert response.status_code == 302
+    thanks = client.get(response.headers["Location"])
+    assert "感谢您的反馈！" in thanks.get_data(as_text=True)
+    [row] = stored(db)
+    assert (row.nps_score, row.comment, row.locale) == (9, "送货很快", "zh")
+    assert row.answers == {"score": 9, "reason": "送货很快"}
+
+
+def test_the_same_rules_as_the_api_refuse_a_missing_answer(client: FlaskClient, site: Site, db: Session) -> None:
+    response = answer(client, page_url(site, query="lang=hu"), {"reason": "Nem tudom"})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert "Kérjük, válaszoljon erre a kérdésre." in html
+    assert 'aria-describedby="q_score-error"' in html
+    assert "Nem tudom" in html  # what the visitor wrote is kept
+    assert stored(db) == []
+
+
+def test_a_value_outside_the_question_is_refused(client: FlaskClient, site: Site, db: Session) -> None:
+    response = answer(client, page_url(site, "csat"), {"rating": "superb"})
+    assert response.status_code == 422
+    assert "Please choose one of the answers." in response.get_data(as_text=True)
+    assert stored(db) == []
+
+
+def test_yes_no_and_conditional_questions(client: FlaskClient, site: Site, db: Session) -> None:
+    html = client.get(page_url(site, "stock")).get_data(as_text=True)
+    assert "Only if you answered: No" in html
+
+    answer(client, page_url(site, "stock"), {"in_stock": "yes", "missing": "not asked, so not kept"})
+    answer(client, page_url(site, "stock"), {"in_stock": "no", "missing": "Decaf beans"})
+
+    assert [(r.in_stock, r.answers) for r in stored(db)] == [
+        (True, {"in_stock": True}), (False, {"in_stock": False, "missing": "Decaf beans"})]
+
+
+def test_without_the_csrf_token_nothing_is_stored(client: FlaskClient, site: Site, db: Session) -> None:
+    response = client.post(page_url(site), data={"q_score": "10"})
+    assert response.status_code == 422
+    assert "The form has expired" in response.get_data(as_text=True)
+    assert stored(db) == []
+
+
+def test_sending_the_form_twice_stores_one_answer(client: FlaskClient, site: Site, db: Session) -> None:
+    url = page_url(site)
+    form = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": TOKEN.search(form).group(1), "submission_id": SUBMISSION.search(form).group(1),  # type: ignore[union-attr]
+            "q_score": "8"}
+    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 302
+    assert len(stored(db)) == 1
+
+
+def test_a_signed_link_attaches_the_customer_and_order(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+    token = sign_reference(get_state(app).secret_key, site.key, "nps", Reference("C-77", "A-1001", "ann@example.com"))
+    url = page_url(site, query=f"ref={token}")
+
+    assert "A-1001" in client.get(url).get_data(as_text=True)
+    answer(client, url, {"score": "3"})
+
+    [row] = stored(db)
+    assert (row.customer_id, row.customer_email) == ("C-77", "ann@example.com")
+    assert parse_qs(urlsplit(row.page_url or "").query) == {"order": ["A-1001"]}
+
+
+def test_a_forged_link_is_answered_without_a_reference(client: FlaskClient, site: Site, db: Session) -> None:
+    forged = sign_reference("another-key", site.key, "nps", Reference("C-1", "A-1"))
+    other_survey = sign_reference("test-secret-key", site.key, "csat", Reference("C-1", "A-1"))
+    for token in (forged, other_survey):
+        url = page_url(site, query=f"ref={token}")
+        assert "This link is damaged" in client.get(url).get_data(as_text=True)
+        answer(client, url, {"score": "5"})
+    assert [(r.customer_id, r.nps_score) for r in stored(db)] == [(None, 5), (None, 5)]
+
+
+def test_the_cli_prints_a_signed_link(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["feedbackwidget", "survey-link", site.key, "nps", "--customer-id", "C-9", "--order", "B-2", "--lang", "hu"],
+    )
+    assert result.exit_code == 0, result.output
+    link = urlsplit(result.output.strip())
+    assert link.path == f"/feedback/s/{site.key}/nps"
+    html = client.get(f"{link.path}?{link.query}").get_data(as_text=True)
+    assert "B-2" in html and '<html lang="hu">' in html
+
+
+def test_unknown_site_or_survey_is_not_found(client: FlaskClient, site: Site) -> None:
+    assert client.get("/feedback/s/site_nope/nps").status_code == 404
+    assert client.get(page_url(site, "nope")).status_code == 404

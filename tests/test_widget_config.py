@@ -1,0 +1,120 @@
+"""What the widget loads: its script (cached, CSS inside) and the site config (look, triggers, strings)."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from feedbackwidget.models import Site, Survey
+from feedbackwidget.widget.triggers import public_triggers, validate_triggers
+from feedbackwidget.widget.views import build_widget_script, compact
+
+from .conftest import SHOP_ORIGIN
+
+
+def config(client: FlaskClient, site: Site, locale: str = "en") -> Any:
+    response = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale={locale}", headers={"Origin": SHOP_ORIGIN})
+    assert response.status_code == 200
+    return response.json
+
+
+def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: FlaskClient) -> None:
+    script = client.get("/feedback/widget.js")
+    body = script.get_data(as_text=True)
+
+    assert script.mimetype == "text/javascript"
+    assert ".fw-dialog" in body and '"__FW_CSS__"' not in body
+    assert script.headers["ETag"] and "max-age=300" in script.headers["Cache-Control"]
+    version = script.headers["ETag"].strip('"')
+    versioned = client.get(f"/feedback/widget.{version}.js")
+    assert versioned.status_code == 200 and "immutable" in versioned.headers["Cache-Control"]
+    assert client.get("/feedback/widget.js", headers={"If-None-Match": script.headers["ETag"]}).status_code == 304
+    assert client.get("/feedback/widget.0123456789ab.js").status_code == 404
+
+
+def test_compacting_keeps_strings_and_drops_comments_only() -> None:
+    source = '/* header\n * more */\nconst a = "// not a comment";\n  // a comment\n  const b = /x\\/\\/y/;\n'
+    assert compact(source) == 'const a = "// not a comment";\nconst b = /x\\/\\/y/;\n'
+    assert build_widget_script('const CSS = "__FW_CSS__";', ".a {\n  color: red;\n}") == 'const CSS = ".a { color: red; }";\n'
+
+
+def test_the_served_script_stays_small() -> None:
+    from feedbackwidget.widget.views import widget_asset
+
+    assert len(gzip.compress(widget_asset().body, 9)) < 12_000
+
+
+def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site) -> None:
+    body = config(client, site, "zh-Hans")
+
+    assert body["locale"] == "zh"
+    assert body["strings"]["button"] == "反馈"
+    assert body["strings"]["progress"] == "第 {current} 题，共 {total} 题"
+    nps = next(s for s in body["surveys"] if s["slug"] == "nps")
+    assert nps["questions"][1]["text_by_band"]["detractor"] != nps["questions"][1]["text"]
+
+
+def test_every_widget_string_is_translated(client: FlaskClient, site: Site) -> None:
+    english = config(client, site, "en")["strings"]
+    for locale in ("hu", "zh"):
+        translated = config(client, site, locale)["strings"]
+        assert set(translated) == set(english)
+        assert [k for k in english if translated[k] == english[k]] == [], locale
+
+
+def test_the_look_comes_from_the_site_settings_and_bad_values_fall_back(
+    client: FlaskClient, site: Site, db: Session
+) -> None:
+    row = db.get(Site, site.id)
+    assert row is not None
+    row.settings = {"widget": {"position": "right", "color": "red;}body{display:none", "show_button": False}}
+    db.commit()
+
+    widget = config(client, site)["widget"]
+
+    assert widget == {"position": "right", "color": "#1f5fbf", "show_button": False}
+
+
+def test_complaints_are_offered_only_where_the_complaint_api_answers(client: FlaskClient, site: Site) -> None:
+    from feedbackwidget.widget.site_config import complaint_api_available
+
+    body = config(client, site)
+    with client.application.test_request_context():
+        available = complaint_api_available()
+    assert body["complaints"]["enabled"] is available
+    if available:
+        assert {c["value"] for c in body["complaints"]["categories"]} >= {"delivery", "other"}
+        assert body["complaints"]["privacy_policy_version"] == "1"
+
+
+def test_a_site_can_switch_the_complaint_entry_off(client: FlaskClient, site: Site, db: Session) -> None:
+    row = db.get(Site, site.id)
+    assert row is not None
+    row.settings = {"widget": {"show_complaints": False}}
+    db.commit()
+    assert config(client, site)["complaints"] == {"enabled": False}
+
+
+def test_survey_triggers_reach_the_widget_without_broken_rules(client: FlaskClient, site: Site, db: Session) -> None:
+    survey = db.query(Survey).filter_by(site_id=site.id, slug="nps").one()
+    survey.triggers = {"delay_seconds": 5, "url": {"match": "glob", "value": "/checkout/*"}, "sample_percent": 150}
+    db.commit()
+
+    nps = next(s for s in config(client, site)["surveys"] if s["slug"] == "nps")
+
+    assert nps["triggers"] == {"delay_seconds": 5, "url": {"match": "glob", "value": "/checkout/*"}}
+
+
+def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
+    rules = {"event": "purchase", "url": [{"match": "exact", "value": "/"}], "cooldown_days": 7, "exit_intent": True}
+    assert validate_triggers(rules) == {**rules, "event": ["purchase"]}
+    with pytest.raises(ValueError) as err:
+        validate_triggers({"scroll_percent": 120, "url": {"match": "regex", "value": ".*"}, "when": "now"})
+    message = str(err.value)
+    assert "scroll_percent: must be a number from 0 to 100" in message
+    assert "url: must be" in message and "when: unknown trigger" in message
+    assert public_triggers({"manual": "yes", "delay_seconds": 3}) == {"delay_seconds": 3}
