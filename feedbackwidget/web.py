@@ -6,6 +6,8 @@ from flask import Blueprint
 
 from .admin import admin
 from .api import api
+from .complaints.api import complaints_api
+from .complaints.pages import complaint_pages
 from .resources import package_folder
 from .security import apply_security_headers
 from .widget.hosted_views import survey_pages
@@ -21,6 +23,8 @@ blueprint = Blueprint(
 blueprint.after_request(apply_security_headers)
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)
+blueprint.register_blueprint(complaint_pages)
+api.register_blueprint(complaints_api)
 blueprint.register_blueprint(api, url_prefix="/api")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")

@@ -1,0 +1,181 @@
+"""Hosted complaint pages: the form (works without JavaScript) and the private status page.
+
+``/complaint/<site_key>`` takes a complaint in the visitor's language (``?lang=``,
+else Accept-Language, else the site's default).  ``/complaint/<site_key>/status/
+<reference>?token=...`` shows its state, deadline and public replies; any wrong
+part of that address gets the same 404, and look-ups are rate-limited per client.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, make_response, render_template, request
+from sqlalchemy import select
+
+from .. import config
+from ..delivery.mail import translator
+from ..extension import get_state
+from ..i18n import SUPPORTED_LOCALES, negotiate_locale
+from ..models import utcnow
+from ..ratelimit import client_ip, hit
+from ..responses import body_hash
+from ..sites import SiteConfig
+from .context import CUSTOMER
+from .deadlines import days_left, is_overdue
+from .forms import ComplaintForm, show_problems
+from .intake import IdempotencyConflict, Origin, receive_complaint
+from .labels import CATEGORY_LABELS, STATE_LABELS, category_choices, label
+from .models import Complaint, ComplaintMessage
+from .notifications import long_date
+from .references import normalize_reference, token_matches
+from .runtime import context_for
+from .validation import InvalidComplaint, validate_complaint
+
+complaint_pages = Blueprint("complaints", __name__)
+
+STATUS_LOOKUP_LIMIT = "10/minute;100/day"
+LANGUAGE_NAMES = {"en": "English", "hu": "Magyar", "zh": "中文"}
+
+
+def page_locale(site: SiteConfig | None, fallback: str | None = None) -> str:
+    """The visitor's language: ``?lang=``, then Accept-Language, then *fallback* or the site's."""
+    return negotiate_locale(
+        [request.args.get("lang"), request.accept_languages.best_match(SUPPORTED_LOCALES)],
+        fallback or (site.default_locale if site else "en"),
+    )
+
+
+def _frame_ancestors(site: SiteConfig | None) -> str:
+    origins = " ".join(sorted(site.allowed_origins)) if site else ""
+    return f"frame-ancestors 'self' {origins}".strip()
+
+
+def _page(template: str, site: SiteConfig | None, locale: str, status: int = 200, **context: Any) -> Response:
+    body = render_template(
+        f"feedbackwidget/complaints/{template}", site=site, locale=locale, _=translator(locale),
+        languages=LANGUAGE_NAMES, **context,
+    )
+    response = make_response(body, status)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+        + _frame_ancestors(site)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(locale: str) -> Response:
+    return _page("not_found.html", None, locale, 404)
+
+
+def _too_many(site: SiteConfig | None, locale: str, seconds: int) -> Response:
+    response = _page("too_many.html", site, locale, 429, seconds=seconds)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _over_limit(scope: str, site_key: str, limit: str) -> int | None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    ip = client_ip(request.environ, current_app.config[config.TRUSTED_PROXIES])
+    retry = hit(app, scope, f"{site_key}\0{ip}", limit)
+    return retry.seconds if retry is not None else None
+
+
+def _form(site: SiteConfig, text: Callable[[str], str]) -> ComplaintForm:
+    form = ComplaintForm()
+    form.category.choices = category_choices(site.settings["complaint_categories"], text)
+    if not form.submission_id.data:
+        form.submission_id.data = secrets.token_urlsafe(16)
+    return form
+
+
+def _receive(site: SiteConfig, form: ComplaintForm, locale: str) -> Complaint | None:
+    _ = translator(locale)
+    try:
+        data = validate_complaint(
+            form.values(), categories=site.settings["complaint_categories"],
+            text_limit=current_app.config[config.TEXT_MAX_LENGTH],
+        )
+    except InvalidComplaint as err:
+        show_problems(form, err, _)
+        return None
+    ctx = context_for(site, CUSTOMER)
+    key = "form:" + str(form.submission_id.data)[:64]
+    try:
+        received = receive_complaint(ctx, data, Origin("web", locale, key, body_hash(form.values())))
+    except IdempotencyConflict:
+        ctx.session.rollback()
+        form.submission_id.errors = [_("This form was already sent with other content: please reload the page.")]
+        return None
+    ctx.session.commit()
+    return received.complaint
+
+
+@complaint_pages.route("/complaint/<site_key>", methods=["GET", "POST"])
+def complaint_form(site_key: str) -> Response:
+    """The complaint form of a site, and its submission."""
+    site = get_state().sites.get(site_key)
+    locale = page_locale(site)
+    if site is None:
+        return _not_found(locale)
+    _ = translator(locale)
+    form = _form(site, _)
+    if request.method == "POST":
+        retry = _over_limit("complaint-form", site.key, current_app.config[config.RATELIMIT_WRITE_PER_CLIENT])
+        if retry is not None:
+            return _too_many(site, locale, retry)
+        if form.validate_on_submit() and (complaint := _receive(site, form, locale)) is not None:
+            return _page("received.html", site, locale, complaint=complaint,
+                         due_date=long_date(complaint.due_at, locale))
+    status = 422 if form.is_submitted() else 200
+    return _page("form.html", site, locale, status, form=form,
+                 policy_url=site.settings.get("privacy_policy_url"),
+                 text_limit=current_app.config[config.TEXT_MAX_LENGTH])
+
+
+def find_for_status(site: SiteConfig | None, reference: str, token: str | None) -> Complaint | None:
+    """The complaint behind a status link, or None for any wrong part (site, reference or token)."""
+    canonical = normalize_reference(reference)
+    complaint = None
+    if site is not None and canonical is not None:
+        complaint = get_state().session().scalar(
+            select(Complaint).where(Complaint.site_id == site.id, Complaint.reference == canonical)
+        )
+    stored = complaint.status_token_hash if complaint is not None else None
+    return complaint if token_matches(token, stored) else None
+
+
+@complaint_pages.get("/complaint/<site_key>/status/<reference>")
+def complaint_status(site_key: str, reference: str) -> Response:
+    """A complaint's state, deadline and public replies, for whoever holds its private link."""
+    site = get_state().sites.get(site_key)
+    retry = _over_limit("complaint-status", site.key if site else "-", STATUS_LOOKUP_LIMIT)
+    if retry is not None:
+        return _too_many(site, page_locale(site), retry)
+    complaint = find_for_status(site, reference, request.args.get("token"))
+    if complaint is None or site is None:
+        return _not_found(page_locale(site))
+    return _status_page(site, complaint)
+
+
+def _status_page(site: SiteConfig, complaint: Complaint) -> Response:
+    locale = page_locale(site, complaint.locale)
+    text = translator(locale)
+    replies = get_state().session().scalars(
+        select(ComplaintMessage).where(
+            ComplaintMessage.complaint_id == complaint.id, ComplaintMessage.visibility == "public"
+        ).order_by(ComplaintMessage.created_at, ComplaintMessage.id)
+    )
+    now = utcnow()
+    response = _page(
+        "status.html", site, locale, complaint=complaint, replies=list(replies),
+        state=label(STATE_LABELS, complaint.status, text), category=label(CATEGORY_LABELS, complaint.category, text),
+        received_date=long_date(complaint.received_at, locale), due_date=long_date(complaint.due_at, locale),
+        overdue=is_overdue(complaint, now), days_left=days_left(complaint, now), long_date=long_date,
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
