@@ -1,4 +1,4 @@
-"""admin: login sessions, failed-login throttle, follow-ups, dashboard indexes
+"""admin: login sessions, failed-login throttle, follow-ups, daily statistics roll-ups, indexes
 
 Revision ID: 0004_admin
 Revises: 0001
@@ -16,6 +16,37 @@ depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 SCORE_COLUMNS = ["site_id", "created_at", "nps_score", "csat", "in_stock", "loyalty_score", "loyalty_tier"]
+MEASURES = ["responses", "nps_total", "promoters", "detractors", "csat_total", "csat_excellent",
+            "stock_total", "stock_no", "loyalty_total", "loyalty_sum", "loyalty_promoters", "loyalty_detractors"]
+
+
+def _create_stats_tables() -> None:
+    op.create_table(
+        "fw_stats_daily",
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("dim", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("value", sa.String(length=300), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in MEASURES),
+        sa.ForeignKeyConstraint(["site_id"], ["fw_sites.id"], name=op.f("fk_fw_stats_daily_site_id_fw_sites"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("site_id", "dim", "day", "value", name=op.f("pk_fw_stats_daily")),
+    )
+    op.create_table(
+        "fw_stats_days",
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["site_id"], ["fw_sites.id"], name=op.f("fk_fw_stats_days_site_id_fw_sites"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("site_id", "day", name=op.f("pk_fw_stats_days")),
+    )
+    op.create_table(
+        "fw_stats_state",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("last_response_id", BigId, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fw_stats_state")),
+    )
 
 
 def upgrade() -> None:
@@ -50,9 +81,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("response_id", name=op.f("pk_fw_response_follow_ups")),
     )
     op.create_index("ix_fw_responses_site_created_scores", "fw_responses", SCORE_COLUMNS, unique=False)
+    _create_stats_tables()
 
 
 def downgrade() -> None:
+    for table in ("fw_stats_state", "fw_stats_days", "fw_stats_daily"):
+        op.drop_table(table)
     op.drop_index("ix_fw_responses_site_created_scores", table_name="fw_responses")
     op.drop_table("fw_response_follow_ups")
     op.drop_table("fw_admin_login_throttle")

@@ -1,0 +1,76 @@
+"""Everything the dashboard shows, gathered in one object (no HTTP here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from .figures import Compared, Totals, by_site_and_tier, by_value, trend
+from .periods import Period, utc_day_today
+from .rollup import refresh
+from .words import frequent_words, low_score_comments
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    bucket: str
+    current: Totals
+    previous: Totals
+    members: Compared
+    non_members: Compared
+    sites: list[Compared]
+    tiers: list[Compared]
+    trend: list[tuple[dt.date, Totals]]
+    scores: list[Compared]
+    pages: list[Compared]
+    rewards: list[Compared]
+    words: list[tuple[str, int]] = field(default_factory=list)
+
+    def score_count(self, score: int) -> int:
+        return next((s.current.nps_total for s in self.scores if s.key == str(score)), 0)
+
+
+def _sum(groups: Sequence[tuple[Totals, Totals]]) -> tuple[Totals, Totals]:
+    current, previous = Totals(), Totals()
+    for cur, prev in groups:
+        current, previous = current + cur, previous + prev
+    return current, previous
+
+
+def _group(rows: list[tuple[int, str, Totals, Totals]], key_index: int) -> list[Compared]:
+    keys = sorted({str(row[key_index]) for row in rows})
+    grouped = []
+    for key in keys:
+        current, previous = _sum([(r[2], r[3]) for r in rows if str(r[key_index]) == key])
+        grouped.append(Compared(key, current, previous))
+    return grouped
+
+
+def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket: str | None = None,
+                    today: dt.date | None = None) -> Dashboard:
+    """The figures of *site_ids* for *period*, each with the previous period's."""
+    today = today or utc_day_today()
+    refresh(db, site_ids, period.previous.start, today)
+    rows = by_site_and_tier(db, site_ids, period, today)
+    current, previous = _sum([(r[2], r[3]) for r in rows])
+    members = _sum([(r[2], r[3]) for r in rows if r[1]])
+    tiers = _group(rows, 1)
+    return Dashboard(
+        period=period,
+        bucket=bucket or period.default_bucket(),
+        current=current,
+        previous=previous,
+        members=Compared("members", *members),
+        non_members=Compared("non_members", *_sum([(r[2], r[3]) for r in rows if not r[1]])),
+        sites=_group(rows, 0),
+        tiers=[t for t in tiers if t.key],
+        trend=trend(db, site_ids, period, today, bucket or period.default_bucket()),
+        scores=by_value(db, "score", site_ids, period, today),
+        pages=by_value(db, "page", site_ids, period, today, order_by="nps_total", limit=15),
+        rewards=by_value(db, "reward", site_ids, period, today),
+        words=frequent_words(low_score_comments(db, site_ids, period)),
+    )

@@ -1,0 +1,117 @@
+"""The dashboard's figures on a hand-computed set of responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackwidget.metrics import build_dashboard, custom, last_days
+from feedbackwidget.metrics.words import frequent_words
+from feedbackwidget.models import Response, Site, Survey
+
+NOW = dt.datetime.now(dt.timezone.utc)
+TODAY = NOW.date()
+
+
+def survey_id(db: Session, site: Site, template: str) -> int:
+    return int(db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.template == template)))
+
+
+def add(db: Session, site: Site, template: str, days_ago: float, **values: Any) -> None:
+    created = NOW - dt.timedelta(days=days_ago) if days_ago else NOW
+    db.add(Response(site_id=site.id, survey_id=survey_id(db, site, template), locale="en",
+                    answers=values.pop("answers", {}), created_at=created, **values))
+
+
+@pytest.fixture
+def known(db: Session, site: Site) -> Site:
+    """This week: NPS 10,10,9,9,9,8,7,6,2,0 (5 promoters, 2 passives, 3 detractors: NPS +20),
+    half of them today and half on earlier days; the week before: 0,0,10,5 (NPS -50)."""
+    for index, score in enumerate((10, 10, 9, 9, 9, 8, 7, 6, 2, 0)):
+        tier = "gold" if score >= 9 else ("silver" if score == 8 else None)
+        comment = "Slow delivery, rude courier" if score <= 6 else None
+        add(db, site, "nps", 0 if index % 2 else 1 + index % 5, nps_score=score, loyalty_tier=tier,
+            comment=comment, page_url=f"https://shop.example/{'cart' if index < 4 else 'home'}?utm=x")
+    for score in (0, 0, 10, 5):
+        add(db, site, "nps", 10, nps_score=score, comment="Slow checkout" if score < 6 else None)
+    for rating in ("excellent", "excellent", "good", "bad"):
+        add(db, site, "csat", 2, csat=rating, comment="Delivery too slow" if rating == "bad" else None)
+    for in_stock in (False, True, True, True):
+        add(db, site, "stock", 0, in_stock=in_stock)
+    for score, reward in ((10, "points"), (4, "points"), (8, "gift")):
+        add(db, site, "loyalty", 3, loyalty_score=score, answers={"member": True, "preferred_reward": reward})
+    db.commit()
+    return site
+
+
+def test_nps_is_promoters_minus_detractors_compared_with_the_week_before(db: Session, known: Site) -> None:
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+
+    assert (board.current.promoters, board.current.passives, board.current.detractors) == (5, 2, 3)
+    assert board.current.nps == pytest.approx(20.0)
+    assert board.previous.nps == pytest.approx(-50.0)
+    assert board.current.responses == 10 + 4 + 4 + 3
+    assert board.previous.responses == 4
+
+
+def test_csat_stock_and_loyalty_figures(db: Session, known: Site) -> None:
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+
+    assert board.current.csat_excellent_share == pytest.approx(50.0)
+    assert board.current.stock_no_share == pytest.approx(25.0)
+    assert board.current.loyalty_average == pytest.approx(22 / 3)
+    assert board.current.loyalty_nps == pytest.approx(0.0)  # one promoter, one detractor, one passive
+    assert {r.key: r.current.responses for r in board.rewards} == {"points": 2, "gift": 1}
+
+
+def test_members_and_tiers(db: Session, known: Site) -> None:
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+
+    assert board.members.current.nps == pytest.approx(100.0 * 5 / 6)  # 10,10,9,9,9 gold + 8 silver
+    assert board.non_members.current.nps_total == 4 and board.non_members.current.nps == pytest.approx(-75.0)
+    assert {t.key: t.current.nps_total for t in board.tiers} == {"gold": 5, "silver": 1}
+
+
+def test_distribution_pages_trend_and_words(db: Session, known: Site) -> None:
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+
+    assert [board.score_count(s) for s in range(11)] == [1, 0, 1, 0, 0, 0, 1, 1, 1, 3, 2]
+    assert {p.key: p.current.nps_total for p in board.pages} == {"https://shop.example/cart": 4,
+                                                                 "https://shop.example/home": 6}
+    assert sum(t.nps_total for _, t in board.trend) == 10
+    assert board.trend[-1][0] == TODAY
+    assert ("slow", 4) in board.words and ("delivery", 4) in board.words
+
+
+def test_figures_are_the_same_when_read_again_from_the_rollups(db: Session, known: Site) -> None:
+    first = build_dashboard(db, [known.id], last_days(30, TODAY), today=TODAY)
+    again = build_dashboard(db, [known.id], last_days(30, TODAY), today=TODAY)
+    assert again == first
+    assert first.current.nps == pytest.approx(100.0 * (6 - 6) / 14)
+
+
+def test_responses_stored_later_with_an_earlier_date_are_counted(db: Session, known: Site) -> None:
+    build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    add(db, known, "nps", 3, nps_score=0)
+    db.commit()
+
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+
+    assert board.current.detractors == 4 and board.current.nps == pytest.approx(100.0 * (5 - 4) / 11)
+
+
+def test_a_custom_period_and_weekly_buckets(db: Session, known: Site) -> None:
+    period = custom(TODAY - dt.timedelta(days=60), TODAY - dt.timedelta(days=8))
+    board = build_dashboard(db, [known.id], period, today=TODAY)
+    assert board.current.nps_total == 4 and board.bucket == "week"
+    assert all(day.weekday() == 0 for day, _ in board.trend)
+
+
+def test_words_count_each_comment_once() -> None:
+    words = frequent_words(["Slow slow delivery", "The delivery was late", "送货太慢了，送货"])
+    assert words[0] == ("delivery", 2)
+    assert ("slow", 1) in words and ("送货", 1) in words
