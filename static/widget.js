@@ -153,10 +153,8 @@
   }
   function retryDelay(response, tries) {
     const header = response && response.headers.get("Retry-After");
-    if (header) {
-      const seconds = /^\d+$/.test(header) ? +header : (Date.parse(header) - now()) / 1000;
-      if (seconds >= 0) return seconds * 1000;
-    }
+    const seconds = header && (/^\d+$/.test(header) ? +header : (Date.parse(header) - now()) / 1000);
+    if (seconds >= 0) return seconds * 1000;
     return Math.min(300e3, 1000 * Math.pow(2, tries)) * (0.75 + Math.random() / 2);
   }
   async function send(item) {
@@ -173,7 +171,9 @@
       return true;
     }
     const delay = retryDelay(response, item.tries);
-    dequeue(item.key, {item, change: {tries: item.tries + 1, due: now() + delay}});
+    // held: the server asked us to wait (Retry-After); otherwise a new page load or `online` retries at once.
+    const held = !!(response && response.headers.get("Retry-After"));
+    dequeue(item.key, {item, change: {tries: item.tries + 1, due: now() + delay, held}});
     schedule(delay);
     return false;
   }
@@ -182,7 +182,7 @@
     retryTimer = setTimeout(flush, delay);
   }
   async function flush() {
-    if (N.onLine === false) return;
+    if (N.onLine === false || W.FeedbackWidget !== api) return;
     if (flushing) { again = true; return; }
     flushing = true;
     try {
@@ -193,7 +193,11 @@
     } finally { flushing = false; }
     if (again) { again = false; return flush(); }
   }
-  W.addEventListener("online", () => { save((d) => (d.queue || []).forEach((i) => { i.due = 0; })); flush(); });
+  function retryNow() {
+    save((d) => (d.queue || []).forEach((item) => { if (!item.held) item.due = 0; }));
+    return flush();
+  }
+  W.addEventListener("online", retryNow);
 
   // --- rendering helpers
   function h(tag, props, children) {
@@ -510,6 +514,6 @@
   queued.forEach((call) => { if (typeof api[call[0]] === "function") api[call[0]].apply(api, call.slice(1)); });
   if (!SITE) return log("not started: the script tag has no data-site attribute");
   W.addEventListener("pagehide", () => flush());
-  flush();
+  retryNow();
   fetchConfig().then((config) => { if (config) start(config); });
 })();

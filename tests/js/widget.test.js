@@ -1,0 +1,345 @@
+// @vitest-environment jsdom
+// Unit tests of static/widget.js: the raw file runs in jsdom with fetch and storage under our control.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+const code = readFileSync(resolve(__dirname, "../../static/widget.js"), "utf8");
+const strings = {
+  button: "Feedback", dialog_title: "Your feedback", close: "Close", send: "Send", next: "Next", back: "Back",
+  progress: "Question {current} of {total}", thanks: "Thank you!", required: "Please answer this question.",
+  chars_left: "{count} characters left", yes: "Yes", no: "No", nps_low: "0 = no", nps_high: "10 = yes",
+  offline: "You are offline.", complaint_link: "Something went wrong? Tell us", invalid_email: "Bad e-mail",
+  consent_required: "Accept the policy", complaint_thanks: "Complaint recorded",
+};
+const nps = {
+  slug: "nps", template: "nps", triggers: {manual: true}, questions: [
+    {key: "score", type: "nps", required: true, text: "How likely?"},
+    {key: "reason", type: "text", required: false, max_length: 20, text: "Why?", follow_up_of: "score",
+      text_by_band: {detractor: "Sorry! Why?", passive: "What would make it a 10?", promoter: "Thanks! Why?"}},
+  ],
+};
+const stock = {
+  slug: "stock", template: "stock", triggers: {manual: true}, questions: [
+    {key: "in_stock", type: "yes_no", required: true, text: "In stock?"},
+    {key: "missing", type: "text", text: "What was missing?", show_if: {question: "in_stock", in: [false]}},
+  ],
+};
+const baseConfig = () => ({
+  locale: "en", site: {key: "site_t", default_locale: "en"}, strings,
+  widget: {position: "bottom-left", color: "#1f5fbf", show_button: true},
+  complaints: {enabled: false}, surveys: [structuredClone(nps), structuredClone(stock)],
+});
+
+let posts;
+function respond(status, headers = {}) {
+  return Promise.resolve({ok: status < 400, status, headers: new Headers(headers), json: () => Promise.resolve({})});
+}
+function boot({attrs = {}, config = baseConfig(), post = () => respond(201)} = {}) {
+  document.head.textContent = "";
+  document.body.textContent = "";
+  delete window.FeedbackWidget;
+  const script = document.createElement("script");
+  script.setAttribute("src", "https://fw.test/feedback/widget.js");
+  script.setAttribute("data-site", "site_t");
+  Object.entries(attrs).forEach(([k, v]) => script.setAttribute("data-" + k, v));
+  document.head.appendChild(script);
+  posts = [];
+  globalThis.fetch = vi.fn((url, init) => {
+    if (!init || !init.method) return Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(config)});
+    posts.push({url, init, body: JSON.parse(init.body)});
+    return post(url, init);
+  });
+  new Function(code)();
+  return window.FeedbackWidget;
+}
+const shadow = () => document.querySelector("feedback-widget")?.shadowRoot;
+const $ = (selector) => shadow().querySelector(selector);
+const $$ = (selector) => [...shadow().querySelectorAll(selector)];
+const ready = () => vi.waitFor(() => expect(shadow()).toBeTruthy());
+const submit = () => $("form").dispatchEvent(new Event("submit", {cancelable: true}));
+const choose = (index) => { $$("input[type=radio]")[index].checked = true; };
+const queue = () => JSON.parse(localStorage.getItem("feedbackwidget:site_t") || "{}").queue || [];
+const setLanguages = (list) => Object.defineProperty(navigator, "languages", {get: () => list, configurable: true});
+
+beforeEach(() => { localStorage.clear(); setLanguages(["en-US"]); });
+afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+
+describe("language", () => {
+  it("maps every Chinese tag to zh and ignores unsupported ones", () => {
+    const {norm} = boot()._;
+    expect(["zh", "zh-CN", "zh-Hans", "zh_Hans_CN"].map(norm)).toEqual(["zh", "zh", "zh", "zh"]);
+    expect(norm("de-DE")).toBe(null);
+  });
+  it("takes data-lang first, then setLanguage, then the browser's languages", async () => {
+    setLanguages(["de-DE", "zh-CN", "hu"]);
+    expect(boot()._.pickLocale()).toBe("zh");
+    const api = boot({attrs: {lang: "hu-HU"}});
+    api.setLanguage("zh");
+    expect(api._.pickLocale()).toBe("hu");
+    expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config?locale=hu");
+    const other = boot();
+    other.setLanguage("hu");
+    expect(other._.pickLocale()).toBe("hu");
+  });
+  it("asks the server for the site's default when no language is supported", () => {
+    setLanguages(["de-DE"]);
+    boot();
+    expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config");
+  });
+});
+
+describe("URL rules", () => {
+  const loc = {href: "https://shop.example/checkout/done?x=1#top", pathname: "/checkout/done", search: "?x=1"};
+  it("match exactly, by prefix and by glob", () => {
+    const {urlMatches} = boot()._;
+    expect(urlMatches({match: "exact", value: "/checkout/done"}, loc)).toBe(true);
+    expect(urlMatches({match: "exact", value: "/checkout"}, loc)).toBe(false);
+    expect(urlMatches({match: "prefix", value: "/checkout"}, loc)).toBe(true);
+    expect(urlMatches({match: "glob", value: "/checkout/*"}, loc)).toBe(true);
+    expect(urlMatches({match: "glob", value: "/cart/*"}, loc)).toBe(false);
+    expect(urlMatches({match: "glob", value: "https://shop.example/*/done?x=?"}, loc)).toBe(true);
+    expect(urlMatches([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}], loc)).toBe(true);
+  });
+});
+
+describe("the button and the dialog", () => {
+  it("shows a Feedback button in the configured corner, rendered in a shadow root", async () => {
+    boot();
+    await ready();
+    expect($(".fw").className).toBe("fw fw-bottom-left");
+    expect($(".fw-button").textContent).toBe("Feedback");
+    expect(document.body.querySelectorAll("style, [style]").length).toBe(0);
+  });
+  it("data-position wins over the site's setting and the button can be hidden", async () => {
+    boot({attrs: {position: "right"}});
+    await ready();
+    expect($(".fw").className).toBe("fw fw-right");
+    const config = baseConfig();
+    config.widget.show_button = false;
+    boot({config});
+    await ready();
+    expect($(".fw-button")).toBe(null);
+  });
+  it("answers NPS with a band-specific follow-up and sends it once with an Idempotency-Key", async () => {
+    const api = boot();
+    const submitted = vi.fn();
+    api.on("submitted", submitted);
+    api.identify({id: "C1", email: "ann@example.com", loyaltyTier: "gold"});
+    await ready();
+    api.open("nps");
+    const dialog = $("[role=dialog]");
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    expect($$("input[type=radio]").length).toBe(11);
+    expect($(".fw-step").textContent).toBe("Question 1 of 2");
+    choose(3);
+    submit();
+    expect($("label.fw-legend").textContent).toBe("Sorry! Why?");
+    const area = $("textarea");
+    area.value = "Too slow";
+    area.dispatchEvent(new Event("input"));
+    expect($(".fw-count").textContent).toBe("12 characters left");
+    submit();
+    expect($(".fw-thanks").textContent).toContain("Thank you!");
+    await vi.waitFor(() => expect(posts.length).toBe(1));
+    const [{url, init, body}] = posts;
+    expect(url).toBe("https://fw.test/feedback/api/v1/sites/site_t/responses");
+    expect(init.headers["Idempotency-Key"]).toMatch(/\S{8,}/);
+    expect(init.keepalive).toBe(true);
+    expect(body).toMatchObject({survey: "nps", answers: {score: 3, reason: "Too slow"}, locale: "en",
+      customer: {id: "C1", email: "ann@example.com", loyalty_tier: "gold"}});
+    expect(submitted).toHaveBeenCalledWith({survey: "nps", answers: {score: 3, reason: "Too slow"}});
+    await vi.waitFor(() => expect(queue()).toEqual([]));
+  });
+  it("refuses to go on without a required answer", async () => {
+    const api = boot();
+    await ready();
+    api.open("nps");
+    submit();
+    expect($(".fw-error").textContent).toBe("Please answer this question.");
+    expect($$("input[type=radio]").length).toBe(11);
+  });
+  it("asks 'what was missing?' only after a no", async () => {
+    const api = boot();
+    await ready();
+    api.open("stock");
+    choose(0);
+    submit();
+    expect($(".fw-thanks")).not.toBe(null);
+    api.open("stock");
+    choose(1);
+    submit();
+    expect($("label.fw-legend").textContent).toBe("What was missing?");
+    expect($(".fw-step").textContent).toBe("Question 2 of 2");
+    await vi.waitFor(() => expect(posts.length).toBe(1));
+    expect(posts[0].body.answers).toEqual({in_stock: true});
+  });
+  it("renders server texts as text, never as HTML", async () => {
+    const config = baseConfig();
+    config.surveys[0].questions[0].text = "<img src=x onerror=alert(1)>";
+    const api = boot({config});
+    await ready();
+    api.open("nps");
+    expect($("legend").textContent).toBe("<img src=x onerror=alert(1)>");
+    expect($("img")).toBe(null);
+  });
+  it("closes on Escape, returns focus and remembers the dismissal", async () => {
+    const api = boot();
+    const dismissed = vi.fn();
+    api.on("dismissed", dismissed);
+    await ready();
+    $(".fw-button").focus();
+    $(".fw-button").click();
+    expect($(".fw-button").getAttribute("aria-expanded")).toBe("true");
+    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+    expect($("[role=dialog]")).toBe(null);
+    expect(shadow().activeElement).toBe($(".fw-button"));
+    expect(dismissed).toHaveBeenCalledWith({survey: "nps"});
+    expect(api._.blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
+    expect(api._.blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
+  });
+  it("keeps Tab inside the dialog", async () => {
+    const api = boot();
+    await ready();
+    api.open("nps");
+    const close = $(".fw-close"), send = $(".fw-primary");
+    send.focus();
+    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", bubbles: true}));
+    expect(shadow().activeElement).toBe(close);
+    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", shiftKey: true, bubbles: true}));
+    expect(shadow().activeElement).toBe(send);
+  });
+});
+
+describe("nothing lost", () => {
+  it("keeps a failed submission across page loads and sends it with the same key", async () => {
+    let api = boot({post: () => Promise.reject(new TypeError("Failed to fetch"))});
+    await ready();
+    api.open("nps");
+    choose(10);
+    submit();
+    submit();
+    await vi.waitFor(() => expect(posts.length).toBe(1));
+    await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+    const key = queue()[0].key;
+
+    boot();  // the next page load
+    await vi.waitFor(() => expect(queue()).toEqual([]));
+    expect(posts.map((p) => p.init.headers["Idempotency-Key"])).toEqual([key]);
+    expect(posts[0].body.answers).toEqual({score: 10});
+  });
+  it("waits as long as Retry-After says on 429 and 503", async () => {
+    const api = boot({post: () => respond(503, {"Retry-After": "120"})});
+    await ready();
+    const before = Date.now();
+    api._.enqueue("/responses", {survey: "nps", answers: {score: 1}});
+    await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+    expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
+    expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
+  });
+  it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
+    const api = boot({post: () => respond(422)});
+    await ready();
+    api._.enqueue("/responses", {survey: "nps", answers: {score: 99}});
+    await vi.waitFor(() => expect(posts.length).toBe(1));
+    await vi.waitFor(() => expect(queue()).toEqual([]));
+  });
+  it("sends what waited offline when the browser is back online", async () => {
+    let online = false;
+    Object.defineProperty(navigator, "onLine", {get: () => online, configurable: true});
+    const api = boot();
+    await ready();
+    api._.enqueue("/responses", {survey: "nps", answers: {score: 7}});
+    expect(posts.length).toBe(0);
+    expect(queue().length).toBe(1);
+    online = true;
+    window.dispatchEvent(new Event("online"));
+    await vi.waitFor(() => expect(queue()).toEqual([]));
+    expect(posts.length).toBe(1);
+  });
+});
+
+describe("triggers", () => {
+  it("shows a survey after its delay and says why in debug mode", async () => {
+    vi.useFakeTimers({toFake: ["setTimeout", "Date"]});
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    const config = baseConfig();
+    config.surveys[0].triggers = {delay_seconds: 5};
+    const api = boot({config, attrs: {debug: ""}});
+    const shown = vi.fn();
+    api.on("shown", shown);
+    await vi.waitFor(() => expect(shadow()).toBeTruthy());
+    expect($("[role=dialog]")).toBe(null);
+    vi.advanceTimersByTime(5000);
+    expect($("[role=dialog]")).not.toBe(null);
+    expect(shown).toHaveBeenCalledWith({survey: "nps", trigger: "delay"});
+    expect(info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n")).toMatch(/survey nps shown: trigger delay/);
+  });
+  it("logs why a survey is not shown: URL rule, sampling, manual", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    const config = baseConfig();
+    config.surveys[0].triggers = {url: {match: "exact", value: "/checkout"}};
+    config.surveys[1].triggers = {sample_percent: 0};
+    config.surveys.push({slug: "manual", questions: [], triggers: {manual: true}});
+    boot({config, attrs: {debug: "true"}});
+    await ready();
+    const logged = info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");
+    expect(logged).toMatch(/survey nps not shown: URL rule .* does not match/);
+    expect(logged).toMatch(/survey stock not shown: sampling: this visitor is outside the 0% sample/);
+    expect(logged).toMatch(/survey manual is manual/);
+    expect($("[role=dialog]")).toBe(null);
+  });
+  it("shows a survey on a tracked event, also one tracked before the config arrived", async () => {
+    const config = baseConfig();
+    config.surveys[0].triggers = {event: ["purchase"]};
+    const api = boot({config});
+    api.track("purchase");
+    await ready();
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+  });
+  it("is silent without data-debug", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    boot();
+    await ready();
+    expect(info).not.toHaveBeenCalled();
+  });
+});
+
+describe("complaints", () => {
+  const withComplaints = () => {
+    const config = baseConfig();
+    config.complaints = {enabled: true, categories: [{value: "delivery", text: "Delivery"}],
+      privacy_policy_url: "javascript:alert(1)", privacy_policy_version: "3"};
+    return config;
+  };
+  it("are offered only when the config enables them", async () => {
+    const api = boot();
+    await ready();
+    api.open("nps");
+    expect($(".fw-link")).toBe(null);
+  });
+  it("are checked, then sent in the complaint API's shape", async () => {
+    const api = boot({config: withComplaints()});
+    api.identify({id: "C1", loyaltyTier: "gold"});
+    await ready();
+    api.open("nps");
+    $(".fw-link").click();
+    expect($("select option").textContent).toBe("Delivery");
+    expect($("a")).toBe(null);  // a javascript: policy URL is never linked
+    submit();
+    expect($("#fw-c-email-error").textContent).toBe("Bad e-mail");
+    expect($("#fw-c-consent-error").textContent).toBe("Accept the policy");
+    $("#fw-c-description").value = "Broken cup";
+    $("#fw-c-wish").value = "A new one";
+    $("#fw-c-name").value = "Ann";
+    $("#fw-c-email").value = "ann@example.com";
+    $("#fw-c-consent").checked = true;
+    submit();
+    expect($(".fw-thanks").textContent).toContain("Complaint recorded");
+    await vi.waitFor(() => expect(posts.length).toBe(1));
+    expect(posts[0].url).toBe("https://fw.test/feedback/api/v1/sites/site_t/complaints");
+    expect(posts[0].body).toEqual({category: "delivery", description: "Broken cup", desired_resolution: "A new one",
+      name: "Ann", email: "ann@example.com", order_number: null, consent: true, locale: "en",
+      customer: {id: "C1", loyalty_tier: "gold"}});
+  });
+});
