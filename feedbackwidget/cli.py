@@ -187,6 +187,11 @@ def main() -> None:
     cli.main()
 
 
+from .delivery.cli import COMMANDS as DELIVERY_COMMANDS  # noqa: E402  (the group must exist first)
+
+for _command in DELIVERY_COMMANDS:
+    feedbackwidget_group.add_command(_command)
+
 from .widget.links import survey_link_command  # noqa: E402
 
 feedbackwidget_group.add_command(survey_link_command)

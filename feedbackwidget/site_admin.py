@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .delivery.rules import create_default_rules
 from .i18n import SUPPORTED_LOCALES
 from .models import Site, Survey
 from .sites import new_site_key, normalize_origin
@@ -42,6 +43,7 @@ def create_site(
     session.flush()
     for position, template in enumerate(templates):
         add_survey(session, site, template, position=position)
+    create_default_rules(session, site)
     return site
 
 

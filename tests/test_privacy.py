@@ -46,7 +46,11 @@ def test_export_lists_every_response_and_message_about_the_person(app: Flask, cl
     data = json.loads(output)
     assert [r["id"] for r in data["responses"]] == [mine]
     assert data["responses"][0]["answers"] == {"score": 2, "reason": "Rude staff"}
-    assert [m["subject"] for m in data["messages"]] == ["Your complaint"]
+    # The alert that quotes her answer to the shop, then the mail to her.
+    assert [(m["recipient"], m["subject"]) for m in data["messages"]] == [
+        ("owner@shop.example", "Feedback alert for Test Shop: Recommendation score 2 (alert at 6 or below)"),
+        ("ann@example.com", "Your complaint"),
+    ]
 
 
 def test_export_by_customer_id(app: Flask, client: FlaskClient, site: Site) -> None:

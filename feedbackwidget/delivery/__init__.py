@@ -1,9 +1,58 @@
-"""Delivery: the transactional outbox through which every e-mail and webhook leaves."""
+"""Delivery: the transactional outbox through which every e-mail and webhook leaves.
+
+- :mod:`.rules` alert rules per site, cached for the submit path;
+- :mod:`.alerts` alert mails on low scores; :mod:`.events` on complaints;
+- :mod:`.digest` the daily or weekly digest;
+- :mod:`.worker` claims and sends outbox rows (:mod:`.smtp`, :mod:`.webhooks`);
+- :mod:`.sender` the standalone server's in-process sender;
+- :mod:`.admin_outbox` failed messages and retrying them.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .. import config
+from ..extension import get_state
 
 
 def install(app: Flask) -> None:
-    """Hook delivery into *app*: alert rules on new responses, the in-process sender."""
+    """Hook delivery into *app*: alert rules on new responses, complaint events, the in-process sender."""
+    from .alerts import DELIVERY_CACHE_KEY, response_hook
+    from .events import register_event_hooks
+    from .rules import DeliveryCache, SiteDelivery, load_site_delivery
+    from .sender import install_sender
+
+    state = get_state(app)
+
+    def load(site_id: int) -> SiteDelivery:
+        # Read outside any transaction: event hooks run while their caller's SQLite
+        # transaction holds the write lock, which a second BEGIN IMMEDIATE would wait for.
+        with state.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            with Session(connection) as session:
+                return load_site_delivery(session, site_id)
+
+    if state.engine.dialect.name == "sqlite":
+        event.listen(state.engine, "checkin", _no_implicit_transactions)
+    state.extras[DELIVERY_CACHE_KEY] = DeliveryCache(load, app.config[config.SITE_CACHE_SECONDS])
+    state.response_hooks.append(response_hook)
+    register_event_hooks(state)
+    install_sender(app)
+
+
+def _no_implicit_transactions(dbapi_connection: Any, connection_record: Any) -> None:
+    # Returning an AUTOCOMMIT connection to the pool resets pysqlite to its implicit
+    # transactions; the engine expects none (see feedbackwidget.db), so undo that.
+    if dbapi_connection is not None:
+        dbapi_connection.isolation_level = None
+
+
+def invalidate_delivery(app: Flask, site_id: int | None = None) -> None:
+    """Forget the cached rules and webhooks of *site_id* (or every site) after a change."""
+    from .alerts import DELIVERY_CACHE_KEY
+
+    get_state(app).extras[DELIVERY_CACHE_KEY].invalidate(site_id)

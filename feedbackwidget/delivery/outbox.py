@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Insert, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..models import OutboxMessage, utcnow
 
 MESSAGE_ID_DOMAIN = "feedbackwidget"
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,20 @@ def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:
     }
 
 
+def _insert_new(connection: Connection) -> Insert:
+    """INSERT that skips a row whose ``dedupe_key`` is already stored."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OUTBOX.c.id)
+    return sqlite.insert(OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OUTBOX.c.id)
+
+
 def enqueue(connection: Connection, drafts: Iterable[OutboxDraft], **fields: Any) -> int:
-    """Write *drafts* on *connection* (inside the caller's transaction); return how many."""
+    """Write *drafts* on *connection* (inside the caller's transaction); return how many were new.
+
+    A draft whose dedupe key is already in the outbox is skipped, so causes
+    that may run twice (a digest, a retried job) still send once.
+    """
     rows = [outbox_row(draft, **fields) for draft in drafts]
-    if rows:
-        connection.execute(insert(OutboxMessage), rows)
-    return len(rows)
+    if not rows:
+        return 0
+    return len(connection.execute(_insert_new(connection), rows).all())

@@ -1,0 +1,106 @@
+"""Outgoing webhook HTTP: only to public addresses, never following redirects.
+
+The target's host name is resolved once; every address must be public (not
+loopback, private, link-local, multicast or reserved) unless private targets are
+allowed, and the connection goes to the address that was checked (pinned), so a
+DNS answer that changes in between (DNS rebinding) cannot redirect the request.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+Resolver = Callable[[str, int], list[str]]
+
+
+class UnsafeTarget(ValueError):
+    """The URL is not an http(s) URL of a public host."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address *host* resolves to."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise UnsafeTarget(f"{host!r} does not resolve: check the host name") from err
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def check_target(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> Target:
+    """Parse and resolve *url*; the address to connect to.
+
+    :raises UnsafeTarget: for another scheme, credentials in the URL, or a
+        non-public address (unless *allow_private*).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeTarget(f"{url!r} is not an http(s) URL: write it as https://crm.example/hook")
+    if parts.username or parts.password:
+        raise UnsafeTarget("the URL must not contain a user name or password: use the signature to authenticate")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = resolve(parts.hostname, port)
+    if not addresses:
+        raise UnsafeTarget(f"{parts.hostname!r} does not resolve: check the host name")
+    private = [a for a in addresses if not is_public(a)]
+    if private and not allow_private:
+        raise UnsafeTarget(
+            f"{parts.hostname} resolves to a loopback, private or link-local address ({private[0]}): "
+            "use a public URL (or set FEEDBACKWIDGET_ALLOW_PRIVATE_WEBHOOKS for an intranet)"
+        )
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, parts.hostname, port, path, addresses[0])
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a fixed address, still checking the certificate for the host name."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str]:
+    """POST *body* to *target* (no redirects followed); the status and the start of the reply."""
+    factory = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = factory(target.host, target.address, target.port, timeout)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read(500).decode("utf-8", "replace")
+    finally:
+        connection.close()

@@ -1,0 +1,163 @@
+"""The outbox worker: claim due messages, deliver them, record the outcome.
+
+Claiming takes a *lease*: the row becomes ``sending`` with ``next_attempt_at``
+set to when the lease ends.  A worker that crashes leaves its rows ``sending``;
+once the lease has ended any worker takes them again.  On PostgreSQL the claim
+is ``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent workers never take the
+same row; on SQLite the claim's transaction is ``BEGIN IMMEDIATE``, which
+serialises writers, so the select and the update are one atomic step.
+
+Every function takes ``now`` so that tests (and the retry schedule) need no sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, Table, select, update
+
+from .. import config
+from ..models import OutboxMessage, utcnow
+from .errors import DeliveryError
+from .models import Webhook
+from .safe_http import Resolver, system_resolver
+from .smtp import SmtpSettings, send_mail
+from .webhooks import deliver_webhook, webhook_body
+
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+WEBHOOKS: Table = Webhook.__table__  # type: ignore[assignment]
+BACKOFF_BASE_SECONDS = 30.0
+BACKOFF_CAP_SECONDS = 6 * 3600.0
+CLAIM_BATCH = 20
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What a worker needs from the app's configuration (so it runs without an app context)."""
+
+    smtp: SmtpSettings
+    max_attempts: int = 8
+    lease_seconds: float = 120.0
+    webhook_timeout: float = 10.0
+    allow_private_webhooks: bool = False
+    resolve: Resolver = field(default=system_resolver)
+
+    @classmethod
+    def from_config(cls, app_config: Mapping[str, Any]) -> WorkerSettings:
+        return cls(
+            smtp=SmtpSettings.from_config(app_config, float(app_config[config.SMTP_TIMEOUT_SECONDS])),
+            max_attempts=int(app_config[config.OUTBOX_MAX_ATTEMPTS]),
+            lease_seconds=float(app_config[config.OUTBOX_LEASE_SECONDS]),
+            webhook_timeout=float(app_config[config.WEBHOOK_TIMEOUT_SECONDS]),
+            allow_private_webhooks=bool(app_config[config.ALLOW_PRIVATE_WEBHOOKS]),
+        )
+
+
+def backoff_seconds(attempts: int, rng: random.Random | None = None) -> float:
+    """How long to wait after the *attempts*-th failure: doubling, capped, with jitter (50-100 %)."""
+    delay: float = min(BACKOFF_BASE_SECONDS * 2.0 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    jitter: float = (rng or random).random()
+    return delay * (0.5 + jitter / 2)
+
+
+def claim(engine: Engine, now: dt.datetime, lease_seconds: float, limit: int = CLAIM_BATCH) -> list[dict[str, Any]]:
+    """Take up to *limit* due messages (pending, or sending with an ended lease) for this worker."""
+    due = select(OUTBOX.c.id).where(
+        OUTBOX.c.status.in_(("pending", "sending")), OUTBOX.c.next_attempt_at <= now
+    ).order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit)
+    if engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    with engine.begin() as connection:
+        ids = list(connection.scalars(due))
+        if not ids:
+            return []
+        connection.execute(
+            update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(
+                status="sending", attempts=OUTBOX.c.attempts + 1,
+                next_attempt_at=now + dt.timedelta(seconds=lease_seconds),
+            )
+        )
+        rows = connection.execute(select(OUTBOX).where(OUTBOX.c.id.in_(ids)).order_by(OUTBOX.c.id))
+        return [dict(row) for row in rows.mappings()]
+
+
+def deliver(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], now: dt.datetime) -> None:
+    """Hand *row* over to the mail server or the webhook's URL.
+
+    :raises DeliveryError: when that failed.
+    """
+    if row["kind"] == "mail":
+        send_mail(settings.smtp, row)
+        return
+    if row["kind"] != "webhook":
+        raise DeliveryError(f"unknown message kind {row['kind']!r}", permanent=True)
+    payload = row["payload"] or {}
+    with engine.connect() as connection:
+        hook = connection.execute(select(WEBHOOKS).where(WEBHOOKS.c.id == payload.get("webhook_id"))).first()
+    if hook is None or not hook.active:
+        raise DeliveryError("the webhook was deleted or disabled: nothing to send", permanent=True)
+    deliver_webhook(hook.url, hook.secret, webhook_body(payload, row["message_id"]),
+                    allow_private=settings.allow_private_webhooks, timeout=settings.webhook_timeout,
+                    resolve=settings.resolve, now=now.timestamp())
+
+
+def _owned(row: Mapping[str, Any]) -> Any:
+    # Only the worker still holding the lease may record an outcome.
+    return (OUTBOX.c.id == row["id"]) & (OUTBOX.c.status == "sending") & (OUTBOX.c.attempts == row["attempts"])
+
+
+def mark_sent(engine: Engine, row: Mapping[str, Any], now: dt.datetime) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(OUTBOX).where(_owned(row)).values(status="sent", sent_at=now, last_error=None))
+
+
+def mark_failed_attempt(
+    engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], error: DeliveryError, now: dt.datetime
+) -> str:
+    """Schedule a retry, or give up (permanent error, or no attempts left); the new status."""
+    final = error.permanent or row["attempts"] >= settings.max_attempts
+    values: dict[str, Any] = {"status": "failed" if final else "pending", "last_error": str(error)[:2000]}
+    if not final:
+        values["next_attempt_at"] = now + dt.timedelta(seconds=backoff_seconds(row["attempts"]))
+    with engine.begin() as connection:
+        connection.execute(update(OUTBOX).where(_owned(row)).values(**values))
+    return str(values["status"])
+
+
+def process(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], now: dt.datetime) -> str:
+    """Deliver one claimed *row* and record the outcome: ``sent``, ``pending`` (retry) or ``failed``."""
+    try:
+        deliver(engine, settings, row, now)
+    except DeliveryError as err:
+        return mark_failed_attempt(engine, settings, row, err, now)
+    mark_sent(engine, row, now)
+    return "sent"
+
+
+def run_once(
+    engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None, limit: int = CLAIM_BATCH
+) -> Counter[str]:
+    """Claim and deliver one batch of due messages; how many ended in each status."""
+    now = now or utcnow()
+    outcomes: Counter[str] = Counter()
+    # Claim no more than can be sent well within the lease, or another worker retakes the rest.
+    slowest = 2 * max(settings.smtp.timeout, settings.webhook_timeout)
+    limit = max(1, min(limit, int(settings.lease_seconds // slowest)))
+    for row in claim(engine, now, settings.lease_seconds, limit):
+        outcomes[process(engine, settings, row, now)] += 1
+    return outcomes
+
+
+def drain(engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None) -> Counter[str]:
+    """Run batches until nothing is due at *now*."""
+    total: Counter[str] = Counter()
+    while True:
+        outcomes = run_once(engine, settings, now)
+        if not outcomes:
+            return total
+        total.update(outcomes)
