@@ -1,0 +1,182 @@
+"""The widget in a real browser, on a hostile shop page of another origin with a strict CSP."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackwidget.models import Response, Site
+from feedbackwidget.site_admin import create_site
+
+from .conftest import LiveServer, ShopPage, ShopServer
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+HOSTILE_CSS = "* { all: unset } div { display: none !important } button { font-size: 40px }"
+SHOP_HTML = """<!doctype html><html lang="hu"><head><meta charset="utf-8"><title>Kávébolt</title>
+<link rel="stylesheet" href="/hostile.css"></head>
+<body><h1>Kávébolt</h1><a href="/kave">Kávék</a> <a href="/tea">Teák</a><div>Ajánlat</div><button>Kosár</button>
+<script src="{widget}/feedback/widget.js" data-site="{key}" async></script></body></html>"""
+
+
+def shop(shop_server: ShopServer, live_server: LiveServer, key: str, csp: bool = True) -> str:
+    widget = live_server.url
+    headers = {}
+    if csp:
+        headers["Content-Security-Policy"] = (
+            f"default-src 'none'; script-src {widget}; style-src 'self' {widget}; connect-src {widget}; img-src 'self'"
+        )
+    shop_server.pages["/"] = ShopPage(SHOP_HTML.format(widget=widget, key=key), headers=headers)
+    shop_server.pages["/hostile.css"] = ShopPage(HOSTILE_CSS, "text/css")
+    return shop_server.origin + "/"
+
+
+@pytest.fixture
+def shop_site(live_server: LiveServer, shop_server: ShopServer, db: Session) -> Site:
+    site = create_site(db, "Kávébolt", [shop_server.origin], default_locale="en", templates=("nps", "stock"))
+    db.commit()
+    return site
+
+
+def rows(db: Session) -> list[Response]:
+    db.expire_all()
+    return list(db.scalars(select(Response).order_by(Response.id)))
+
+
+def wait_for_rows(db: Session, count: int, seconds: float = 10) -> list[Response]:
+    deadline = time.monotonic() + seconds
+    while len(found := rows(db)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def focused_in_widget(page: Any) -> str:
+    """What has the focus inside the widget's shadow root: tag and text or value."""
+    return str(page.evaluate(
+        """() => { const host = document.querySelector('feedback-widget');
+                   const el = host && document.activeElement === host ? host.shadowRoot.activeElement : null;
+                   return el ? el.tagName + ':' + (el.type === 'radio' ? el.value : el.textContent) : ''; }"""
+    ))
+
+
+def test_a_visitor_answers_in_hungarian_with_the_keyboard_on_a_hostile_page(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site, db: Session
+) -> None:
+    context = browser.new_context(locale="hu-HU")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(shop(shop_server, live_server, shop_site.key))
+
+    button = page.locator("feedback-widget .fw-button")
+    button.wait_for()
+    assert button.inner_text() == "Visszajelzés"
+    assert button.evaluate("b => getComputedStyle(b).fontSize") != "40px"
+    for _ in range(10):
+        if focused_in_widget(page).startswith("BUTTON:Visszajelzés"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    dialog = page.locator("feedback-widget [role=dialog]")
+    assert dialog.is_visible()
+    assert focused_in_widget(page) == "INPUT:0"
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert focused_in_widget(page) == "INPUT:3"
+    page.keyboard.press("Tab")
+    assert focused_in_widget(page) == "BUTTON:Tovább"
+    page.keyboard.press("Enter")
+    assert page.locator("feedback-widget .fw-legend").inner_text() == "Sajnáljuk. Mi befolyásolta az értékelését?"
+    page.keyboard.type("Lassú szállítás")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert focused_in_widget(page) == "BUTTON:Küldés"
+    page.keyboard.press("Enter")
+    assert page.locator("feedback-widget .fw-thanks").inner_text().startswith("Köszönjük a visszajelzését!")
+    page.keyboard.press("Escape")
+    assert not dialog.count()
+
+    [row] = wait_for_rows(db, 1)
+    assert (row.nps_score, row.comment, row.locale) == (3, "Lassú szállítás", "hu")
+    assert page.evaluate("document.querySelectorAll('style, [style]').length") == 0
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+    context.close()
+
+
+def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site, db: Session
+) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(shop(shop_server, live_server, shop_site.key))
+    page.locator("feedback-widget .fw-button").wait_for()
+    context.set_offline(True)
+
+    page.evaluate("FeedbackWidget.open('nps')")
+    page.locator("feedback-widget label.fw-option", has_text="9").click()
+    page.locator("feedback-widget .fw-primary").click()
+    page.locator("feedback-widget textarea").fill("Fast delivery")
+    page.locator("feedback-widget .fw-primary").click()
+    assert "You are offline" in page.locator("feedback-widget .fw-thanks").inner_text()
+    assert page.evaluate("JSON.parse(localStorage.getItem('feedbackwidget:' + %r)).queue.length" % shop_site.key) == 1
+    assert rows(db) == []
+
+    context.set_offline(False)
+    [row] = wait_for_rows(db, 1)
+    page.reload()
+    page.locator("feedback-widget .fw-button").wait_for()
+    page.wait_for_function("!(JSON.parse(localStorage.getItem('feedbackwidget:' + %r)) || {}).queue?.length" % shop_site.key)
+    assert [(r.nps_score, r.comment) for r in rows(db)] == [(9, "Fast delivery")]
+    context.close()
+
+
+def test_axe_finds_no_accessibility_violations_in_the_open_widget(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site
+) -> None:
+    assert AXE.exists(), "axe-core is missing: run 'npm ci' at the top of the repository"
+    # Reduced motion: no fade-in, so axe measures the final colours (and the media query is exercised).
+    context = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 640}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(shop(shop_server, live_server, shop_site.key))
+    page.locator("feedback-widget .fw-button").wait_for()
+    page.add_script_tag(path=str(AXE))
+    page.evaluate("FeedbackWidget.open('nps')")
+    box = page.locator("feedback-widget [role=dialog]").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+
+    def violations() -> list[str]:
+        result = page.evaluate(
+            """async () => (await axe.run({include: [['feedback-widget']]},
+                 {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}))
+                 .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+        )
+        return list(result)
+
+    assert violations() == []
+    page.locator("feedback-widget label.fw-option", has_text="10").click()
+    page.locator("feedback-widget .fw-primary").click()
+    assert violations() == []
+    context.close()
+
+
+def test_the_hosted_survey_page_works_with_javascript_off(
+    browser: Any, live_server: LiveServer, shop_site: Site, db: Session
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="hu-HU")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/feedback/s/{shop_site.key}/nps")
+
+    assert page.locator("html").get_attribute("lang") == "hu"
+    page.locator("label.option", has_text="10").first.click()
+    page.locator("textarea").fill("Minden rendben volt")
+    page.locator("button[type=submit]").click()
+
+    assert page.locator("h1").inner_text() == "Köszönjük a visszajelzését!"
+    [row] = wait_for_rows(db, 1)
+    assert (row.nps_score, row.comment, row.locale) == (10, "Minden rendben volt", "hu")
+    context.close()
