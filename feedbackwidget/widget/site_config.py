@@ -28,7 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import config
 from ..sites import CompiledSurvey, SiteConfig
-from .strings import category_label, widget_strings
+from .strings import COMPLAINT_STRINGS, category_label, widget_strings
 from .triggers import public_triggers
 
 POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
@@ -112,12 +112,19 @@ def public_complaints(site: SiteConfig, locale: str) -> dict[str, Any]:
 
 
 def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
-    """The JSON body of ``GET /api/v1/sites/{key}/config``."""
+    """The JSON body of ``GET /api/v1/sites/{key}/config``.
+
+    The complaint form's strings are sent only when the form is offered (a lighter first load).
+    """
+    complaints = public_complaints(site, locale)
+    strings = widget_strings(locale)
+    if not complaints["enabled"]:
+        strings = {name: text for name, text in strings.items() if name not in COMPLAINT_STRINGS}
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,
         "widget": public_widget_settings(site.settings),
-        "complaints": public_complaints(site, locale),
+        "complaints": complaints,
         "surveys": [public_survey(s, locale, site.default_locale) for s in site.surveys.values()],
-        "strings": widget_strings(locale),
+        "strings": strings,
     }

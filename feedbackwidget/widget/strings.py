@@ -43,6 +43,12 @@ WIDGET_STRINGS: dict[str, str] = {
     "consent_required": N_("Please accept the privacy policy so that we can handle your complaint."),
 }
 
+# Strings only the complaint form uses (left out of the config when the form is not offered).
+COMPLAINT_STRINGS: frozenset[str] = frozenset(
+    name for name in WIDGET_STRINGS
+    if name.startswith("complaint_") or name in ("privacy_policy", "invalid_email", "consent_required")
+)
+
 # Labels of the default complaint categories (sites.DEFAULT_COMPLAINT_CATEGORIES).
 CATEGORY_LABELS: dict[str, str] = {
     "product_quality": N_("Product quality"),

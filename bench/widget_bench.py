@@ -1,0 +1,161 @@
+"""Widget weight and speed: what a shop's visitor downloads before the first paint, and how fast it is ready.
+
+Run from the repository root (needs Debian's chromium and the dev extras):
+
+    .venv/bin/python bench/widget_bench.py [--loads 15]
+
+It starts the standalone app on a temporary SQLite database and a shop page on
+another port of 127.0.0.1, then reports:
+
+- the gzipped size of everything the widget needs for its first paint: widget.js
+  as served (styles inside) plus the site config in each language, against the
+  6 KB target and the published sizes of other widgets;
+- the number of requests the widget makes before its first paint;
+- the time from the script starting to load to the Feedback button being
+  interactive in headless chromium (median of --loads page loads), with the
+  config request's own time as the baseline it is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import logging
+import statistics
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from feedbackwidget import create_app, get_state  # noqa: E402
+from feedbackwidget.site_admin import create_site  # noqa: E402
+from tests.smtp import free_port  # noqa: E402
+
+TARGET_BYTES = 6 * 1024
+OTHERS = {"PostHog surveys + Preact": 7.8 * 1024, "Smartlook": 6 * 1024, "Hotjar": 16 * 1024}
+READY_PROBE = """
+window.__fw = {};
+new MutationObserver((changes, observer) => {
+  const host = document.querySelector('feedback-widget');
+  if (host && host.shadowRoot && host.shadowRoot.querySelector('.fw-button')) {
+    window.__fw.ready = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 9))
+
+
+def start_servers(tmp: str) -> tuple[str, str, str]:
+    """The app's base URL, the shop page URL and the site key."""
+    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "FEEDBACKWIDGET_SECRET_KEY": "bench",
+                      "FEEDBACKWIDGET_RUN_SENDER": False})
+    shop_port, app_port = free_port(), free_port()
+    with app.app_context():
+        session = get_state(app).session_factory()
+        site = create_site(session, "Bench Shop", [f"http://127.0.0.1:{shop_port}"], templates=("nps", "csat", "stock"))
+        session.commit()
+        key = site.key
+    server = make_server("127.0.0.1", app_port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{app_port}"
+    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>'
+            f'<script src="{base}/feedback/widget.js" data-site="{key}" async></script></body></html>').encode()
+
+    class Shop(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    shop = ThreadingHTTPServer(("127.0.0.1", shop_port), Shop)
+    threading.Thread(target=shop.serve_forever, daemon=True).start()
+    return base, f"http://127.0.0.1:{shop_port}/", key
+
+
+def weight(base: str, key: str, origin: str) -> dict[str, int]:
+    import urllib.request
+
+    def fetch(url: str) -> bytes:
+        request = urllib.request.Request(url, headers={"Origin": origin})
+        with urllib.request.urlopen(request) as response:
+            return bytes(response.read())
+
+    sizes = {"widget.js (with its CSS)": gz(fetch(f"{base}/feedback/widget.js"))}
+    for locale in ("en", "hu", "zh"):
+        sizes[f"site config ({locale})"] = gz(fetch(f"{base}/feedback/api/v1/sites/{key}/config?locale={locale}"))
+    return sizes
+
+
+def browser_runs(base: str, shop_url: str, loads: int) -> list[dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    runs = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=["--no-sandbox", "--disable-background-networking"])
+        for _ in range(loads):
+            context = browser.new_context()
+            page = context.new_page()
+            widget_requests: list[str] = []
+            page.on("request", lambda r: widget_requests.append(r.url) if r.url.startswith(base) else None)
+            page.add_init_script(READY_PROBE)
+            page.goto(shop_url)
+            page.wait_for_function("window.__fw && window.__fw.ready")
+            timing = page.evaluate("""() => {
+              const entries = performance.getEntriesByType('resource');
+              const script = entries.find(e => e.name.includes('/widget.js'));
+              const config = entries.find(e => e.name.includes('/config'));
+              return {script_start: script.startTime, ready: window.__fw.ready,
+                      config: config.responseEnd - config.startTime,
+                      before_paint: entries.filter(e => e.responseEnd <= window.__fw.ready).length};
+            }""")
+            runs.append({"ready_ms": timing["ready"] - timing["script_start"], "config_ms": timing["config"],
+                         "requests": float(len(widget_requests))})
+            context.close()
+        browser.close()
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--loads", type=int, default=15, help="page loads to time (default 15)")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as tmp:
+        base, shop_url, key = start_servers(tmp)
+        sizes = weight(base, key, shop_url.rstrip("/"))
+        runs = browser_runs(base, shop_url, args.loads)
+    script = sizes["widget.js (with its CSS)"]
+    first_paint = script + max(v for k, v in sizes.items() if k.startswith("site config"))
+    print("== widget weight (gzip -9) ==")
+    for name, size in sizes.items():
+        print(f"  {name:<28} {size:>6} B")
+    print(f"  {'first paint, largest locale':<28} {first_paint:>6} B = {first_paint / TARGET_BYTES:.2f} x the 6 KB target")
+    for name, size in OTHERS.items():
+        print(f"  vs {name:<25} {first_paint / size:.2f} x")
+    ready = statistics.median(r["ready_ms"] for r in runs)
+    config = statistics.median(r["config_ms"] for r in runs)
+    requests = max(r["requests"] for r in runs)
+    print(f"== headless chromium, {len(runs)} loads ==")
+    print(f"  requests to the widget's server before the button shows: {requests:.0f} (widget.js + config)")
+    print(f"  script start -> button interactive, median: {ready:.1f} ms")
+    print(f"  of which the config request, median:        {config:.1f} ms ({ready / max(config, 0.01):.1f} x the config fetch)")
+
+
+if __name__ == "__main__":
+    main()
