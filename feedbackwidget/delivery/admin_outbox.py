@@ -41,7 +41,7 @@ def count_by_status(engine: Engine, site_ids: Iterable[int] | None = None) -> di
     if site_ids is not None:
         query = query.where(OUTBOX.c.site_id.in_(list(site_ids)))
     with engine.connect() as connection:
-        return {status: count for status, count in connection.execute(query).tuples()}
+        return {str(row[0]): int(row[1]) for row in connection.execute(query)}
 
 
 def retry(engine: Engine, message_id: int, site_ids: Iterable[int] | None = None,
