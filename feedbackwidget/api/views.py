@@ -12,7 +12,7 @@ from .. import config
 from ..extension import get_state
 from ..i18n import negotiate_locale
 from ..ratelimit import rate_limit
-from ..responses import IdempotencyConflict, record_response
+from ..responses import IdempotencyConflict, StorageUnavailable, record_response
 from ..sites import SiteConfig
 from ..widget.site_config import public_site_config
 from .cors import add_cors_headers
@@ -108,6 +108,9 @@ def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]
         result = record_response(get_state().engine, row, drafts)
     except IdempotencyConflict as err:
         raise IdempotencyKeyReused() from err
+    except StorageUnavailable as err:
+        current_app.logger.warning("feedbackwidget: response not stored, database unavailable: %s", err)
+        raise ServiceUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS}) from err
     headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
     return {"id": result.id}, 201, headers
 
