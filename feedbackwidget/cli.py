@@ -195,3 +195,7 @@ for _command in DELIVERY_COMMANDS:
 from .widget.links import survey_link_command  # noqa: E402
 
 feedbackwidget_group.add_command(survey_link_command)
+
+from .complaints.cli import complaints_group  # noqa: E402
+
+feedbackwidget_group.add_command(complaints_group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,8 @@ from .models import Complaint, ComplaintEvent
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
     return value
 
 

@@ -1,0 +1,192 @@
+"""Complaint analysis for a site and a period, compared with the period before, in SQL.
+
+One module serves the admin analysis page and its CSV export.  Counts, sums and
+medians are computed by the database: medians with ``percentile_cont`` on
+PostgreSQL and with an ``ORDER BY ... LIMIT/OFFSET`` of the middle row(s) on
+SQLite.  A complaint belongs to the period in which it was received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, extract, func, literal, select
+from sqlalchemy.orm import Session
+
+from .models import CLOSED_STATES, OPEN_STATES, Complaint
+
+SECONDS_PER_HOUR = 3600.0
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)`` in UTC."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - (self.end - self.start), self.start)
+
+
+@dataclass(frozen=True)
+class CostRow:
+    category: str
+    currency: str
+    total: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What happened to the complaints received in one period (as of ``now``)."""
+
+    count: int
+    justified: int
+    unfounded: int
+    reopened: int
+    due_or_closed: int
+    closed_in_time: int
+    open_overdue: int
+    loyalty_members: int
+    known_customers: int
+    median_first_response_hours: float | None
+    median_resolution_hours: float | None
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    by_root_cause: dict[str, int]
+    by_loyalty_tier: dict[str, int]
+    compensation: list[CostRow]
+
+    @property
+    def justified_share(self) -> float | None:
+        """Justified among the complaints with a verdict."""
+        judged = self.justified + self.unfounded
+        return self.justified / judged if judged else None
+
+    @property
+    def within_deadline_share(self) -> float | None:
+        """Closed by the due date, among those closed or already due."""
+        return self.closed_in_time / self.due_or_closed if self.due_or_closed else None
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return self.reopened / self.count if self.count else None
+
+
+@dataclass(frozen=True)
+class ComplaintAnalysis:
+    site_id: int
+    period: Period
+    current: PeriodFigures
+    previous: PeriodFigures
+
+    @property
+    def change(self) -> int:
+        """How many more (or fewer) complaints than in the previous period."""
+        return self.current.count - self.previous.count
+
+    @property
+    def change_share(self) -> float | None:
+        return self.change / self.previous.count if self.previous.count else None
+
+
+def _in_period(site_id: int, period: Period) -> ColumnElement[bool]:
+    return and_(
+        Complaint.site_id == site_id, Complaint.received_at >= period.start, Complaint.received_at < period.end
+    )
+
+
+def _seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement[float]:
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(extract("epoch", later - earlier), Float)
+    return (func.julianday(later) - func.julianday(earlier)) * literal(86400.0)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _totals(session: Session, site_id: int, period: Period, now: dt.datetime) -> dict[str, int]:
+    closed = Complaint.status.in_(CLOSED_STATES)
+    tier = func.coalesce(Complaint.loyalty_tier, "")
+    row = session.execute(select(
+        func.count().label("count"),
+        _count_if(Complaint.verdict == "justified").label("justified"),
+        _count_if(Complaint.verdict == "unfounded").label("unfounded"),
+        _count_if(Complaint.reopen_count > 0).label("reopened"),
+        _count_if(closed | (Complaint.due_at <= now)).label("due_or_closed"),
+        _count_if(closed & (Complaint.resolved_at <= Complaint.due_at)).label("closed_in_time"),
+        _count_if(Complaint.status.in_(OPEN_STATES) & (Complaint.due_at <= now)).label("open_overdue"),
+        _count_if(tier != "").label("loyalty_members"),
+        _count_if(func.coalesce(Complaint.customer_id, "") != "").label("known_customers"),
+    ).where(_in_period(site_id, period))).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
+def _counts_by(session: Session, column: Any, site_id: int, period: Period) -> dict[str, int]:
+    rows = session.execute(
+        select(column, func.count()).where(_in_period(site_id, period), column.is_not(None), column != "")
+        .group_by(column).order_by(func.count().desc(), column)
+    )
+    return {str(key): int(count) for key, count in rows}
+
+
+def _compensation(session: Session, site_id: int, period: Period) -> list[CostRow]:
+    total = func.sum(Complaint.compensation_amount)
+    rows = session.execute(
+        select(Complaint.category, Complaint.compensation_currency, total, func.count())
+        .where(_in_period(site_id, period), Complaint.compensation_amount.is_not(None))
+        .group_by(Complaint.category, Complaint.compensation_currency)
+        .order_by(total.desc(), Complaint.category)
+    )
+    return [CostRow(category, currency or "", Decimal(str(amount)).quantize(Decimal("0.01")), int(count))
+            for category, currency, amount, count in rows]
+
+
+def _median_statement(session: Session, duration: ColumnElement[float], where: ColumnElement[bool]) -> Select[Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        return select(func.percentile_cont(0.5).within_group(duration)).where(where)
+    values = select(duration.label("seconds")).where(where).subquery()
+    count = select(func.count()).select_from(values).scalar_subquery()
+    middle = (
+        select(values.c.seconds).order_by(values.c.seconds)
+        .limit(literal(2) - count % 2).offset((count - 1) // 2).subquery()
+    )
+    return select(func.avg(middle.c.seconds))
+
+
+def median_hours(session: Session, site_id: int, period: Period, later: Any) -> float | None:
+    """The median time from receipt to the timestamp column *later*, in hours (None: no such complaint)."""
+    duration = _seconds_between(session, later, Complaint.received_at)
+    value = session.execute(_median_statement(session, duration, and_(_in_period(site_id, period), later.is_not(None))))
+    seconds = value.scalar()
+    return None if seconds is None else float(seconds) / SECONDS_PER_HOUR
+
+
+def period_figures(session: Session, site_id: int, period: Period, now: dt.datetime) -> PeriodFigures:
+    """Every figure of the complaints of *site_id* received in *period*, as of *now*."""
+    return PeriodFigures(
+        **_totals(session, site_id, period, now),
+        median_first_response_hours=median_hours(session, site_id, period, Complaint.first_response_at),
+        median_resolution_hours=median_hours(session, site_id, period, Complaint.resolved_at),
+        by_channel=_counts_by(session, Complaint.channel, site_id, period),
+        by_category=_counts_by(session, Complaint.category, site_id, period),
+        by_root_cause=_counts_by(session, Complaint.root_cause, site_id, period),
+        by_loyalty_tier=_counts_by(session, Complaint.loyalty_tier, site_id, period),
+        compensation=_compensation(session, site_id, period),
+    )
+
+
+def analyse(session: Session, site_id: int, period: Period, now: dt.datetime) -> ComplaintAnalysis:
+    """The analysis of *period* and of the period before it."""
+    return ComplaintAnalysis(
+        site_id=site_id, period=period,
+        current=period_figures(session, site_id, period, now),
+        previous=period_figures(session, site_id, period.previous, now),
+    )
