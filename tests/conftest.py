@@ -83,12 +83,10 @@ def empty_engine(tmp_path: Any) -> Iterator[Any]:
 def _empty_tables(app: Flask) -> None:
     engine = get_state(app).engine
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # DELETE, not TRUNCATE: on the few rows a test leaves it is many times faster.
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+        for table in tables:
+            connection.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture
