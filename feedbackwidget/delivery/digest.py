@@ -27,7 +27,8 @@ RESPONSES: Table = Response.__table__  # type: ignore[assignment]
 PERIODS: dict[str, dt.timedelta] = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
 LOW_SCORE = 6
 COMPLAINTS_TABLE = "fw_complaints"
-CLOSED_COMPLAINT_STATUSES = ("resolved", "closed", "rejected")
+# Used only if the complaints area does not say which of its states are closed.
+CLOSED_COMPLAINT_STATUSES: tuple[str, ...] = ("resolved", "rejected")
 SUBJECT = {"daily": N_("Daily feedback digest for %(site)s"), "weekly": N_("Weekly feedback digest for %(site)s")}
 
 
@@ -100,11 +101,19 @@ def complaint_counts(connection: Connection, site_id: int, now: dt.datetime) -> 
     table = Base.metadata.tables.get(COMPLAINTS_TABLE)
     if table is None or not {"site_id", "status", "due_at"} <= set(table.c.keys()):
         return None, None
-    is_open = and_(table.c.site_id == site_id, table.c.status.not_in(CLOSED_COMPLAINT_STATUSES))
+    is_open = and_(table.c.site_id == site_id, table.c.status.not_in(_closed_states()))
     row = connection.execute(
         select(func.count(), func.sum(case((table.c.due_at < now, 1), else_=0))).where(is_open)
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
+
+
+def _closed_states() -> tuple[str, ...]:
+    try:
+        from ..complaints.models import CLOSED_STATES
+    except ImportError:
+        return CLOSED_COMPLAINT_STATUSES
+    return tuple(CLOSED_STATES)
 
 
 def build_digest(connection: Connection, site_id: int, period: str, now: dt.datetime) -> Digest:

@@ -22,8 +22,8 @@ Events and their ``data`` keys:
 customer is told), ``category``, ``channel``, ``description``,
 ``customer_name``, ``customer_email``, ``created_at`` and ``due_at`` (ISO 8601
 strings or datetimes), ``status``, and ``admin_path`` (the complaint's path in
-the admin area below the URL prefix, e.g. ``/admin/complaints/12``; used for the
-link in mails, never sent to webhooks).
+the admin area, e.g. ``/feedback/admin/complaints/12``, with or without the URL
+prefix; used for the link in mails, never sent to webhooks).
 """
 
 from __future__ import annotations
@@ -72,7 +72,12 @@ def _complaint_mail(event: str, site: SiteConfig, data: Mapping[str, Any], email
 
 
 def _text(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return value
 
