@@ -145,3 +145,20 @@ def test_the_response_link_of_an_alert_mail_goes_through_the_login(
     login = admin_login(client, "ann@shop.example", next=url)
     assert login.location == url
     assert "Cold coffee" in client.get(url).text
+
+
+def test_the_dashboard_shows_the_figures_of_the_users_sites_only(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    other = create_site(db, "Other Shop", ["https://other.example"], templates=("nps",))
+    db.commit()
+    add_response(db, site, nps_score=10, loyalty_tier="gold", comment="<script>alert(1)</script> great")
+    add_response(db, other, nps_score=0)
+    client = logged_in("viewer")
+
+    page = client.get(DASHBOARD + "?period=7")
+
+    assert page.status_code == 200
+    assert "Test Shop" in page.text and "Other Shop" not in page.text
+    assert client.get(f"{DASHBOARD}?site={other.id}").status_code == 404
+    assert client.get(f"{DASHBOARD}?site={site.id}&period=90&by=week").status_code == 200

@@ -41,12 +41,13 @@ def _security_headers(response: Response) -> Response:
 @admin.context_processor
 def _template_context() -> dict[str, Any]:
     from .access import current_access, nav_items
+    from .formatting import TEMPLATE_HELPERS
     from .forms import ButtonForm
     from .locale import template_context
 
     found = current_access()
     logout_form = ButtonForm(formdata=None) if found is not None and not found.via_host else None
-    return {**template_context(), "nav_items": nav_items(), "admin_access": found, "logout_form": logout_form}
+    return {**template_context(), **TEMPLATE_HELPERS, "nav_items": nav_items(), "admin_access": found, "logout_form": logout_form}
 
 
 from . import auth_views, dashboard_views, response_views, site_views  # noqa: E402,F401  (routes)

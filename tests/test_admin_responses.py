@@ -1,0 +1,143 @@
+"""The responses list, a response's detail, following up and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackwidget.admin.csv_export import safe_cell
+from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.site_admin import create_site
+
+from .conftest import csrf_token
+
+LIST = "/feedback/admin/responses"
+EXPORT = "/feedback/admin/responses.csv"
+
+
+def add(db: Session, site: Site, template: str = "nps", days_ago: int = 0, **values: Any) -> Response:
+    survey_id = db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.template == template))
+    response = Response(site_id=site.id, survey_id=survey_id, locale="en", answers=values.pop("answers", {}),
+                        created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago), **values)
+    db.add(response)
+    db.commit()
+    return response
+
+
+@pytest.fixture
+def other_site(db: Session) -> Site:
+    other = create_site(db, "Other Shop", ["https://other.example"], templates=("nps",))
+    db.commit()
+    return other
+
+
+def test_the_list_filters_by_band_comment_tier_and_text(logged_in: Callable[..., FlaskClient], site: Site,
+                                                         db: Session) -> None:
+    add(db, site, nps_score=2, comment="Parcel arrived broken", loyalty_tier="gold")
+    add(db, site, nps_score=10, comment="Lovely service")
+    add(db, site, nps_score=5)
+    client = logged_in("viewer")
+
+    assert client.get(LIST).text.count("fw-band-") == 3
+    assert client.get(LIST + "?band=detractor").text.count("fw-band-") == 2
+    assert client.get(LIST + "?band=detractor&comment=1").text.count("fw-band-") == 1
+    assert "Parcel arrived broken" in client.get(LIST + "?tier=gold").text
+    found = client.get(LIST + "?q=LOVELY").text
+    assert "Lovely service" in found and "Parcel" not in found
+
+
+def test_pages_follow_one_another_without_gaps(make_app: Callable[..., Any], logged_in: Any, site: Site,
+                                               db: Session, make_admin: Any) -> None:
+    for score in range(11):
+        add(db, site, nps_score=score, comment=f"comment number {score:02d}")
+    app = make_app(FEEDBACKWIDGET_ADMIN_PAGE_SIZE=4)
+    make_admin("pager@shop.example", sites=[(site, "viewer")])
+    client = app.test_client()
+    from .conftest import admin_login
+
+    admin_login(client, "pager@shop.example")
+    seen: list[str] = []
+    url: str | None = LIST
+    while url:
+        text = client.get(url).text
+        seen += [f"{n:02d}" for n in range(11) if f"comment number {n:02d}" in text]
+        marker = 'href="/feedback/admin/responses?after='
+        url = LIST + "?after=" + text.split(marker, 1)[1].split('"', 1)[0].replace("&amp;", "&") if marker in text else None
+    assert sorted(seen) == [f"{n:02d}" for n in range(11)] and len(seen) == 11
+
+
+def test_another_sites_ids_give_404_in_urls_forms_and_exports(
+    logged_in: Callable[..., FlaskClient], site: Site, other_site: Site, db: Session
+) -> None:
+    theirs = add(db, other_site, nps_score=1, comment="Not for your eyes")
+    their_survey = theirs.survey_id
+    for role in ("viewer", "manager", "owner"):
+        client = logged_in(role)
+        token = csrf_token(client.get(LIST).text)
+        assert client.get(f"{LIST}?site={other_site.id}").status_code == 404
+        assert client.get(f"{LIST}?survey={their_survey}").status_code == 404
+        assert client.get(f"{EXPORT}?site={other_site.id}").status_code == 404
+        assert client.get(f"{LIST}/{theirs.id}").status_code == 404
+        assert client.post(f"{LIST}/{theirs.id}/follow-up", data={"csrf_token": token}).status_code == 404
+        assert "Not for your eyes" not in client.get(EXPORT).text
+
+
+def test_a_viewer_cannot_mark_a_response_followed_up_but_a_manager_can(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    response = add(db, site, nps_score=3)
+    viewer = logged_in("viewer")
+    page = viewer.get(f"{LIST}/{response.id}")
+    assert "Mark as followed up" not in page.text
+    assert viewer.post(f"{LIST}/{response.id}/follow-up", data={"csrf_token": csrf_token(page.text)}).status_code == 403
+
+    manager = logged_in("manager")
+    page = manager.get(f"{LIST}/{response.id}")
+    manager.post(f"{LIST}/{response.id}/follow-up", data={"csrf_token": csrf_token(page.text)})
+    assert "Mark as not followed up" in manager.get(f"{LIST}/{response.id}").text
+    assert "fw-band-" in manager.get(LIST + "?followed=yes").text
+    assert "fw-band-" not in manager.get(LIST + "?followed=no").text
+
+
+def test_customer_text_is_shown_as_text(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    response = add(db, site, nps_score=1, comment=evil, answers={"score": 1, "reason": evil}, loyalty_tier="<b>vip</b>")
+    client = logged_in("viewer")
+    for url in (LIST, f"{LIST}/{response.id}", "/feedback/admin/"):
+        text = client.get(url).text
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>vip" not in text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in client.get(f"{LIST}/{response.id}").text
+
+
+def test_csv_export_is_excel_friendly_and_never_a_formula(logged_in: Callable[..., FlaskClient], site: Site,
+                                                          db: Session) -> None:
+    tricky = ['=HYPERLINK("http://evil.example")', "+1+1", "-2", "@SUM(A1)", "\tindent", "\rreturn",
+              'She said "hi", then left\nsecond line', "árvíztűrő tükörfúrógép 送货"]
+    for text in tricky:
+        add(db, site, nps_score=4, comment=text)
+    client = logged_in("viewer")
+
+    response = client.get(EXPORT)
+
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.data
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    comments = {row["comment"] for row in rows}
+    assert comments == {("'" + t if t[0] in "=+-@\t\r" else t) for t in tricky}
+    assert b"\r\n" in raw and all(row["nps_band"] == "detractor" for row in rows)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("=1+2", "'=1+2"), ("safe", "safe"), (None, ""), (True, "yes"),
+                                                  (7, "7"), ("@x", "'@x"), ("", "")])
+def test_a_cell_is_escaped_only_when_it_would_be_a_formula(value: Any, expected: str) -> None:
+    assert safe_cell(value) == expected
