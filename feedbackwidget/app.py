@@ -29,6 +29,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    # Tells delivery this app is the standalone server, which runs its own outbox sender.
+    app.extensions["feedbackwidget.standalone"] = True
     FeedbackWidget(app)
     # Flask's default config holds SECRET_KEY = None, so setdefault would not fill it.
     if not app.config.get("SECRET_KEY"):
