@@ -25,10 +25,12 @@ PROVIDER_MODULES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Person:
-    """Who a request is about: an e-mail address, a shop's customer id, or both."""
+    """Who a request is about: an e-mail address, a shop's customer id, or both;
+    limited to the data of *site_ids* (None: every site, for operators)."""
 
     email: str | None = None
     customer_id: str | None = None
+    site_ids: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
         if not (self.email or self.customer_id):

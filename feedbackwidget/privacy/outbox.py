@@ -24,7 +24,11 @@ def _about(person: Person) -> ColumnElement[bool]:
         conditions += [OutboxMessage.recipient == person.email, text.contains(person.email, autoescape=True)]
     if person.customer_id:
         conditions.append(text.contains(person.customer_id, autoescape=True))
-    return or_(*conditions) if conditions else false()
+    if not conditions:
+        return false()
+    if person.site_ids is not None:
+        return and_(OutboxMessage.site_id.in_(person.site_ids), or_(*conditions))
+    return or_(*conditions)
 
 
 def _redact(session: Session, where: ColumnElement[bool], person_email: str | None) -> int:
@@ -53,11 +57,10 @@ class OutboxData:
     def correct(self, session: Session, person: Person, email: str | None, customer_id: str | None) -> int:
         if not (person.email and email):
             return 0
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.recipient == person.email, OutboxMessage.status == "pending")
-            .values(recipient=email)
-        )
+        mine = [OutboxMessage.recipient == person.email, OutboxMessage.status == "pending"]
+        if person.site_ids is not None:
+            mine.append(OutboxMessage.site_id.in_(person.site_ids))
+        result = session.execute(update(OutboxMessage).where(*mine).values(recipient=email))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def erase(self, session: Session, person: Person) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Response, Survey
@@ -21,7 +21,11 @@ def _matches(person: Person) -> ColumnElement[bool]:
         conditions.append(Response.customer_email == person.email)
     if person.customer_id:
         conditions.append(Response.customer_id == person.customer_id)
-    return or_(*conditions) if conditions else false()
+    if not conditions:
+        return false()
+    if person.site_ids is not None:
+        return and_(Response.site_id.in_(person.site_ids), or_(*conditions))
+    return or_(*conditions)
 
 
 def _text_keys(session: Session, survey_id: int, cache: dict[int, set[str]]) -> set[str]:
