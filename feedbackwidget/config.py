@@ -7,6 +7,7 @@ the environment variable of the same name (see :func:`from_environment`).
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -103,9 +104,16 @@ MAIL_KEYS: tuple[str, ...] = (
     "MAIL_DEFAULT_SENDER",
 )
 
-_INT_KEYS = {OUTBOX_MAX_ATTEMPTS, MAX_BODY_BYTES, TEXT_MAX_LENGTH, COMPLAINT_DEADLINE_DAYS, TRUSTED_PROXIES, "MAIL_PORT"}
-_FLOAT_KEYS = {OUTBOX_LEASE_SECONDS, SENDER_INTERVAL_SECONDS, WEBHOOK_TIMEOUT_SECONDS, SITE_CACHE_SECONDS, SMTP_TIMEOUT_SECONDS}
-_BOOL_KEYS = {RATELIMIT_ENABLED, ALLOW_PRIVATE_WEBHOOKS, RUN_SENDER, AUTO_MIGRATE, "MAIL_USE_TLS", "MAIL_USE_SSL"}
+# Flask-Mail's keys that are not text; ours take the type of their default.
+_MAIL_TYPES: dict[str, type] = {"MAIL_PORT": int, "MAIL_USE_TLS": bool, "MAIL_USE_SSL": bool}
+
+
+def setting_type(key: str) -> type:
+    """The type of setting *key*: that of its default (text when the default is None)."""
+    if key in _MAIL_TYPES:
+        return _MAIL_TYPES[key]
+    default = DEFAULTS.get(key)
+    return str if default is None else type(default)
 
 
 def parse_env_value(key: str, raw: str) -> Any:
@@ -113,15 +121,22 @@ def parse_env_value(key: str, raw: str) -> Any:
 
     :raises ValueError: with the variable's name and what it expects.
     """
-    try:
-        if key in _INT_KEYS:
-            return int(raw)
-        if key in _FLOAT_KEYS:
-            return float(raw)
-    except ValueError as err:
-        raise ValueError(f"{key}={raw!r} is not a number: set it to a number such as 30") from err
-    if key in _BOOL_KEYS:
+    kind = setting_type(key)
+    if kind is bool:
         return _parse_bool(key, raw)
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError as err:
+            raise ValueError(f"{key}={raw!r} is not a number: set it to a number such as 30") from err
+    if kind in (dict, list):
+        try:
+            value = json.loads(raw)
+        except ValueError as err:
+            raise ValueError(f"{key} must be JSON, e.g. {json.dumps(DEFAULTS[key])}") from err
+        if not isinstance(value, kind):
+            raise ValueError(f"{key} must be a JSON {kind.__name__}")
+        return value
     return raw
 
 
