@@ -8,6 +8,7 @@ from .admin import admin
 from .api import api
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
+from .delivery.admin_views import delivery_admin
 from .privacy.views import privacy_admin
 from .resources import package_folder
 from .security import apply_security_headers
@@ -28,5 +29,6 @@ blueprint.register_blueprint(complaint_pages)
 api.register_blueprint(complaints_api)
 blueprint.register_blueprint(api, url_prefix="/api")
 admin.register_blueprint(privacy_admin, url_prefix="/privacy")
+admin.register_blueprint(delivery_admin, url_prefix="/outbox")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.models import Site, Survey
 from feedbackwidget.widget.triggers import public_triggers, validate_triggers
-from feedbackwidget.widget.views import build_widget_script, compact
+from feedbackwidget.widget.assets import build_widget, compact, widget_assets
 
 from .conftest import SHOP_ORIGIN
 
@@ -27,7 +28,7 @@ def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: Flas
     body = script.get_data(as_text=True)
 
     assert script.mimetype == "text/javascript"
-    assert ".fw-dialog" in body and '"__FW_CSS__"' not in body
+    assert ".fw-button" in body and '"__FW_CSS__"' not in body
     assert script.headers["ETag"] and "max-age=300" in script.headers["Cache-Control"]
     version = script.headers["ETag"].strip('"')
     versioned = client.get(f"/feedback/widget.{version}.js")
@@ -36,16 +37,35 @@ def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: Flas
     assert client.get("/feedback/widget.0123456789ab.js").status_code == 404
 
 
+def test_the_dialog_comes_in_a_second_script_named_by_the_loader(client: FlaskClient) -> None:
+    loader = client.get("/feedback/widget.js").get_data(as_text=True)
+    [name] = re.findall(r'"(widget-ui\.[0-9a-f]{12}\.js)"', loader)
+    dialog = client.get(f"/feedback/{name}")
+
+    assert "function createUi" not in loader and ".fw-dialog" not in loader
+    assert "function createUi" in dialog.get_data(as_text=True) and ".fw-dialog" in dialog.get_data(as_text=True)
+    assert "immutable" in dialog.headers["Cache-Control"]
+    assert "immutable" not in client.get("/feedback/widget-ui.0123456789ab.js").headers["Cache-Control"]
+
+
 def test_compacting_keeps_strings_and_drops_comments_only() -> None:
     source = '/* header\n * more */\nconst a = "// not a comment";\n  // a comment\n  const b = /x\\/\\/y/;\n'
     assert compact(source) == 'const a = "// not a comment";\nconst b = /x\\/\\/y/;\n'
-    assert build_widget_script('const CSS = "__FW_CSS__";', ".a {\n  color: red;\n}") == 'const CSS = ".a { color: red; }";\n'
 
 
-def test_the_served_script_stays_small() -> None:
-    from feedbackwidget.widget.views import widget_asset
+def test_the_source_is_cut_at_its_markers() -> None:
+    script = 'const CSS = "__FW_CSS__", UI = "__FW_UI__";\n/*@ui*/\nfunction createUi() {}\n/*@ui-end*/\nstart();\n'
+    built = build_widget(script, ".b {\n  color: red;\n}\n/*@ui*/\n.d { color: blue; }\n")
 
-    assert len(gzip.compress(widget_asset().body, 9)) < 12_000
+    loader, dialog = built.loader.body.decode(), built.ui.body.decode()
+    assert loader == 'const CSS = ".b { color: red; }", UI = "widget-ui.' + built.ui.version + '.js";\nstart();\n'
+    assert "function createUi() {}" in dialog and '_register(createUi, ".d { color: blue; }")' in dialog
+    with pytest.raises(RuntimeError, match="restore them"):
+        build_widget("no markers", "")
+
+
+def test_the_first_paint_stays_light() -> None:
+    assert len(gzip.compress(widget_assets().loader.body, 9)) < 4_500
 
 
 def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site) -> None:

@@ -2,69 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from dataclasses import dataclass
-from functools import lru_cache
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extension import get_state
-from ..resources import package_folder
+from .assets import Asset, widget_assets
 
 widget = Blueprint("widget", __name__)
 
 SHORT_MAX_AGE = 300
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
-
-
-CSS_PLACEHOLDER = '"__FW_CSS__"'
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    version: str
-
-
-def compact(source: str) -> str:
-    """*source* without indentation, blank lines and whole-line comments.
-
-    Only whole lines are dropped, so strings and regular expressions are never
-    touched; widget.js is written so that this is safe (no multi-line strings).
-    """
-    kept: list[str] = []
-    in_comment = False
-    for line in (raw.strip() for raw in source.splitlines()):
-        if in_comment or line.startswith("/*"):
-            in_comment = "*/" not in line
-            continue
-        if line and not line.startswith("//"):
-            kept.append(line)
-    return "\n".join(kept) + "\n"
-
-
-def build_widget_script(script: str, stylesheet: str) -> str:
-    """widget.js as served: compacted, with widget.css inside it as a string."""
-    css = " ".join(compact(stylesheet).split())
-    return compact(script).replace(CSS_PLACEHOLDER, json.dumps(css), 1)
-
-
-@lru_cache(maxsize=8)
-def _load_asset(script_path: str, css_path: str, mtimes: tuple[float, float]) -> Asset:
-    with open(script_path, encoding="utf-8") as script, open(css_path, encoding="utf-8") as css:
-        body = build_widget_script(script.read(), css.read()).encode()
-    return Asset(body, hashlib.sha256(body).hexdigest()[:12])
-
-
-def widget_asset() -> Asset:
-    """widget.js as served now (rebuilt when widget.js or widget.css changes on disk)."""
-    folder = package_folder("static")
-    paths = os.path.join(folder, "widget.js"), os.path.join(folder, "widget.css")
-    return _load_asset(*paths, (os.path.getmtime(paths[0]), os.path.getmtime(paths[1])))
 
 
 def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:
@@ -83,16 +31,28 @@ def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:
 @widget.get("/widget.js")
 def widget_js() -> Response:
     """The embeddable script; cached briefly so that updates reach every shop soon."""
-    return _script_response(widget_asset(), SHORT_MAX_AGE, immutable=False)
+    return _script_response(widget_assets().loader, SHORT_MAX_AGE, immutable=False)
 
 
 @widget.get("/widget.<version>.js")
 def widget_js_versioned(version: str) -> Response:
     """The script under its content version: cached for a year."""
-    asset = widget_asset()
+    asset = widget_assets().loader
     if version != asset.version:
         abort(404)
     return _script_response(asset, IMMUTABLE_MAX_AGE, immutable=True)
+
+
+@widget.get("/widget-ui.<version>.js")
+def widget_ui_js(version: str) -> Response:
+    """The dialog's script, fetched by the loader after the first paint; immutable under its version.
+
+    An older version is answered with the current script, briefly cached, so a page
+    loaded just before an update still opens its dialog.
+    """
+    asset = widget_assets().ui
+    current = version == asset.version
+    return _script_response(asset, IMMUTABLE_MAX_AGE if current else SHORT_MAX_AGE, immutable=current)
 
 
 @widget.get("/healthz")

@@ -91,8 +91,8 @@ describe("language", () => {
 
 describe("URL rules", () => {
   const loc = {href: "https://shop.example/checkout/done?x=1#top", pathname: "/checkout/done", search: "?x=1"};
-  it("match exactly, by prefix and by glob", () => {
-    const {urlMatches} = boot()._;
+  it("match exactly, by prefix and by glob", async () => {
+    const {urlMatches} = await boot()._.withUi();
     expect(urlMatches({match: "exact", value: "/checkout/done"}, loc)).toBe(true);
     expect(urlMatches({match: "exact", value: "/checkout"}, loc)).toBe(false);
     expect(urlMatches({match: "prefix", value: "/checkout"}, loc)).toBe(true);
@@ -127,7 +127,7 @@ describe("the button and the dialog", () => {
     api.on("submitted", submitted);
     api.identify({id: "C1", email: "ann@example.com", loyaltyTier: "gold"});
     await ready();
-    api.open("nps");
+    await api.open("nps");
     const dialog = $("[role=dialog]");
     expect(dialog.getAttribute("aria-modal")).toBe("true");
     expect($$("input[type=radio]").length).toBe(11);
@@ -154,7 +154,7 @@ describe("the button and the dialog", () => {
   it("refuses to go on without a required answer", async () => {
     const api = boot();
     await ready();
-    api.open("nps");
+    await api.open("nps");
     submit();
     expect($(".fw-error").textContent).toBe("Please answer this question.");
     expect($$("input[type=radio]").length).toBe(11);
@@ -162,11 +162,11 @@ describe("the button and the dialog", () => {
   it("asks 'what was missing?' only after a no", async () => {
     const api = boot();
     await ready();
-    api.open("stock");
+    await api.open("stock");
     choose(0);
     submit();
     expect($(".fw-thanks")).not.toBe(null);
-    api.open("stock");
+    await api.open("stock");
     choose(1);
     submit();
     expect($("label.fw-legend").textContent).toBe("What was missing?");
@@ -179,7 +179,7 @@ describe("the button and the dialog", () => {
     config.surveys[0].questions[0].text = "<img src=x onerror=alert(1)>";
     const api = boot({config});
     await ready();
-    api.open("nps");
+    await api.open("nps");
     expect($("legend").textContent).toBe("<img src=x onerror=alert(1)>");
     expect($("img")).toBe(null);
   });
@@ -190,18 +190,19 @@ describe("the button and the dialog", () => {
     await ready();
     $(".fw-button").focus();
     $(".fw-button").click();
-    expect($(".fw-button").getAttribute("aria-expanded")).toBe("true");
+    await vi.waitFor(() => expect($(".fw-button").getAttribute("aria-expanded")).toBe("true"));
     $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
     expect($("[role=dialog]")).toBe(null);
     expect(shadow().activeElement).toBe($(".fw-button"));
     expect(dismissed).toHaveBeenCalledWith({survey: "nps"});
-    expect(api._.blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
-    expect(api._.blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
+    const {blockReason} = await api._.withUi();
+    expect(blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
+    expect(blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
   });
   it("keeps Tab inside the dialog", async () => {
     const api = boot();
     await ready();
-    api.open("nps");
+    await api.open("nps");
     const close = $(".fw-close"), send = $(".fw-primary");
     send.focus();
     $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", bubbles: true}));
@@ -215,7 +216,7 @@ describe("nothing lost", () => {
   it("keeps a failed submission across page loads and sends it with the same key", async () => {
     let api = boot({post: () => Promise.reject(new TypeError("Failed to fetch"))});
     await ready();
-    api.open("nps");
+    await api.open("nps");
     choose(10);
     submit();
     submit();
@@ -232,7 +233,7 @@ describe("nothing lost", () => {
     const api = boot({post: () => respond(503, {"Retry-After": "120"})});
     await ready();
     const before = Date.now();
-    api._.enqueue("/responses", {survey: "nps", answers: {score: 1}});
+    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 1}});
     await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
     expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
     expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
@@ -240,7 +241,7 @@ describe("nothing lost", () => {
   it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
     const api = boot({post: () => respond(422)});
     await ready();
-    api._.enqueue("/responses", {survey: "nps", answers: {score: 99}});
+    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 99}});
     await vi.waitFor(() => expect(posts.length).toBe(1));
     await vi.waitFor(() => expect(queue()).toEqual([]));
   });
@@ -249,7 +250,7 @@ describe("nothing lost", () => {
     Object.defineProperty(navigator, "onLine", {get: () => online, configurable: true});
     const api = boot();
     await ready();
-    api._.enqueue("/responses", {survey: "nps", answers: {score: 7}});
+    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 7}});
     expect(posts.length).toBe(0);
     expect(queue().length).toBe(1);
     online = true;
@@ -271,7 +272,7 @@ describe("triggers", () => {
     await vi.waitFor(() => expect(shadow()).toBeTruthy());
     expect($("[role=dialog]")).toBe(null);
     vi.advanceTimersByTime(5000);
-    expect($("[role=dialog]")).not.toBe(null);
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
     expect(shown).toHaveBeenCalledWith({survey: "nps", trigger: "delay"});
     expect(info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n")).toMatch(/survey nps shown: trigger delay/);
   });
@@ -283,6 +284,7 @@ describe("triggers", () => {
     config.surveys.push({slug: "manual", questions: [], triggers: {manual: true}});
     boot({config, attrs: {debug: "true"}});
     await ready();
+    await vi.waitFor(() => expect(info.mock.calls.length).toBeGreaterThan(2));
     const logged = info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");
     expect(logged).toMatch(/survey nps not shown: URL rule .* does not match/);
     expect(logged).toMatch(/survey stock not shown: sampling: this visitor is outside the 0% sample/);
@@ -315,14 +317,14 @@ describe("complaints", () => {
   it("are offered only when the config enables them", async () => {
     const api = boot();
     await ready();
-    api.open("nps");
+    await api.open("nps");
     expect($(".fw-link")).toBe(null);
   });
   it("are checked, then sent in the complaint API's shape", async () => {
     const api = boot({config: withComplaints()});
     api.identify({id: "C1", loyaltyTier: "gold"});
     await ready();
-    api.open("nps");
+    await api.open("nps");
     $(".fw-link").click();
     expect($("select option").textContent).toBe("Delivery");
     expect($("a")).toBe(null);  // a javascript: policy URL is never linked
