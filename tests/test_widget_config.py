@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from typing import Any
 
@@ -142,3 +143,17 @@ def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
     assert "scroll_percent: must be a number from 0 to 100" in message
     assert "url: must be" in message and "when: unknown trigger" in message
     assert public_triggers({"manual": "yes", "delay_seconds": 3}) == {"delay_seconds": 3}
+
+
+def test_the_config_matches_its_openapi_description(client: FlaskClient, site: Site, db: Session) -> None:
+    import jsonschema
+
+    from feedbackwidget.api.openapi import DOCUMENT_PATH
+
+    survey = db.query(Survey).filter_by(site_id=site.id, slug="nps").one()
+    survey.triggers = {"event": ["purchase"], "url": {"match": "prefix", "value": "/"}, "cooldown_days": 7}
+    db.commit()
+    document = json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
+    schema = {**document["components"]["schemas"]["SiteConfig"], "components": document["components"]}
+    for locale in ("en", "hu", "zh"):
+        jsonschema.validate(config(client, site, locale), schema)
