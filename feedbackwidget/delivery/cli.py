@@ -57,9 +57,9 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_failed_command() -> None:
     """List failed messages with their last error."""
-    engine = get_state().engine
-    click.echo(", ".join(f"{s}: {n}" for s, n in sorted(count_by_status(engine).items())) or "the outbox is empty")
-    for message in list_failed(engine):
+    session = get_state().session()
+    click.echo(", ".join(f"{s}: {n}" for s, n in sorted(count_by_status(session).items())) or "the outbox is empty")
+    for message in list_failed(session):
         click.echo(f"#{message.id} {message.kind} to {message.recipient} after {message.attempts} attempt(s): "
                    f"{message.last_error}")
 
@@ -69,8 +69,10 @@ def outbox_failed_command() -> None:
 @with_appcontext
 def outbox_retry_command(message_id: int) -> None:
     """Send failed message MESSAGE_ID again."""
-    if not retry(get_state().engine, message_id):
+    session = get_state().session()
+    if not retry(session, message_id):
         raise click.BadParameter(f"message {message_id} is not a failed message: see 'outbox failed'")
+    session.commit()
     click.echo(f"message {message_id} will be sent again")
 
 
@@ -90,6 +92,7 @@ def webhook_add_command(site_key: str, events: tuple[str, ...], url: str) -> Non
     """Add a webhook to a site after checking its URL; print its signing secret."""
     site, session = _site(site_key), get_state().session()
     kwargs = {"events": events} if events else {}
+    session.commit()  # end the read transaction: on SQLite it would block writers during the URL check
     try:
         hook = add_webhook(session, site, url, **kwargs,  # type: ignore[arg-type]
                            allow_private=bool(current_app.config[config.ALLOW_PRIVATE_WEBHOOKS]),

@@ -1,0 +1,178 @@
+"""Admin pages of delivery (child of the admin blueprint, at ``<prefix>/admin/outbox``).
+
+- the outbox: messages by status, the failed ones with their error, a retry button;
+- a site's alerts: each rule's recipients, threshold and switch, each
+  recipient's language and digest, the site's webhooks.
+
+Managers and owners of a site see and edit its delivery; superusers every site's.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, NumberRange, Optional
+
+from .. import config
+from ..admin.access import ADMIN_NAV, NavItem, require_role, site_or_404, visible_site_ids, visible_sites
+from ..admin.forms import ButtonForm
+from ..admin.locale import gettext
+from ..extension import get_state
+from ..forms import ProtectedForm
+from ..i18n import N_
+from . import invalidate_delivery
+from .admin_outbox import count_by_status, list_failed, retry
+from .models import THRESHOLD_KINDS, WEBHOOK_EVENTS, AlertRecipient, AlertRule, Webhook
+from .rules import set_recipient, set_rule_recipients
+from .webhooks import add_webhook
+
+delivery_admin = Blueprint("outbox", __name__)
+ADMIN_NAV.append(NavItem(N_("Alerts and delivery"), "feedbackwidget.admin.outbox.index", "manager"))
+MANAGER = "manager"
+RULE_LABELS = {
+    "nps_at_or_below": N_("Recommendation score at or below the threshold"),
+    "csat_bad": N_("Service rated bad"),
+    "stock_no": N_("Goods not found in stock"),
+    "loyalty_at_or_below": N_("Loyalty program score at or below the threshold"),
+    "complaint_new": N_("Every new complaint"),
+    "complaint_overdue": N_("A complaint past its deadline"),
+}
+STATUS_LABELS = {"pending": N_("Waiting"), "sending": N_("Being sent"), "sent": N_("Sent"), "failed": N_("Failed")}
+
+
+class RuleForm(ProtectedForm):
+    recipients = TextAreaField(N_("Recipients (one e-mail address a line)"))
+    threshold = IntegerField(N_("Threshold"), validators=[Optional(), NumberRange(0, 10)])
+    active = BooleanField(N_("Active"))
+
+
+class RecipientForm(ProtectedForm):
+    locale = SelectField(N_("Language"), choices=[("en", "English"), ("hu", "Magyar"), ("zh", "中文")])
+    digest = SelectField(N_("Digest"), choices=[("none", N_("None")), ("daily", N_("Daily")), ("weekly", N_("Weekly"))])
+
+
+class WebhookForm(ProtectedForm):
+    url = URLField(N_("URL"), validators=[DataRequired(), URL(require_tld=False)])
+    events = SelectMultipleField(N_("Events"), choices=[(e, e) for e in WEBHOOK_EVENTS], default=list(WEBHOOK_EVENTS))
+
+
+@delivery_admin.get("/")
+@require_role(MANAGER)
+def index() -> str:
+    """Messages by status and the failed ones, on the sites this user manages."""
+    site_ids = visible_site_ids(MANAGER)
+    session = get_state().session()
+    return render_template("feedbackwidget/admin/outbox.html", counts=count_by_status(session, site_ids),
+                           failed=list_failed(session, site_ids), retry_form=ButtonForm(formdata=None),
+                           sites=visible_sites(MANAGER), status_labels=STATUS_LABELS, notice=request.args.get("done"))
+
+
+@delivery_admin.post("/<int:message_id>/retry")
+@require_role(MANAGER)
+def retry_message(message_id: int) -> Response:
+    if not ButtonForm().validate():
+        abort(400)
+    if not retry(get_state().session(), message_id, visible_site_ids(MANAGER)):
+        abort(404)
+    get_state().session().commit()
+    return redirect(url_for(".index", done="retried"))
+
+
+def _page(site_id: int, rule_forms: dict[int, RuleForm] | None = None,
+          webhook_form: WebhookForm | None = None) -> str:
+    site = site_or_404(site_id, MANAGER)
+    session = get_state().session()
+    rules = session.scalars(select(AlertRule).where(AlertRule.site_id == site.id).order_by(AlertRule.id)).all()
+    recipients = session.scalars(select(AlertRecipient).where(AlertRecipient.site_id == site.id)
+                                 .order_by(AlertRecipient.email)).all()
+    hooks = session.scalars(select(Webhook).where(Webhook.site_id == site.id).order_by(Webhook.id)).all()
+    forms_of_rules = {r.id: RuleForm(formdata=None, data={"recipients": "\n".join(r.recipients), "threshold": r.threshold,
+                                                      "active": r.active}) for r in rules}
+    recipient_forms = {r.id: RecipientForm(formdata=None, data={"locale": r.locale, "digest": r.digest})
+                       for r in recipients}
+    return render_template(
+        "feedbackwidget/admin/outbox_alerts.html", site=site, rules=rules, rule_labels=RULE_LABELS,
+        rule_forms={**forms_of_rules, **(rule_forms or {})},
+        recipients=recipients, recipient_forms=recipient_forms, hooks=hooks,
+        webhook_form=webhook_form or WebhookForm(formdata=None), button=ButtonForm(formdata=None),
+        notice=request.args.get("done"))
+
+
+@delivery_admin.get("/sites/<int:site_id>")
+@require_role(MANAGER)
+def alerts(site_id: int) -> str:
+    return _page(site_id)
+
+
+def _done(site_id: int, what: str) -> Response:
+    invalidate_delivery(current_app._get_current_object(), site_id)  # type: ignore[attr-defined]
+    return redirect(url_for(".alerts", site_id=site_id, done=what))
+
+
+@delivery_admin.post("/sites/<int:site_id>/rules/<int:rule_id>")
+@require_role(MANAGER)
+def update_rule(site_id: int, rule_id: int) -> Response | str:
+    site, session = site_or_404(site_id, MANAGER), get_state().session()
+    form = RuleForm()
+    rule = session.get(AlertRule, rule_id)
+    if rule is None or rule.site_id != site.id:
+        abort(404)
+    if form.validate():
+        try:
+            set_rule_recipients(session, site, rule.id, (form.recipients.data or "").split())
+        except ValueError:
+            form.recipients.errors = [gettext("Write one e-mail address a line, such as name@example.com.")]
+        else:
+            rule.active = bool(form.active.data)
+            if rule.kind in THRESHOLD_KINDS and form.threshold.data is not None:
+                rule.threshold = form.threshold.data
+            session.commit()
+            return _done(site.id, "saved")
+    return _page(site.id, rule_forms={rule.id: form})
+
+
+@delivery_admin.post("/sites/<int:site_id>/recipients/<int:recipient_id>")
+@require_role(MANAGER)
+def update_recipient(site_id: int, recipient_id: int) -> Response:
+    site, session = site_or_404(site_id, MANAGER), get_state().session()
+    recipient = session.get(AlertRecipient, recipient_id)
+    form = RecipientForm()
+    if recipient is None or recipient.site_id != site.id or not form.validate():
+        abort(404 if recipient is None else 400)
+    set_recipient(session, site, recipient.email, locale=form.locale.data, digest=form.digest.data)
+    session.commit()
+    return _done(site.id, "saved")
+
+
+@delivery_admin.post("/sites/<int:site_id>/webhooks")
+@require_role(MANAGER)
+def create_webhook(site_id: int) -> Response | str:
+    site, session = site_or_404(site_id, MANAGER), get_state().session()
+    form = WebhookForm()
+    if form.validate():
+        session.commit()  # end the read transaction: on SQLite it would block writers during the URL check
+        try:
+            add_webhook(session, site, form.url.data, tuple(form.events.data or WEBHOOK_EVENTS),
+                        allow_private=bool(current_app.config[config.ALLOW_PRIVATE_WEBHOOKS]),
+                        timeout=float(current_app.config[config.WEBHOOK_TIMEOUT_SECONDS]))
+        except ValueError as err:
+            form.url.errors = [str(err)]
+        else:
+            session.commit()
+            return _done(site.id, "webhook")
+    return _page(site.id, webhook_form=form)
+
+
+@delivery_admin.post("/sites/<int:site_id>/webhooks/<int:hook_id>/delete")
+@require_role(MANAGER)
+def delete_webhook(site_id: int, hook_id: int) -> Response:
+    site, session = site_or_404(site_id, MANAGER), get_state().session()
+    hook = session.get(Webhook, hook_id)
+    if hook is None or hook.site_id != site.id or not ButtonForm().validate():
+        abort(404 if hook is None else 400)
+    session.delete(hook)
+    session.commit()
+    return _done(site.id, "deleted")
+

@@ -1,0 +1,102 @@
+"""The admin area shows failed messages with their error, retries them, and edits alert rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from feedbackwidget.delivery.models import AlertRecipient, AlertRule, Webhook
+from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
+from feedbackwidget.extension import get_state
+from feedbackwidget.models import OutboxMessage, Site, utcnow
+from feedbackwidget.site_admin import create_site
+
+from .conftest import csrf_token
+
+OUTBOX_URL = "/feedback/admin/outbox/"
+
+
+def failed_message(app: Flask, site: Site, error: str = "550 No such user here") -> int:
+    with get_state(app).engine.begin() as connection:
+        enqueue(connection, [OutboxDraft(kind="mail", recipient="owner@shop.example", subject="Alert <b>1</b>",
+                                         dedupe_key=f"test:{site.id}", site_id=site.id,
+                                         payload={"text": "x", "html": None, "locale": "en"})])
+        connection.execute(update(OutboxMessage).values(status="failed", attempts=1, last_error=error))
+        return int(connection.scalar(select(OutboxMessage.id).where(OutboxMessage.site_id == site.id)) or 0)
+
+
+def test_a_manager_sees_a_failed_message_with_its_error_and_retries_it(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    message_id = failed_message(app, site)
+    client = logged_in("manager")
+    page = client.get(OUTBOX_URL)
+    assert page.status_code == 200
+    assert "550 No such user here" in page.text and "Alert &lt;b&gt;1&lt;/b&gt;" in page.text
+
+    response = client.post(f"{OUTBOX_URL}{message_id}/retry", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+    db.expire_all()
+    message = db.get(OutboxMessage, message_id)
+    assert message is not None and (message.status, message.attempts) == ("pending", 0)
+    assert "No failed messages." in client.get(OUTBOX_URL).text
+
+
+def test_viewers_and_other_sites_managers_cannot_see_or_retry(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    message_id = failed_message(app, site)
+    assert logged_in("viewer").get(OUTBOX_URL).status_code == 404
+    other = create_site(db, "Other Shop", ["https://other.example"])
+    db.commit()
+    client = logged_in(sites=[(other, "owner")], email="other@other.example")
+    page = client.get(OUTBOX_URL)
+    assert "550 No such user here" not in page.text
+    response = client.post(f"{OUTBOX_URL}{message_id}/retry", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 404
+    assert client.get(f"{OUTBOX_URL}sites/{site.id}").status_code == 404
+
+
+def test_an_owner_changes_a_rules_recipients_and_threshold_and_a_recipients_language(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+    assert page.status_code == 200 and "Recommendation score at or below the threshold" in page.text
+    rule = db.scalar(select(AlertRule).where(AlertRule.site_id == site.id, AlertRule.kind == "nps_at_or_below"))
+    assert rule is not None
+
+    response = client.post(f"{OUTBOX_URL}sites/{site.id}/rules/{rule.id}", data={
+        "csrf_token": csrf_token(page.text), "recipients": "boss@shop.example\nowner@shop.example",
+        "threshold": "8", "active": "y"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert (rule.recipients, rule.threshold, rule.active) == (["boss@shop.example", "owner@shop.example"], 8, True)
+
+    bad = client.post(f"{OUTBOX_URL}sites/{site.id}/rules/{rule.id}", data={
+        "csrf_token": csrf_token(page.text), "recipients": "not-an-address", "active": "y"})
+    assert bad.status_code == 200 and "Write one e-mail address a line" in bad.text
+
+    boss = db.scalar(select(AlertRecipient).where(AlertRecipient.email == "boss@shop.example"))
+    assert boss is not None
+    client.post(f"{OUTBOX_URL}sites/{site.id}/recipients/{boss.id}", data={
+        "csrf_token": csrf_token(page.text), "locale": "zh", "digest": "daily"})
+    db.expire_all()
+    assert (boss.locale, boss.digest) == ("zh", "daily")
+
+
+def test_a_webhook_to_an_internal_address_is_refused_in_the_form(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+    response = client.post(f"{OUTBOX_URL}sites/{site.id}/webhooks", data={
+        "csrf_token": csrf_token(page.text), "url": "http://169.254.169.254/latest", "events": ["response.created"]})
+    assert response.status_code == 200
+    assert "loopback, private or link-local" in response.text
+    assert db.scalars(select(Webhook)).all() == []
