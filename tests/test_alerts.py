@@ -209,3 +209,17 @@ def test_create_site_with_alert_emails_sets_the_rules_recipients(mail_app: Flask
     assert result.exit_code == 0, result.output
     assert f"rule {rules[0].id}: nps_at_or_below 6 -> chef@cafe.example" in result.output
     assert "chef@cafe.example: language hu, digest daily" in result.output
+
+
+def test_rules_that_still_alert_the_sites_list_follow_it_when_it_changes(site: Site, db: Session) -> None:
+    from feedbackwidget.delivery.rules import follow_alert_emails
+
+    edited = db.scalar(select(AlertRule).where(AlertRule.site_id == site.id, AlertRule.kind == "csat_bad"))
+    assert edited is not None
+    edited.recipients = ["service@shop.example"]
+    previous, site.alert_emails = list(site.alert_emails), ["new-owner@shop.example"]
+    assert follow_alert_emails(db, site, previous) == 5
+    db.commit()
+    recipients = {r.kind: r.recipients for r in db.scalars(select(AlertRule).where(AlertRule.site_id == site.id))}
+    assert recipients["nps_at_or_below"] == ["new-owner@shop.example"]
+    assert recipients["csat_bad"] == ["service@shop.example"]

@@ -199,3 +199,21 @@ def set_rule_recipients(session: Session, site: Site, rule_id: int, recipients: 
         set_recipient(session, site, email)
     session.flush()
     return rule
+
+
+def follow_alert_emails(session: Session, site: Site, previous: Iterable[str]) -> int:
+    """After *site*'s ``alert_emails`` changed from *previous*: give the new list to every
+    rule that still alerted exactly the previous list (rules edited since are left alone).
+
+    Returns how many rules changed.  Call it where the site's alert list is edited.
+    """
+    before = sorted(e.lower() for e in previous)
+    changed = 0
+    for rule in session.scalars(select(AlertRule).where(AlertRule.site_id == site.id)):
+        if sorted(e.lower() for e in rule.recipients) == before:
+            rule.recipients = _clean_emails(site.alert_emails or ())
+            changed += 1
+    for email in site.alert_emails or ():
+        set_recipient(session, site, email)
+    session.flush()
+    return changed
