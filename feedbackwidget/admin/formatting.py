@@ -44,5 +44,14 @@ def count_delta(current: int, previous: int) -> Delta:
     return Delta(f"{moved:+.0f}%", direction, None)
 
 
-TEMPLATE_HELPERS = {"number": number, "delta": delta, "count_delta": count_delta, "band_of": nps_band,
+def short_page(url: str) -> str:
+    """A page URL without its scheme and host (``/products/tea``), or "–" when unknown."""
+    if not url:
+        return UNKNOWN
+    _scheme, _sep, rest = url.partition("://")
+    path = rest[rest.find("/"):] if rest and "/" in rest else (rest or url)
+    return path or "/"
+
+
+TEMPLATE_HELPERS = {"short_page": short_page, "number": number, "delta": delta, "count_delta": count_delta, "band_of": nps_band,
                     "csat_labels": CSAT_LABELS}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from ..forms import ProtectedForm
 from ..i18n import N_
@@ -17,3 +17,47 @@ class LoginForm(ProtectedForm):
 
 class ButtonForm(ProtectedForm):
     """A form that is only a button (log out, mark as followed up...): just the CSRF token."""
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SiteForm(ProtectedForm):
+    """A site's settings, as an owner edits them (lists are one item a line)."""
+
+    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200)])
+    allowed_origins = TextAreaField(N_("Allowed origins (one a line, e.g. https://shop.example)"))
+    default_locale = SelectField(N_("Default language"), choices=[("en", "English"), ("hu", "Magyar"), ("zh", "中文")])
+    alert_emails = TextAreaField(N_("Alert recipients (one e-mail address a line)"))
+    complaint_categories = TextAreaField(N_("Complaint categories (one a line)"))
+    privacy_policy_url = URLField(N_("Privacy policy URL"), validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    privacy_policy_version = StringField(N_("Privacy policy version"), validators=[Optional(), Length(max=32)])
+
+    def origins(self) -> list[str]:
+        return _lines(self.allowed_origins.data)
+
+    def emails(self) -> list[str]:
+        return _lines(self.alert_emails.data)
+
+    def categories(self) -> list[str]:
+        return _lines(self.complaint_categories.data)
+
+
+class NewSiteForm(ProtectedForm):
+    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200)])
+    allowed_origins = TextAreaField(N_("Allowed origins (one a line, e.g. https://shop.example)"),
+                                    validators=[DataRequired()])
+    default_locale = SelectField(N_("Default language"), choices=[("en", "English"), ("hu", "Magyar"), ("zh", "中文")])
+
+
+class MemberForm(ProtectedForm):
+    email = EmailField(N_("E-mail"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(N_("Role"), choices=[("viewer", N_("Viewer")), ("manager", N_("Manager")), ("owner", N_("Owner"))])
+    password = PasswordField(N_("Password (only for a new account)"), validators=[Optional(), Length(min=8, max=1024)])
+
+
+class NewSurveyForm(ProtectedForm):
+    template = SelectField(N_("Template"))
+    slug = StringField(N_("Short name (letters, digits, - and _)"),
+                       validators=[DataRequired(), Length(max=64), Regexp(r"^[a-z0-9][a-z0-9_-]*$")])

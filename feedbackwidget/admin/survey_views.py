@@ -1,0 +1,158 @@
+"""Surveys: a new one from a template, question texts per language, triggers, on/off, preview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..extension import get_state
+from ..i18n import SUPPORTED_LOCALES, normalize_locale
+from ..models import Site, Survey
+from ..site_admin import add_survey
+from ..surveys.templates import TEMPLATES
+from ..widget.triggers import validate_triggers
+from . import admin
+from .access import access, login_required, site_or_404
+from ..forms import ProtectedForm
+from .forms import ButtonForm, NewSurveyForm
+from .locale import admin_locale, gettext
+
+TEXT_MAX = 500
+
+
+def survey_or_404(survey_id: int, minimum_role: str = "viewer") -> tuple[Survey, Site]:
+    """The survey and its site, if the user may see it with *minimum_role* (else 404/403)."""
+    survey = get_state().session().get(Survey, survey_id)
+    if survey is None:
+        abort(404)
+    return survey, site_or_404(survey.site_id, minimum_role)
+
+
+def text_field_name(question_key: str, locale: str, option: str | None = None) -> str:
+    return f"text__{question_key}__{option or ''}__{locale}"
+
+
+def survey_form_class(survey: Survey) -> type[ProtectedForm]:
+    """A form with one field per question (and option) text per language, plus the triggers."""
+    fields: dict[str, Any] = {"triggers": TextAreaField("triggers")}
+    for question in survey.questions:
+        for locale in SUPPORTED_LOCALES:
+            fields[text_field_name(question["key"], locale)] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+            for option in question.get("options", []):
+                name = text_field_name(question["key"], locale, option["value"])
+                fields[name] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+    return type("SurveyForm", (ProtectedForm,), fields)
+
+
+def survey_values(survey: Survey) -> dict[str, Any]:
+    values: dict[str, Any] = {"triggers": json.dumps(survey.triggers or {}, indent=2, ensure_ascii=False)}
+    for question in survey.questions:
+        for locale in SUPPORTED_LOCALES:
+            values[text_field_name(question["key"], locale)] = question.get("text", {}).get(locale, "")
+            for option in question.get("options", []):
+                values[text_field_name(question["key"], locale, option["value"])] = option["text"].get(locale, "")
+    return values
+
+
+def apply_texts(survey: Survey, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The survey's questions with the texts of the form; an empty text keeps the old one."""
+    questions = []
+    for question in survey.questions:
+        texts = {loc: data.get(text_field_name(question["key"], loc)) or question["text"].get(loc, "")
+                 for loc in SUPPORTED_LOCALES}
+        options = [dict(o, text={loc: data.get(text_field_name(question["key"], loc, o["value"])) or o["text"].get(loc, "")
+                                 for loc in SUPPORTED_LOCALES}) for o in question.get("options", [])]
+        questions.append(dict(question, text=texts, **({"options": options} if options else {})))
+    return questions
+
+
+def parse_triggers(raw: str) -> dict[str, Any]:
+    """:raises ValueError: with what to fix, for text that is not valid trigger JSON."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError as err:
+        raise ValueError(gettext("Triggers must be JSON, e.g. {\"delay_seconds\": 10}.")) from err
+    if not isinstance(parsed, dict):
+        raise ValueError(gettext("Triggers must be a JSON object, e.g. {\"delay_seconds\": 10}."))
+    return validate_triggers(parsed)
+
+
+def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False) -> str:
+    return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
+                           locales=SUPPORTED_LOCALES, field_name=text_field_name, button=ButtonForm(formdata=None),
+                           is_owner=access().has_role(site.id, "owner"))
+
+
+@admin.get("/surveys/<int:survey_id>")
+@login_required
+def survey_detail(survey_id: int) -> str:
+    survey, site = survey_or_404(survey_id)
+    return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)))
+
+
+@admin.post("/surveys/<int:survey_id>")
+@login_required
+def survey_update(survey_id: int) -> str:
+    survey, site = survey_or_404(survey_id, "owner")
+    form = survey_form_class(survey)()
+    if not form.validate_on_submit():
+        return _page(survey, site, form)
+    try:
+        triggers = parse_triggers(form.triggers.data)
+    except ValueError as err:
+        form.triggers.errors = [str(err)]
+        return _page(survey, site, form)
+    survey.questions = apply_texts(survey, form.data)
+    survey.triggers = triggers
+    get_state().session().commit()
+    get_state().sites.invalidate(site.key)
+    return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)), saved=True)
+
+
+@admin.post("/surveys/<int:survey_id>/active")
+@login_required
+def survey_toggle(survey_id: int) -> Response:
+    """Switch a survey on or off: the widget stops or starts asking it."""
+    survey, site = survey_or_404(survey_id, "owner")
+    if ButtonForm().validate_on_submit():
+        survey.active = request.form.get("active") == "1"
+        get_state().session().commit()
+        get_state().sites.invalidate(site.key)
+    return redirect(url_for("feedbackwidget.admin.site_detail", site_id=site.id) + "#surveys")
+
+
+@admin.post("/sites/<int:site_id>/surveys")
+@login_required
+def survey_create(site_id: int) -> Response:
+    """A new survey from a template, switched off until the owner has looked at it."""
+    site = site_or_404(site_id, "owner")
+    form = NewSurveyForm()
+    form.template.choices = sorted(TEMPLATES)
+    if not form.validate_on_submit():
+        abort(400, description=gettext("Choose a template and a short name of lowercase letters, digits, - and _."))
+    db = get_state().session()
+    position = (db.scalar(select(func.max(Survey.position)).where(Survey.site_id == site.id)) or 0) + 1
+    try:
+        survey = add_survey(db, site, form.template.data, slug=form.slug.data, position=position, active=False)
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        abort(409, description=gettext("This site already has a survey with that short name: choose another."))
+    return redirect(url_for("feedbackwidget.admin.survey_detail", survey_id=survey.id))
+
+
+@admin.get("/surveys/<int:survey_id>/preview")
+@login_required
+def survey_preview(survey_id: int) -> str:
+    """The survey as a visitor would read it, in the chosen language (``?in=hu``), without script."""
+    survey, site = survey_or_404(survey_id)
+    locale = normalize_locale(request.args.get("in")) or admin_locale()
+    return render_template("feedbackwidget/admin/survey_preview.html", survey=survey, site=site, locale=locale,
+                           locales=SUPPORTED_LOCALES)
