@@ -1,0 +1,78 @@
+"""The complaint analysis page and the CSV exports (complaints, analysis) of the admin area."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, render_template, request
+from sqlalchemy import select
+
+from ..admin.access import login_required, visible_sites
+from ..admin.scope import Scope, scope_from
+from ..extension import get_state
+from ..models import AdminUser, utcnow
+from .admin_views import admin_complaints, template_helpers
+from .analysis import Period, analyse
+from .export import COMPLAINT_COLUMNS, analysis_rows, complaint_row, to_csv
+from .models import Complaint
+
+UTC = dt.timezone.utc
+
+
+def _scope() -> tuple[Scope, Period]:
+    """The site (the first visible one by default) and period asked for."""
+    sites = visible_sites()
+    if not sites:
+        abort(404)
+    args = {**request.args.to_dict(), "site": request.args.get("site") or str(sites[0].id)}
+    scope = scope_from(args)
+    start = dt.datetime.combine(scope.period.start, dt.time(), UTC)
+    end = dt.datetime.combine(scope.period.end, dt.time(), UTC)
+    return scope, Period(start, end)
+
+
+def _csv(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin_complaints.get("/analysis")
+@login_required
+def analysis() -> str:
+    """Complaints of a site in a period against the previous period."""
+    scope, period = _scope()
+    result = analyse(get_state().session(), scope.site_ids[0], period, utcnow())
+    return render_template(
+        "feedbackwidget/admin/complaints/analysis.html", result=result, scope=scope, sites=visible_sites(),
+        args=request.args, last_day=period.end - dt.timedelta(days=1), **template_helpers(),
+    )
+
+
+@admin_complaints.get("/analysis.csv")
+@login_required
+def analysis_csv() -> Response:
+    scope, period = _scope()
+    result = analyse(get_state().session(), scope.site_ids[0], period, utcnow())
+    name = f"complaint-analysis-{scope.site_ids[0]}-{period.start:%Y%m%d}.csv"
+    return _csv(to_csv(("section", "key", "current", "previous"), analysis_rows(result)), name)
+
+
+@admin_complaints.get("/export.csv")
+@login_required
+def export_csv() -> Response:
+    """Every complaint of the site received in the period, one row each."""
+    scope, period = _scope()
+    session = get_state().session()
+    site_names = {site.id: site.name for site in visible_sites()}
+    rows = session.execute(
+        select(Complaint, AdminUser.email).outerjoin(AdminUser, AdminUser.id == Complaint.assignee_id)
+        .where(Complaint.site_id == scope.site_ids[0], Complaint.received_at >= period.start,
+               Complaint.received_at < period.end)
+        .order_by(Complaint.received_at, Complaint.id)
+    )
+    now = utcnow()
+    body = to_csv(COMPLAINT_COLUMNS, (complaint_row(c, site_names[c.site_id], email, now) for c, email in rows))
+    return _csv(body, f"complaints-{scope.site_ids[0]}-{period.start:%Y%m%d}.csv")
+
+

@@ -1,0 +1,231 @@
+"""Complaints in the admin area: the queue, one complaint with its history, the workflow actions.
+
+A child blueprint of ``admin`` (``<prefix>/admin/complaints``): viewers read,
+managers and owners act; a complaint of a site the user does not belong to is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..admin.access import ADMIN_NAV, NavItem, access, current_admin, login_required, site_or_404, visible_sites
+from ..admin.locale import gettext
+from ..extension import get_state
+from ..forms import ProtectedForm
+from ..i18n import N_
+from ..models import AdminUser, Site, utcnow
+from ..sites import SiteConfig, load_site_config
+from . import labels
+from .admin_forms import AssessmentForm, AssignForm, CompensationForm, EscalateForm, MessageForm, StatusForm
+from .audit import history
+from .context import Actor, Context
+from .deadlines import days_left, is_overdue
+from .models import COMPENSATION_TYPES, Complaint, ComplaintMessage
+from .queue import STATUS_FILTERS, QueueFilter, find_complaints
+from .runtime import context_for
+from .workflow import (
+    WorkflowError,
+    add_message,
+    allowed_actions,
+    assign,
+    assignable_users,
+    change_status,
+    escalate,
+    set_compensation,
+    set_root_cause,
+    set_verdict,
+)
+
+admin_complaints = Blueprint("complaints", __name__)
+ADMIN_NAV.append(NavItem(N_("Complaints"), "feedbackwidget.admin.complaints.index", "viewer"))
+ADMIN_NAV.append(NavItem(N_("Complaint analysis"), "feedbackwidget.admin.complaints.analysis", "viewer"))
+EXPIRED = N_("The form has expired: please try again.")
+
+
+def template_helpers() -> dict[str, Any]:
+    """What every complaint admin template uses to show names of states, channels..."""
+    return {"labels": labels, "label": lambda table, value: labels.label(table, value, gettext),
+            "is_overdue": is_overdue, "days_left": days_left, "now": utcnow()}
+
+
+def site_config(site: Site) -> SiteConfig:
+    # Loaded on the request's session: the site cache's own connection would wait for its SQLite lock.
+    config = load_site_config(get_state().session(), site.key)
+    if config is None:
+        abort(404)
+    return config
+
+
+def staff_context(site: Site) -> Context:
+    user = current_admin()
+    return context_for(site_config(site), Actor(user.id, user.email))
+
+
+def complaint_or_404(complaint_id: int, minimum_role: str = "viewer") -> tuple[Complaint, Site]:
+    complaint = get_state().session().get(Complaint, complaint_id)
+    if complaint is None:
+        abort(404)
+    return complaint, site_or_404(complaint.site_id, minimum_role)
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else default
+
+
+def _user_emails(ids: set[int | None]) -> dict[int, str]:
+    wanted = [user_id for user_id in ids if user_id is not None]
+    if not wanted:
+        return {}
+    rows = get_state().session().execute(select(AdminUser.id, AdminUser.email).where(AdminUser.id.in_(wanted)))
+    return {row[0]: row[1] for row in rows}
+
+
+@admin_complaints.get("/")
+@login_required
+def index() -> str:
+    """The queue: open complaints of the user's sites, the soonest due first, with filters."""
+    raw_site = request.args.get("site") or None
+    site_ids = [site_or_404(raw_site).id] if raw_site else [site.id for site in visible_sites()]
+    status = request.args.get("status", "open")
+    filters = QueueFilter(
+        site_ids=site_ids, status=status if status in STATUS_FILTERS else "open",
+        overdue_only=request.args.get("overdue") == "1",
+        assignee_id=current_admin().id if request.args.get("mine") == "1" else None,
+        search=(request.args.get("q") or "").strip()[:200] or None, page=_int_arg("page"),
+    )
+    complaints, total = find_complaints(get_state().session(), filters, utcnow())
+    sites = visible_sites()
+    return render_template(
+        "feedbackwidget/admin/complaints/index.html", complaints=complaints, total=total, filters=filters,
+        sites=sites, site_names={site.id: site.name for site in sites}, selected_site=raw_site,
+        status_filters=STATUS_FILTERS, assignees=_user_emails({c.assignee_id for c in complaints}),
+        can_record=bool(visible_sites("manager")), **template_helpers(),
+    )
+
+
+def _forms(site: SiteConfig, complaint: Complaint) -> dict[str, ProtectedForm]:
+    forms: dict[str, ProtectedForm] = {
+        "status": StatusForm(formdata=None), "assign": AssignForm(formdata=None),
+        "escalate": EscalateForm(formdata=None), "assessment": AssessmentForm(formdata=None),
+        "compensation": CompensationForm(formdata=None), "message": MessageForm(formdata=None),
+    }
+    forms["escalate"].level.data = str(min(complaint.escalation_level + 1, 3))
+    forms["compensation"].currency.data = complaint.compensation_currency or ""
+    forms["compensation"].amount.data = str(complaint.compensation_amount or "")
+    return forms
+
+
+def render_detail(complaint: Complaint, site: Site, error: str | None = None, status: int = 200) -> tuple[str, int]:
+    config = site_config(site)
+    ctx = context_for(config, Actor(current_admin().id, current_admin().email))
+    session = get_state().session()
+    messages = list(session.scalars(
+        select(ComplaintMessage).where(ComplaintMessage.complaint_id == complaint.id)
+        .order_by(ComplaintMessage.created_at, ComplaintMessage.id)
+    ))
+    events = history(ctx, complaint)
+    can_act = access().has_role(site.id, "manager")
+    users = _user_emails({complaint.assignee_id, complaint.created_by_id, *(m.author_id for m in messages)})
+    page = render_template(
+        "feedbackwidget/admin/complaints/detail.html", complaint=complaint, site=site, messages=messages,
+        events=events, users=users, can_act=can_act, error=error, forms=_forms(config, complaint),
+        actions=allowed_actions(complaint), assignable=assignable_users(ctx) if can_act else [],
+        root_causes=labels.ROOT_CAUSES, compensation_types=COMPENSATION_TYPES, **template_helpers(),
+    )
+    return page, status
+
+
+@admin_complaints.get("/<int:complaint_id>")
+@login_required
+def detail(complaint_id: int) -> tuple[str, int]:
+    """One complaint: what the customer wrote, its state, deadline, messages and whole history."""
+    complaint, site = complaint_or_404(complaint_id)
+    return render_detail(complaint, site)
+
+
+Apply = Callable[[Context, Complaint, Any], None]
+
+
+def act(complaint_id: int, form_class: type[ProtectedForm], apply: Apply) -> tuple[str, int] | WerkzeugResponse:
+    """Run one workflow action from a posted form, then show the complaint again."""
+    complaint, site = complaint_or_404(complaint_id, "manager")
+    form = form_class()
+    if not form.validate_on_submit():
+        return render_detail(complaint, site, gettext(EXPIRED), 400)
+    session = get_state().session()
+    try:
+        apply(staff_context(site), complaint, form)
+    except WorkflowError as err:
+        session.rollback()
+        return render_detail(complaint, site, str(err), 422)
+    session.commit()
+    return redirect(url_for(".detail", complaint_id=complaint.id))
+
+
+def _optional(value: str | None) -> str | None:
+    return value or None
+
+
+@admin_complaints.post("/<int:complaint_id>/status")
+@login_required
+def status(complaint_id: int) -> Any:
+    return act(complaint_id, StatusForm, lambda ctx, c, f: change_status(ctx, c, str(f.action.data)))
+
+
+@admin_complaints.post("/<int:complaint_id>/assign")
+@login_required
+def assign_to(complaint_id: int) -> Any:
+    def apply(ctx: Context, complaint: Complaint, form: AssignForm) -> None:
+        raw = str(form.assignee.data or "")
+        if raw and not raw.isdigit():
+            raise WorkflowError("choose a person from the list")
+        assign(ctx, complaint, int(raw) if raw else None)
+
+    return act(complaint_id, AssignForm, apply)
+
+
+@admin_complaints.post("/<int:complaint_id>/escalate")
+@login_required
+def escalate_to(complaint_id: int) -> Any:
+    def apply(ctx: Context, complaint: Complaint, form: EscalateForm) -> None:
+        level = str(form.level.data or "")
+        escalate(ctx, complaint, int(level) if level.isdigit() else 0, str(form.reason.data or ""))
+
+    return act(complaint_id, EscalateForm, apply)
+
+
+@admin_complaints.post("/<int:complaint_id>/assessment")
+@login_required
+def assessment(complaint_id: int) -> Any:
+    def apply(ctx: Context, complaint: Complaint, form: AssessmentForm) -> None:
+        set_verdict(ctx, complaint, _optional(form.verdict.data))
+        set_root_cause(ctx, complaint, _optional(form.root_cause.data))
+
+    return act(complaint_id, AssessmentForm, apply)
+
+
+@admin_complaints.post("/<int:complaint_id>/compensation")
+@login_required
+def compensation(complaint_id: int) -> Any:
+    def apply(ctx: Context, complaint: Complaint, form: CompensationForm) -> None:
+        set_compensation(ctx, complaint, _optional(form.kind.data), form.amount.data, form.currency.data)
+
+    return act(complaint_id, CompensationForm, apply)
+
+
+@admin_complaints.post("/<int:complaint_id>/messages")
+@login_required
+def message(complaint_id: int) -> Any:
+    def apply(ctx: Context, complaint: Complaint, form: MessageForm) -> None:
+        add_message(ctx, complaint, str(form.visibility.data), str(form.body.data or ""))
+
+    return act(complaint_id, MessageForm, apply)
+
+
+from . import admin_intake, admin_reports  # noqa: E402,F401  (their routes hang on admin_complaints)
