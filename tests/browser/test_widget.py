@@ -180,3 +180,19 @@ def test_the_hosted_survey_page_works_with_javascript_off(
     [row] = wait_for_rows(db, 1)
     assert (row.nps_score, row.comment, row.locale) == (10, "Minden rendben volt", "hu")
     context.close()
+
+
+def test_axe_finds_no_accessibility_violations_on_the_hosted_page(
+    browser: Any, live_server: LiveServer, shop_site: Site
+) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/feedback/s/{shop_site.key}/stock?lang=zh")
+    page.locator("button[type=submit]").click()  # with the error messages shown
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}))
+             .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    assert violations == []
+    context.close()
