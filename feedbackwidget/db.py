@@ -4,19 +4,32 @@ SQLite (the embedded default) is set up for concurrent writers: WAL journal, a
 busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so that two writers
 queue instead of failing with "database is locked".  PostgreSQL goes through
 psycopg 3.
+
+Pooled PostgreSQL connections are not pinged before every use (SQLAlchemy's
+``pool_pre_ping`` costs a round trip per request, as much as the submission's
+own INSERT); only a connection that sat idle for ``IDLE_PING_SECONDS`` is
+pinged, and a dead one is replaced at once.  A connection that dropped while in
+use (a database restart under load) fails its statement: SQLAlchemy then marks
+every older pooled connection stale, and the submit path retries once
+(see :mod:`feedbackwidget.responses`).  Set ``FEEDBACKWIDGET_ENGINE_OPTIONS =
+{"pool_pre_ping": True}`` to ping always.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from flask import g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+IDLE_PING_SECONDS = 5.0
+_CHECKED_IN_AT = "feedbackwidget_checked_in_at"
 SESSION_G_KEY = "_feedbackwidget_session"
 
 
@@ -37,14 +50,33 @@ def normalize_url(url: str | URL) -> URL:
 def create_feedback_engine(url: str | URL, options: dict[str, Any] | None = None) -> Engine:
     """Create the engine for *url* with the settings each backend needs."""
     parsed = normalize_url(url)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, **(options or {})}
+    kwargs: dict[str, Any] = dict(options or {})
     if parsed.get_backend_name() == "sqlite":
-        kwargs.pop("pool_pre_ping")
         kwargs.setdefault("connect_args", {}).update(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_idle_connections(engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
+        checked_in_at = connection_record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as err:
+            # The pool discards this connection and checks out a fresh one.
+            raise DisconnectionError("idle database connection is dead") from err
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -112,7 +112,11 @@ def _insert_autocommit(engine: Engine, row: Mapping[str, Any]) -> int | None:
     """Run the prepared INSERT on a pooled driver connection in autocommit mode: one round trip."""
     prepared = prepared_insert(engine.dialect)
     parameters = prepared.parameters(row)
-    raw = engine.raw_connection()
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+    except dbapi_error as err:  # the pool hands out driver errors unwrapped
+        raise DBAPIError.instance(None, None, err, dbapi_error, dialect=engine.dialect) from err
     try:
         with _autocommit(engine, raw):
             cursor = raw.cursor()
@@ -121,7 +125,7 @@ def _insert_autocommit(engine: Engine, row: Mapping[str, Any]) -> int | None:
                 found = cursor.fetchone()
             finally:
                 cursor.close()
-    except engine.dialect.loaded_dbapi.Error as err:
+    except dbapi_error as err:
         _raise_translated(engine, raw, err)
     finally:
         raw.close()
