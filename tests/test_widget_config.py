@@ -157,3 +157,19 @@ def test_the_config_matches_its_openapi_description(client: FlaskClient, site: S
     schema = {**document["components"]["schemas"]["SiteConfig"], "components": document["components"]}
     for locale in ("en", "hu", "zh"):
         jsonschema.validate(config(client, site, locale), schema)
+
+
+def test_the_widget_complaint_body_is_what_the_complaint_api_takes(client: FlaskClient, site: Site) -> None:
+    # The same body as tests/js/widget.test.js expects the widget to send.
+    body = {"category": "delivery", "description": "Broken cup", "desired_resolution": "A new one", "name": "Ann",
+            "email": "ann@example.com", "order_number": None, "consent": True, "locale": "hu",
+            "customer": {"id": "C1", "loyalty_tier": "gold"}}
+    complaints = config(client, site, "hu")["complaints"]
+    assert complaints["enabled"] is True
+    assert {"value": "delivery", "text": "Szállítás"} in complaints["categories"]
+
+    response = client.post(f"/feedback/api/v1/sites/{site.key}/complaints", json=body,
+                           headers={"Idempotency-Key": "widget-1", "Origin": SHOP_ORIGIN})
+
+    assert response.status_code == 201, response.json
+    assert response.json["reference"].startswith("FW-")

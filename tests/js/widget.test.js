@@ -307,6 +307,85 @@ describe("triggers", () => {
   });
 });
 
+describe("more triggers and the API", () => {
+  const only = (triggers) => {
+    const config = baseConfig();
+    config.surveys[0].triggers = triggers;
+    config.surveys = [config.surveys[0]];
+    return config;
+  };
+  it("shows a survey once the visitor scrolled far enough", async () => {
+    boot({config: only({scroll_percent: 50})});
+    await ready();
+    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+    expect($("[role=dialog]")).toBe(null);
+    window.dispatchEvent(new Event("scroll"));
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+  });
+  it("shows a survey on exit intent with a mouse, not without one", async () => {
+    window.matchMedia = () => ({matches: true});
+    boot({config: only({exit_intent: true})});
+    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+    document.dispatchEvent(new MouseEvent("mouseout", {clientY: 200, relatedTarget: null}));
+    expect($("[role=dialog]")).toBe(null);
+    document.dispatchEvent(new MouseEvent("mouseout", {clientY: 0, relatedTarget: null}));
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+    delete window.matchMedia;
+  });
+  it("does not ask again within the cooldown after an answer, on the next page either", async () => {
+    const api = boot({config: only({cooldown_days: 30})});
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+    choose(9);
+    submit();
+    submit();
+    boot({config: only({cooldown_days: 30})});
+    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+    expect($("[role=dialog]")).toBe(null);
+    expect(api).not.toBe(window.FeedbackWidget);
+  });
+  it("decides sampling once per visitor", async () => {
+    const first = boot({config: only({sample_percent: 50})});
+    await vi.waitFor(() => expect(first._.state.armed).toBe(true));
+    const roll = first._.load().rolls.nps;
+    boot({config: only({sample_percent: 50})});
+    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+    expect(window.FeedbackWidget._.load().rolls.nps).toBe(roll);
+  });
+  it("opens surveys by code even when the button is hidden", async () => {
+    const config = baseConfig();
+    config.widget.show_button = false;
+    const api = boot({config});
+    await ready();
+    await api.open("stock");
+    expect($("legend").textContent).toBe("In stock?");
+    api.close();
+    expect($("[role=dialog]")).toBe(null);
+  });
+  it("replays calls queued before the script loaded", async () => {
+    document.head.textContent = "";
+    document.body.textContent = "";
+    window.FeedbackWidget = {q: [["identify", {id: "C7"}], ["open", "nps"]]};
+    const script = document.createElement("script");
+    script.setAttribute("src", "https://fw.test/feedback/widget.js");
+    script.setAttribute("data-site", "site_t");
+    document.head.appendChild(script);
+    globalThis.fetch = vi.fn(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(baseConfig())}));
+    new Function(code)();
+    await vi.waitFor(() => expect(shadow()?.querySelector("[role=dialog]")).toBeTruthy());
+    expect(window.FeedbackWidget._.state.customer).toEqual({id: "C7"});
+  });
+  it("reloads its texts in the language set by setLanguage", async () => {
+    const api = boot();
+    await ready();
+    const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
+    fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
+    await api.setLanguage("hu-HU");
+    expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu$/);
+    expect($(".fw-button").textContent).toBe("Visszajelzés");
+    expect($(".fw").getAttribute("lang")).toBe("hu");
+  });
+});
+
 describe("complaints", () => {
   const withComplaints = () => {
     const config = baseConfig();
