@@ -142,17 +142,23 @@ def digest_draft(site: Any, digest: Digest, period: str, email: str, locale: str
 def enqueue_digests(engine: Engine, period: str, now: dt.datetime, site_key: str | None = None) -> int:
     """Write the *period* digest of each site (or of *site_key*) for the recipients who chose it.
 
-    Needs an app context (to render the mails).  Returns how many new messages were written.
+    Needs an app context (to render the mails).  Each site is read, then written in
+    a short transaction of its own, so submissions are not held up on SQLite.
+    Returns how many new messages were written.
     """
+    sites_table, recipients_table = Site.__table__, AlertRecipient.__table__
+    query = select(sites_table).where(sites_table.c.key == site_key) if site_key else select(sites_table)
+    with engine.connect() as connection:
+        sites = connection.execute(query).all()
     written = 0
-    with engine.begin() as connection:
-        sites = select(Site.__table__).where(Site.__table__.c.key == site_key) if site_key else select(Site.__table__)
-        for site in connection.execute(sites).all():
-            recipients = connection.execute(select(AlertRecipient.__table__).where(
-                AlertRecipient.__table__.c.site_id == site.id, AlertRecipient.__table__.c.digest == period)).all()
-            if not recipients:
-                continue
-            digest = build_digest(connection, site.id, period, now)
-            drafts = [digest_draft(site, digest, period, r.email, r.locale) for r in recipients]
+    for site in sites:
+        with engine.connect() as connection:
+            recipients = connection.execute(select(recipients_table).where(
+                recipients_table.c.site_id == site.id, recipients_table.c.digest == period)).all()
+            digest = build_digest(connection, site.id, period, now) if recipients else None
+        if digest is None:
+            continue
+        drafts = [digest_draft(site, digest, period, r.email, r.locale) for r in recipients]
+        with engine.begin() as connection:
             written += enqueue(connection, drafts)
     return written
