@@ -32,6 +32,7 @@ PUBLIC_URL = "FEEDBACKWIDGET_PUBLIC_URL"
 RUN_SENDER = "FEEDBACKWIDGET_RUN_SENDER"
 SMTP_TIMEOUT_SECONDS = "FEEDBACKWIDGET_SMTP_TIMEOUT_SECONDS"
 AUTO_MIGRATE = "FEEDBACKWIDGET_AUTO_MIGRATE"
+MIN_FILL_SECONDS = "FEEDBACKWIDGET_MIN_FILL_SECONDS"
 ADMIN_IDLE_MINUTES = "FEEDBACKWIDGET_ADMIN_IDLE_MINUTES"
 ADMIN_MAX_FAILED_LOGINS = "FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS"
 ADMIN_LOCKOUT_MINUTES = "FEEDBACKWIDGET_ADMIN_LOCKOUT_MINUTES"
@@ -75,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
     SMTP_TIMEOUT_SECONDS: 10.0,
     # Standalone server only: migrate the database to the newest schema on start.
     AUTO_MIGRATE: True,
+    # Spam: a form answered faster than this (widget or hosted page) is refused.
+    MIN_FILL_SECONDS: 1.5,
     # Admin area: a session unused this long ends; after this many failed logins of one
     # e-mail address it is locked for the lockout time (unknown addresses alike).
     ADMIN_IDLE_MINUTES: 30,
