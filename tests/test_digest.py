@@ -95,6 +95,10 @@ def test_running_the_digest_twice_sends_it_once_and_only_to_who_chose_that_perio
     [mail] = smtp.wait_for(1)
     assert (mail["To"], mail["Subject"]) == ("weekly@shop.example", "Heti visszajelzés-összefoglaló – Test Shop")
 
+    # Run every day without --period: the daily digests, and the weekly ones already sent this week are not repeated.
+    result = runner.invoke(args=["feedbackwidget", "digest"])
+    assert result.output.splitlines() == ["1 daily digest(s) queued", "0 weekly digest(s) queued"]
+
 
 def test_the_digest_counts_open_and_overdue_complaints(mail_app: Flask, history: Site, smtp: SmtpServer,
                                                       db: Session) -> None:

@@ -29,23 +29,28 @@ def send_outbox_command(loop: bool) -> None:
     engine = get_state().engine
     settings = WorkerSettings.from_config(current_app.config)
     interval = float(current_app.config[config.SENDER_INTERVAL_SECONDS])
-    while True:
-        outcomes = drain(engine, settings)
-        if outcomes or not loop:
-            click.echo(", ".join(f"{status}: {n}" for status, n in sorted(outcomes.items())) or "nothing to send")
-        if not loop:
-            return
-        time.sleep(interval)
+    try:
+        while True:
+            outcomes = drain(engine, settings)
+            if outcomes or not loop:
+                click.echo(", ".join(f"{status}: {n}" for status, n in sorted(outcomes.items())) or "nothing to send")
+            if not loop:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped; messages being sent are taken again when their lease ends")
 
 
 @click.command("digest")
 @click.option("--site", "site_key", default=None, help="Only this site's digest (default: every site).")
-@click.option("--period", type=click.Choice(sorted(PERIODS)), default="daily", show_default=True)
+@click.option("--period", type=click.Choice(["all", *sorted(PERIODS)]), default="all", show_default=True,
+              help="all: the daily digests and, once a week, the weekly ones (run it every day).")
 @with_appcontext
 def digest_command(site_key: str | None, period: str) -> None:
-    """Write the digest of the last full day or week for the recipients who chose it."""
-    written = enqueue_digests(get_state().engine, period, utcnow(), site_key)
-    click.echo(f"{written} {period} digest(s) queued; run send-outbox to send them")
+    """Write the digest of the last full day or week for the recipients who chose it (once each)."""
+    for name in sorted(PERIODS) if period == "all" else [period]:
+        written = enqueue_digests(get_state().engine, name, utcnow(), site_key)
+        click.echo(f"{written} {name} digest(s) queued")
 
 
 @click.group("outbox")
