@@ -207,3 +207,14 @@ def test_the_endpoint_and_its_answer_are_described_in_the_openapi_document(
     jsonschema.validate(complaint_body(customer={"id": "C1", "loyalty_tier": None}),
                         {**schemas["ComplaintSubmission"], "components": document["components"]})
     jsonschema.validate(created.json, schemas["ComplaintCreated"])
+
+
+def test_unpaired_surrogates_are_refused_not_a_server_error(client: FlaskClient, site: Site, db: Session) -> None:
+    import json
+
+    for body in (complaint_body(description="bad \ud800 text"), complaint_body(locale="\udfff")):
+        response = client.post(f"/feedback/api/v1/sites/{site.key}/complaints", data=json.dumps(body),
+                               content_type="application/json")
+        assert response.status_code in (400, 422)
+        assert response.json["code"] in ("invalid_json", "invalid_request")
+    assert complaints(db) == []

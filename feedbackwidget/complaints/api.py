@@ -3,13 +3,14 @@ gives it JSON errors and CORS)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, request
 
 from .. import config
-from ..api.errors import IdempotencyKeyReused, InvalidRequest
+from ..api.errors import IdempotencyKeyReused, InvalidJson, InvalidRequest
 from ..api.submission import idempotency_key, read_json_object
 from ..api.views import check_origin, current_site
 from ..responses import body_hash
@@ -41,6 +42,17 @@ def _flatten(body: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     errors.update({f"customer.{key}": "Unknown field: use id or loyalty_tier." for key in customer.keys() - CUSTOMER_KEYS})
     flat.update(customer_id=customer.get("id"), loyalty_tier=customer.get("loyalty_tier"))
     return flat
+
+
+def check_unicode(body: Mapping[str, Any]) -> None:
+    """Refuse a body with lone surrogates (``"\\ud800"``): valid JSON, but not storable text.
+
+    :raises InvalidJson: naming the fix.
+    """
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InvalidJson("The body contains an unpaired UTF-16 surrogate (\\ud800-\\udfff): send valid Unicode text.") from err
 
 
 def complaint_from_json(site: SiteConfig, body: Mapping[str, Any]) -> ComplaintInput:
@@ -82,6 +94,7 @@ def submit_complaint(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]
     site = current_site(site_key)
     check_origin(site)
     body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
+    check_unicode(body)
     key = idempotency_key(request)
     data = complaint_from_json(site, body)
     ctx = context_for(site, CUSTOMER)

@@ -74,8 +74,9 @@ class ComplaintInput:
 
 # A single-line value may end up in a mail header: no control, format or line-separator characters
 # (the zero-width joiner of emoji excepted).  Multi-line text only loses the C0/C1 controls.
-SINGLE_LINE_FORBIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
-MULTI_LINE_FORBIDDEN = frozenset({"Cc"})
+# Lone surrogates (Cs) are not text at all: no database or mail can store them.
+SINGLE_LINE_FORBIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+MULTI_LINE_FORBIDDEN = frozenset({"Cc", "Cs"})
 
 
 def _has_control(text: str, multi_line: bool) -> bool:
