@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.delivery.models import Webhook
 from feedbackwidget.delivery.outbox import enqueue
-from feedbackwidget.delivery.safe_http import UnsafeTarget, check_target
+from feedbackwidget.delivery.safe_http import UnsafeTarget, check_target, post
 from feedbackwidget.delivery.signing import SIGNATURE_HEADER, InvalidSignature, sign, verify_signature
 from feedbackwidget.delivery.webhooks import add_webhook
 from feedbackwidget.delivery.worker import WorkerSettings, drain
@@ -204,3 +206,32 @@ def test_an_address_that_turns_private_after_saving_is_refused_at_send_time(
     [message] = db.scalars(select(OutboxMessage)).all()
     assert "loopback, private or link-local" in (message.last_error or "")
     assert receiver.requests == []
+
+
+def _certificate(tmp_path: Any, name: str) -> tuple[str, str]:
+    cert, key = str(tmp_path / f"{name}.pem"), str(tmp_path / f"{name}.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName=DNS:{name}"], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.mark.parametrize(("served_name", "works"), [("crm.example", True), ("other.example", False)])
+def test_https_goes_to_the_checked_address_and_still_verifies_the_host_name(
+    tmp_path: Any, receiver: Receiver, served_name: str, works: bool
+) -> None:
+    cert, key = _certificate(tmp_path, served_name)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    receiver.server.socket = server_context.wrap_socket(receiver.server.socket, server_side=True)
+    port = receiver.server.server_address[1]
+    # crm.example "resolves" to the receiver; the connection is made to that address, TLS checks crm.example.
+    target = check_target(f"https://crm.example:{port}/hook", allow_private=True,
+                          resolve=lambda host, port: ["127.0.0.1"])
+    client_context = ssl.create_default_context(cafile=cert)
+    if works:
+        assert post(target, b"{}", {"Content-Type": "application/json"}, 5, client_context)[0] == 200
+        assert receiver.requests[0][1]["Host"] == f"crm.example:{port}"
+    else:
+        with pytest.raises(ssl.SSLCertVerificationError):
+            post(target, b"{}", {"Content-Type": "application/json"}, 5, client_context)

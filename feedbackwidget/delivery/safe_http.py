@@ -76,8 +76,8 @@ def check_target(url: str, *, allow_private: bool, resolve: Resolver = system_re
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to a fixed address, still checking the certificate for the host name."""
 
-    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, address: str, port: int, timeout: float, context: ssl.SSLContext) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
 
     def connect(self) -> None:
@@ -94,10 +94,19 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str]:
-    """POST *body* to *target* (no redirects followed); the status and the start of the reply."""
-    factory = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = factory(target.host, target.address, target.port, timeout)
+def post(
+    target: Target, body: bytes, headers: dict[str, str], timeout: float, context: ssl.SSLContext | None = None
+) -> tuple[int, str]:
+    """POST *body* to *target* (no redirects followed); the status and the start of the reply.
+
+    :param context: TLS settings (default: the system's CAs, host name checked).
+    """
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = _PinnedHTTPSConnection(target.host, target.address, target.port, timeout,
+                                            context or ssl.create_default_context())
+    else:
+        connection = _PinnedHTTPConnection(target.host, target.address, target.port, timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
