@@ -250,3 +250,15 @@ def test_on_postgresql_a_claim_skips_rows_another_worker_is_claiming(
         taken = claim(engine, utcnow(), LEASE)  # does not wait for the other worker's lock
         other_worker.rollback()
     assert [row["id"] for row in taken] == [m.id for m in messages(db)][1:]
+
+
+def test_a_message_that_breaks_the_worker_fails_after_its_attempts_without_stopping_the_others(
+    mail_app: Flask, site: Site, db: Session, smtp: SmtpServer
+) -> None:
+    with engine_of(mail_app).begin() as connection:
+        enqueue(connection, [OutboxDraft(kind="mail", recipient="a@shop.example", dedupe_key="broken",
+                                         site_id=site.id, payload={"text": None, "html": 42}),
+                             plain_draft("b@shop.example", "Fine", "fine", site.id)])
+    outcomes = [drain(engine_of(mail_app), settings(mail_app), now=later(24 * 60 * day)) for day in range(3)]
+    assert outcomes == [{"pending": 1, "sent": 1}, {"pending": 1}, {"failed": 1}]
+    assert [mail["To"] for mail in smtp.wait_for(1)] == ["b@shop.example"]

@@ -1,11 +1,14 @@
 """Delivery: the transactional outbox through which every e-mail and webhook leaves.
 
-- :mod:`.rules` alert rules per site, cached for the submit path;
-- :mod:`.alerts` alert mails on low scores; :mod:`.events` on complaints;
-- :mod:`.digest` the daily or weekly digest;
-- :mod:`.worker` claims and sends outbox rows (:mod:`.smtp`, :mod:`.webhooks`);
+- :mod:`.outbox` and :mod:`.mail`: drafts written in the transaction of their cause;
+- :mod:`.rules` alert rules per site (:mod:`.models`), cached for the submit path;
+- :mod:`.alerts` alert mails on low scores; :mod:`.events` on complaints (event names and data);
+- :mod:`.digest` the daily or weekly digest (:mod:`.words` for the low-score words);
+- :mod:`.worker` claims and sends outbox rows over :mod:`.smtp` or as :mod:`.webhooks`
+  (:mod:`.signing` signatures, :mod:`.safe_http` public targets only);
 - :mod:`.sender` the standalone server's in-process sender;
-- :mod:`.admin_outbox` failed messages and retrying them.
+- :mod:`.admin_outbox` and :mod:`.admin_views` failed messages, retrying, editing rules;
+  :mod:`.cli` the commands.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ Every function takes ``now`` so that tests (and the retry schedule) need no slee
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 from collections import Counter
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from .safe_http import Resolver, system_resolver
 from .smtp import SmtpSettings, send_mail
 from .webhooks import deliver_webhook, webhook_body
 
+log = logging.getLogger(__name__)
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 WEBHOOKS: Table = Webhook.__table__  # type: ignore[assignment]
 BACKOFF_BASE_SECONDS = 30.0
@@ -135,6 +137,9 @@ def process(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], no
         deliver(engine, settings, row, now)
     except DeliveryError as err:
         return mark_failed_attempt(engine, settings, row, err, now)
+    except Exception as err:  # a bad row must not stop the worker; it fails after its attempts
+        log.exception("feedbackwidget: could not deliver outbox message %s", row["id"])
+        return mark_failed_attempt(engine, settings, row, DeliveryError(repr(err), permanent=False), now)
     mark_sent(engine, row, now)
     return "sent"
 
