@@ -6,6 +6,8 @@ Revises: 0001
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -57,6 +59,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fw_webhooks")),
     )
     op.create_index(op.f("ix_fw_webhooks_site_id"), "fw_webhooks", ["site_id"], unique=False)
+    _default_rules_for_existing_sites()
+
+
+# Frozen here (not imported) so this migration means the same thing forever.
+DEFAULT_RULES = (("nps_at_or_below", 6), ("csat_bad", None), ("stock_no", None), ("loyalty_at_or_below", 6),
+                 ("complaint_new", None), ("complaint_overdue", None))
+
+
+def _default_rules_for_existing_sites() -> None:
+    """Sites created before alert rules existed get the defaults a new site gets."""
+    sites = sa.table("fw_sites", sa.column("id", sa.Integer()), sa.column("alert_emails", sa.JSON()),
+                     sa.column("default_locale", sa.String()))
+    rules = sa.table("fw_alert_rules", sa.column("site_id", sa.Integer()), sa.column("kind", sa.String()),
+                     sa.column("threshold", sa.SmallInteger()), sa.column("recipients", sa.JSON()),
+                     sa.column("active", sa.Boolean()), sa.column("created_at", sa.DateTime(timezone=True)))
+    recipients = sa.table("fw_alert_recipients", sa.column("site_id", sa.Integer()), sa.column("email", sa.String()),
+                          sa.column("locale", sa.String()), sa.column("digest", sa.String()))
+    connection = op.get_bind()
+    now = dt.datetime.now(dt.timezone.utc)
+    if connection.dialect.name == "sqlite":
+        now = now.replace(tzinfo=None)
+    for site in connection.execute(sa.select(sites)).all():
+        emails = list(dict.fromkeys(site.alert_emails or []))
+        connection.execute(sa.insert(rules), [
+            {"site_id": site.id, "kind": kind, "threshold": threshold, "recipients": emails, "active": True,
+             "created_at": now} for kind, threshold in DEFAULT_RULES])
+        if emails:
+            connection.execute(sa.insert(recipients), [
+                {"site_id": site.id, "email": email, "locale": site.default_locale, "digest": "weekly"}
+                for email in emails])
 
 
 def downgrade() -> None:
