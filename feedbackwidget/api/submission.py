@@ -30,6 +30,7 @@ ENVELOPE_KEYS = frozenset({"survey", "answers", "page_url", "locale", "customer"
 CUSTOMER_LIMITS = {"id": 128, "email": 254, "loyalty_tier": 32}
 PAGE_URL_MAX = 2048
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -77,6 +78,9 @@ def _optional_string(body: Mapping[str, Any], key: str, limit: int, errors: dict
     if not isinstance(value, str) or len(value) > limit:
         errors[key] = f"Must be text of at most {limit} characters."
         return None
+    if CONTROL_CHARACTERS.search(value):
+        errors[key] = "Must not contain control characters."
+        return None
     return value
 
 
@@ -123,6 +127,10 @@ def submission_row(site: SiteConfig, body: dict[str, Any], key: str | None) -> t
 
     :raises ApiError: listing every invalid field.
     """
+    try:
+        digest = body_hash(body)
+    except UnicodeEncodeError as err:  # a lone surrogate such as "\ud800": no database can store it
+        raise InvalidJson("The body contains text that is not valid Unicode: send UTF-8 text.") from err
     errors = {k: "Unknown field." for k in body.keys() - ENVELOPE_KEYS}
     survey = _survey(site, body, errors)
     page_url = _optional_string(body, "page_url", PAGE_URL_MAX, errors)
@@ -142,6 +150,6 @@ def submission_row(site: SiteConfig, body: dict[str, Any], key: str | None) -> t
         "customer_email": customer.get("email"),
         "loyalty_tier": customer.get("loyalty_tier"),
         "idempotency_key": key,
-        "body_hash": body_hash(body),
+        "body_hash": digest,
     }
     return survey, row
