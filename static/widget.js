@@ -377,6 +377,9 @@
       let index = 0, done = false;
       const ui = openDialog(() => { if (!done) { markSeen(survey.slug); emit("dismissed", {survey: survey.slug}); } });
       ui.survey = survey.slug;
+      // Shown by itself while the visitor types into the page: do not take the focus away (WCAG 3.2.1).
+      let passive = trigger !== "open" && /^(INPUT|TEXTAREA|SELECT)$/.test((D.activeElement || {}).tagName);
+      if (passive) ui.dialog.setAttribute("aria-modal", "false");
       function step() {
         const questions = visibleQuestions(survey, answers), q = questions[index];
         const view = renderQuestion(q, answers);
@@ -402,7 +405,8 @@
         ui.body.textContent = "";
         ui.body.appendChild(form);
         complaintEntry(ui);
-        view.focus().focus();
+        if (!passive) view.focus().focus();
+        passive = false;
       }
       function finish() {
         done = true;

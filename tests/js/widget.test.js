@@ -343,6 +343,17 @@ describe("more triggers and the API", () => {
     expect($("[role=dialog]")).toBe(null);
     expect(api).not.toBe(window.FeedbackWidget);
   });
+  it("does not take the focus from a visitor typing into the page", async () => {
+    const config = only({event: "typing"});
+    const api = boot({config});
+    const field = document.body.appendChild(document.createElement("input"));
+    field.focus();
+    await vi.waitFor(() => expect(api._.state.armed).toBe(true));
+    api.track("typing");
+    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+    expect(document.activeElement).toBe(field);
+    expect($("[role=dialog]").getAttribute("aria-modal")).toBe("false");
+  });
   it("decides sampling once per visitor", async () => {
     const first = boot({config: only({sample_percent: 50})});
     await vi.waitFor(() => expect(first._.state.armed).toBe(true));
