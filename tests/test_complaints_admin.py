@@ -129,7 +129,7 @@ def test_an_impossible_action_is_explained(
     post_complaint(client, site, complaint_body())
     response = act(logged_in("manager"), only_complaint(db), "status", action="reopen")
     assert response.status_code == 422
-    assert "cannot reopen a complaint that is received" in response.text
+    assert "Cannot reopen a complaint that is received" in response.text
 
 
 def test_staff_record_a_phone_complaint(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:

@@ -163,7 +163,7 @@ def act(complaint_id: int, form_class: type[ProtectedForm], apply: Apply) -> tup
         apply(staff_context(site), complaint, form)
     except WorkflowError as err:
         session.rollback()
-        return render_detail(complaint, site, str(err), 422)
+        return render_detail(complaint, site, err.text(gettext), 422)
     session.commit()
     return redirect(url_for(".detail", complaint_id=complaint.id))
 
@@ -184,7 +184,7 @@ def assign_to(complaint_id: int) -> Any:
     def apply(ctx: Context, complaint: Complaint, form: AssignForm) -> None:
         raw = str(form.assignee.data or "")
         if raw and not raw.isdigit():
-            raise WorkflowError("choose a person from the list")
+            raise WorkflowError(N_("Choose a person from the list."))
         assign(ctx, complaint, int(raw) if raw else None)
 
     return act(complaint_id, AssignForm, apply)

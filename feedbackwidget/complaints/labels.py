@@ -26,7 +26,7 @@ ROOT_CAUSES: dict[str, str] = {
     "other": N_("Other"),
 }
 STATE_LABELS: dict[str, str] = {
-    "received": N_("Received"),
+    "received": N_("Received, awaiting handling"),
     "in_progress": N_("In progress"),
     "resolved": N_("Resolved"),
     "rejected": N_("Rejected (unfounded)"),

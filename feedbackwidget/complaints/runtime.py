@@ -12,8 +12,6 @@ from ..models import utcnow
 from ..sites import SiteConfig
 from .context import Actor, Context, Settings
 
-# Days before the due date on which the reminder goes out.
-REMINDER_DAYS = 5
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
@@ -33,7 +31,7 @@ def settings() -> Settings:
     """The current app's complaint settings."""
     return Settings(
         deadline_days=int(current_app.config[config.COMPLAINT_DEADLINE_DAYS]),
-        reminder_days=REMINDER_DAYS,
+        reminder_days=int(current_app.config[config.COMPLAINT_REMINDER_DAYS]),
         public_base=public_base(),
         url_prefix=str(current_app.config[config.URL_PREFIX]),
     )

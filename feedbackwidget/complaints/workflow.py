@@ -9,11 +9,13 @@ delivery hooks; the caller commits.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from ..delivery.outbox import enqueue
+from ..i18n import N_
 from ..models import AdminUser, SiteMembership
 from .audit import record
 from .context import Context
@@ -41,7 +43,17 @@ MESSAGE_MAX_LENGTH = 10_000
 
 
 class WorkflowError(ValueError):
-    """A change that is not possible now; the message says what would be."""
+    """A change that is not possible now; the message (an English msgid) says what would be."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        """The message in the language of *translate*."""
+        translated = translate(self.message)
+        return translated % self.params if self.params else translated
 
 
 def allowed_actions(complaint: Complaint) -> list[str]:
@@ -79,7 +91,8 @@ def change_status(ctx: Context, complaint: Complaint, action: str) -> None:
     target = TRANSITIONS.get(action, {}).get(complaint.status)
     if target is None:
         possible = ", ".join(allowed_actions(complaint)) or "none"
-        raise WorkflowError(f"cannot {action} a complaint that is {complaint.status}: possible now: {possible}")
+        raise WorkflowError(N_("Cannot %(action)s a complaint that is %(status)s: possible now: %(possible)s."),
+                            action=action, status=complaint.status, possible=possible)
     _set(ctx, complaint, "status", target, action)
     _first_response(ctx, complaint)
     if target in CLOSED_STATES:
@@ -109,7 +122,7 @@ def assign(ctx: Context, complaint: Complaint, user_id: int | None) -> None:
     :raises WorkflowError: when that person may not handle the site's complaints.
     """
     if user_id is not None and user_id not in {user.id for user in assignable_users(ctx)}:
-        raise WorkflowError("this person is not an owner or manager of the site: add them to the site first")
+        raise WorkflowError(N_("This person is not an owner or manager of the site: add them to the site first."))
     if _set(ctx, complaint, "assignee_id", user_id, "assigned"):
         _changed(ctx, complaint)
 
@@ -120,9 +133,9 @@ def escalate(ctx: Context, complaint: Complaint, level: int, reason: str) -> Non
     :raises WorkflowError: for an unknown level or a missing reason.
     """
     if level not in ESCALATION_LEVELS:
-        raise WorkflowError("the escalation level must be 1 (front line), 2 (specialist) or 3 (management)")
+        raise WorkflowError(N_("The escalation level must be 1 (front line), 2 (specialist) or 3 (management)."))
     if not reason.strip():
-        raise WorkflowError("give a reason for the escalation, so the next level knows why")
+        raise WorkflowError(N_("Give a reason for the escalation, so the next level knows why."))
     old_level = complaint.escalation_level
     complaint.escalation_level = level
     complaint.escalation_reason = reason.strip()
@@ -137,7 +150,7 @@ def set_verdict(ctx: Context, complaint: Complaint, verdict: str | None) -> None
     :raises WorkflowError: for another value.
     """
     if verdict is not None and verdict not in VERDICTS:
-        raise WorkflowError("the verdict must be 'justified' or 'unfounded'")
+        raise WorkflowError(N_("The verdict must be justified or unfounded."))
     if _set(ctx, complaint, "verdict", verdict):
         _changed(ctx, complaint)
 
@@ -148,7 +161,8 @@ def set_root_cause(ctx: Context, complaint: Complaint, root_cause: str | None) -
     :raises WorkflowError: for a category that is not in the list.
     """
     if root_cause is not None and root_cause not in ROOT_CAUSES:
-        raise WorkflowError(f"unknown root cause {root_cause!r}: use one of {', '.join(ROOT_CAUSES)}")
+        raise WorkflowError(N_("Unknown root cause %(value)s: use one of %(choices)s."), value=repr(root_cause),
+                            choices=", ".join(ROOT_CAUSES))
     if _set(ctx, complaint, "root_cause", root_cause):
         _changed(ctx, complaint)
 
@@ -163,9 +177,9 @@ def parse_amount(amount: str | Decimal | None) -> Decimal | None:
     try:
         value = Decimal(str(amount).strip().replace(",", "."))
     except InvalidOperation as err:
-        raise WorkflowError(f"{amount!r} is not an amount: write it like 4990 or 12.50") from err
+        raise WorkflowError(N_("%(value)s is not an amount: write it like 4990 or 12.50."), value=repr(amount)) from err
     if not value.is_finite() or value < 0 or value >= Decimal(10) ** 10 or value != value.quantize(Decimal("0.01")):
-        raise WorkflowError("the amount must be 0 or more, with at most 2 decimals")
+        raise WorkflowError(N_("The amount must be 0 or more, with at most 2 decimals."))
     return value.quantize(Decimal("0.01"))
 
 
@@ -177,11 +191,12 @@ def set_compensation(
     :raises WorkflowError: for an unknown kind, a bad amount, or an amount without a currency.
     """
     if kind is not None and kind not in COMPENSATION_TYPES:
-        raise WorkflowError(f"unknown compensation {kind!r}: use one of {', '.join(COMPENSATION_TYPES)}")
+        raise WorkflowError(N_("Unknown compensation %(value)s: use one of %(choices)s."), value=repr(kind),
+                            choices=", ".join(COMPENSATION_TYPES))
     value = None if kind in (None, "none") else parse_amount(amount)
     code = (currency or "").strip().upper() or None
     if value is not None and (code is None or len(code) != 3 or not code.isalpha()):
-        raise WorkflowError("give the currency of the amount as a 3-letter code such as HUF or EUR")
+        raise WorkflowError(N_("Give the currency of the amount as a 3-letter code such as HUF or EUR."))
     changed = [
         _set(ctx, complaint, "compensation_type", kind, "compensated"),
         _set(ctx, complaint, "compensation_amount", value, "compensated"),
@@ -199,9 +214,9 @@ def add_message(ctx: Context, complaint: Complaint, visibility: str, body: str) 
     """
     text = body.replace("\r\n", "\n").strip()
     if visibility not in VISIBILITIES:
-        raise WorkflowError("a message is either 'internal' (staff only) or 'public' (sent to the customer)")
+        raise WorkflowError(N_("A message is either internal (staff only) or public (sent to the customer)."))
     if not text or len(text) > MESSAGE_MAX_LENGTH:
-        raise WorkflowError(f"write a message of 1 to {MESSAGE_MAX_LENGTH} characters")
+        raise WorkflowError(N_("Write a message of 1 to %(limit)s characters."), limit=MESSAGE_MAX_LENGTH)
     message = ComplaintMessage(
         complaint_id=complaint.id, author_id=ctx.actor.id, visibility=visibility, body=text, created_at=ctx.now
     )
