@@ -218,3 +218,21 @@ def test_unpaired_surrogates_are_refused_not_a_server_error(client: FlaskClient,
         assert response.status_code in (400, 422)
         assert response.json["code"] in ("invalid_json", "invalid_request")
     assert complaints(db) == []
+
+
+def test_the_sites_alert_recipients_hear_of_a_new_complaint(client: FlaskClient, site: Site, db: Session) -> None:
+    post_complaint(client, site, complaint_body())
+    [complaint] = complaints(db)
+
+    alerts = [m for m in outbox(db) if m.recipient == "owner@shop.example"]
+
+    assert len(alerts) == 1
+    assert complaint.reference in alerts[0].subject
+    assert f"/feedback/admin/complaints/{complaint.id}" in alerts[0].payload["text"]
+
+
+def test_customer_text_is_inert_in_the_html_mail(client: FlaskClient, site: Site, db: Session) -> None:
+    post_complaint(client, site, complaint_body(name="<script>alert(1)</script> Anna"))
+    [ack] = [m for m in outbox(db) if m.recipient == "anna@example.com"]
+    assert "<script>" not in ack.payload["html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Anna" in ack.payload["html"]
