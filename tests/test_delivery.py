@@ -171,7 +171,7 @@ def test_a_worker_killed_between_sending_and_marking_resends_the_same_message(
     assert drain(engine_of(mail_app), settings(mail_app), now=after_lease) == {"sent": 1}
     first, second = smtp.wait_for(2)
     assert first["Message-ID"] == second["Message-ID"] == taken["message_id"]
-    assert first.get_body(("plain",)).get_content() == second.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert first.get_body(("plain",)).as_string() == second.get_body(("plain",)).as_string()  # type: ignore[union-attr]
     assert [m.status for m in messages(db)] == ["sent"]
 
 

@@ -88,8 +88,9 @@ def _page(site_id: int, rule_forms: dict[int, RuleForm] | None = None,
     recipients = session.scalars(select(AlertRecipient).where(AlertRecipient.site_id == site.id)
                                  .order_by(AlertRecipient.email)).all()
     hooks = session.scalars(select(Webhook).where(Webhook.site_id == site.id).order_by(Webhook.id)).all()
-    forms_of_rules = {r.id: RuleForm(formdata=None, data={"recipients": "\n".join(r.recipients), "threshold": r.threshold,
-                                                      "active": r.active}) for r in rules}
+    forms_of_rules = {r.id: RuleForm(formdata=None, data={"recipients": "\n".join(r.recipients),
+                                                      "threshold": r.threshold, "active": r.active})
+                      for r in rules}
     recipient_forms = {r.id: RecipientForm(formdata=None, data={"locale": r.locale, "digest": r.digest})
                        for r in recipients}
     return render_template(

@@ -111,11 +111,8 @@ def _score(row: Mapping[str, Any]) -> str | None:
 def answer_lines(survey: CompiledSurvey, row: Mapping[str, Any], locale: str) -> list[tuple[str, str]]:
     """``(question text, answer text)`` of every answered question, in *locale*."""
     answers = row.get("answers") or {}
-    lines = []
-    for raw in survey.raw_questions:
-        if raw["key"] in answers:
-            lines.append((_localized(raw.get("text"), locale) or raw["key"], _answer_text(raw, answers[raw["key"]], locale)))
-    return lines
+    return [(_localized(raw.get("text"), locale) or raw["key"], _answer_text(raw, answers[raw["key"]], locale))
+            for raw in survey.raw_questions if raw["key"] in answers]
 
 
 def _localized(texts: Any, locale: str) -> str:
