@@ -23,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     newest schema on start (on PostgreSQL one host at a time).
     """
     from .extension import FeedbackWidget, get_state
+    from .maintenance import install_maintenance
     from .migrations import upgrade
 
     app = Flask("feedbackwidget", instance_relative_config=True)
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Flask's default config holds SECRET_KEY = None, so setdefault would not fill it.
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = get_state(app).secret_key
+    install_maintenance(app)
     prefix = app.config[config.URL_PREFIX]
 
     @app.get("/")

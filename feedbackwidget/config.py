@@ -34,6 +34,7 @@ RUN_SENDER = "FEEDBACKWIDGET_RUN_SENDER"
 SMTP_TIMEOUT_SECONDS = "FEEDBACKWIDGET_SMTP_TIMEOUT_SECONDS"
 AUTO_MIGRATE = "FEEDBACKWIDGET_AUTO_MIGRATE"
 MIN_FILL_SECONDS = "FEEDBACKWIDGET_MIN_FILL_SECONDS"
+RUN_MAINTENANCE = "FEEDBACKWIDGET_RUN_MAINTENANCE"
 ADMIN_IDLE_MINUTES = "FEEDBACKWIDGET_ADMIN_IDLE_MINUTES"
 ADMIN_MAX_FAILED_LOGINS = "FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS"
 ADMIN_LOCKOUT_MINUTES = "FEEDBACKWIDGET_ADMIN_LOCKOUT_MINUTES"
@@ -81,6 +82,8 @@ DEFAULTS: dict[str, Any] = {
     AUTO_MIGRATE: True,
     # Spam: a form answered faster than this (widget or hosted page) is refused.
     MIN_FILL_SECONDS: 1.5,
+    # Standalone server only: run the daily purge, complaint reminders and digests itself.
+    RUN_MAINTENANCE: True,
     # Admin area: a session unused this long ends; after this many failed logins of one
     # e-mail address it is locked for the lockout time (unknown addresses alike).
     ADMIN_IDLE_MINUTES: 30,
