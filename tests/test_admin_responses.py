@@ -141,3 +141,26 @@ def test_csv_export_is_excel_friendly_and_never_a_formula(logged_in: Callable[..
                                                   (7, "7"), ("@x", "'@x"), ("", "")])
 def test_a_cell_is_escaped_only_when_it_would_be_a_formula(value: Any, expected: str) -> None:
     assert safe_cell(value) == expected
+
+
+def test_turn_into_complaint_links_to_the_complaint_area_when_it_is_there(
+    make_app: Callable[..., Any], make_admin: Any, site: Site, db: Session
+) -> None:
+    from .conftest import admin_login
+
+    response = add(db, site, nps_score=0, comment="Broken on arrival")
+    app = make_app()
+    endpoint = "feedbackwidget.admin.complaints.new_from_response"
+    if endpoint not in app.view_functions:  # the complaint area is not installed in this build
+        app.add_url_rule("/feedback/admin/complaints/new/from-response/<int:response_id>", endpoint=endpoint,
+                         view_func=lambda response_id: "")
+    make_admin("manager@shop.example", sites=[(site, "manager")])
+    make_admin("viewer@shop.example", sites=[(site, "viewer")])
+    manager, viewer = app.test_client(), app.test_client()
+    admin_login(manager, "manager@shop.example")
+    admin_login(viewer, "viewer@shop.example")
+
+    page = manager.get(f"{LIST}/{response.id}")
+
+    assert f'href="/feedback/admin/complaints/new/from-response/{response.id}"' in page.text
+    assert "Turn into complaint" not in viewer.get(f"{LIST}/{response.id}").text

@@ -32,9 +32,13 @@ SECURITY_HEADERS = {
 @admin.after_request
 def _security_headers(response: Response) -> Response:
     """Every admin page (child blueprints included) gets a strict CSP and is never cached."""
+    from .auth_views import cookie_path
+    from .locale import remember_choice
+
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cache-Control", "no-store")
+    remember_choice(response, cookie_path())
     return response
 
 

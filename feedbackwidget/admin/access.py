@@ -87,6 +87,7 @@ class AdminAccess:
     is_superuser: bool
     roles: dict[int, str]
     via_host: bool = False
+    locale: str | None = None  # the language the host's login gives, if any
 
     def role_on(self, site_id: int) -> str | None:
         return "owner" if self.is_superuser else self.roles.get(site_id)
@@ -129,14 +130,13 @@ def _host_access(principal: HostAdmin | tuple[str, bool, Mapping[str, str]]) -> 
     email = principal.email.strip().lower()
     user = db.scalar(select(AdminUser).where(AdminUser.email == email))
     if user is None:
-        user = AdminUser(email=email, password_hash=HOST_PASSWORD_HASH, is_superuser=False,
-                         locale=principal.locale or "en")
+        user = AdminUser(email=email, password_hash=HOST_PASSWORD_HASH, is_superuser=False, locale="en")
         db.add(user)
         db.commit()
     keys = [key for key, role in principal.roles.items() if role in ROLE_RANK]
     ids = {row[0]: row[1] for row in db.execute(select(Site.key, Site.id).where(Site.key.in_(keys)))} if keys else {}
     roles = {ids[key]: principal.roles[key] for key in keys if key in ids}
-    return AdminAccess(user, principal.is_superuser, roles, via_host=True)
+    return AdminAccess(user, principal.is_superuser, roles, via_host=True, locale=principal.locale)
 
 
 def _session_access() -> AdminAccess | None:

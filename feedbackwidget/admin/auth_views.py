@@ -9,16 +9,18 @@ from werkzeug.wrappers import Response
 
 from .. import config
 from ..extension import get_state
+from ..i18n import N_
 from . import admin
 from .access import COOKIE_NAME, idle_timeout, is_local_path
 from .forms import ButtonForm, LoginForm
 from .locale import gettext
 from .sessions import ThrottlePolicy, authenticate, end_session, start_session
 
-LOGIN_FAILED = "Wrong e-mail or password, or too many attempts: check them, or wait a few minutes and try again."
+LOGIN_FAILED = N_("Wrong e-mail or password, or too many attempts: check them, or wait a few minutes and try again.")
 
 
-def _cookie_path() -> str:
+def cookie_path() -> str:
+    """Where the admin area's cookies apply: ``<prefix>/admin``."""
     return request.script_root + str(current_app.config[config.URL_PREFIX]) + "/admin"
 
 
@@ -49,7 +51,7 @@ def login() -> Response | str | tuple[str, int]:
     db.commit()
     response = redirect(_after_login(form.next.data))
     response.set_cookie(COOKIE_NAME, token, httponly=True, samesite="Lax", secure=request.is_secure,
-                        path=_cookie_path(), max_age=int(idle_timeout().total_seconds()) + 12 * 3600)
+                        path=cookie_path(), max_age=int(idle_timeout().total_seconds()) + 12 * 3600)
     return response
 
 
@@ -62,5 +64,5 @@ def logout() -> Response:
     end_session(db, request.cookies.get(COOKIE_NAME))
     db.commit()
     response = redirect(url_for("feedbackwidget.admin.login"))
-    response.delete_cookie(COOKIE_NAME, path=_cookie_path(), httponly=True, samesite="Lax", secure=request.is_secure)
+    response.delete_cookie(COOKIE_NAME, path=cookie_path(), httponly=True, samesite="Lax", secure=request.is_secure)
     return response

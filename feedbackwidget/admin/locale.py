@@ -1,8 +1,9 @@
 """The admin area's language: chosen per request, never installed on the host app.
 
-Order: ``?lang=`` (remembered on the account), the account's language, the
-browser's Accept-Language, FEEDBACKWIDGET_DEFAULT_LOCALE.  Templates get ``_``
-(translate through feedbackwidget's merged catalogs) and ``admin_locale``.
+Order: ``?lang=`` (remembered in a cookie and on the account), that cookie, the
+language a host app's login gives, the browser's Accept-Language, the account's
+language, FEEDBACKWIDGET_DEFAULT_LOCALE.  Templates get ``_`` (translate through
+feedbackwidget's merged catalogs) and ``admin_locale``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, request
+from werkzeug.wrappers import Response
 
 from .. import config
 from ..extension import get_state
@@ -17,6 +19,9 @@ from ..i18n import SUPPORTED_LOCALES, negotiate_locale, normalize_locale, transl
 from .access import current_access
 
 _G_KEY = "_feedbackwidget_admin_locale"
+_CHOSEN_KEY = "_feedbackwidget_admin_locale_chosen"
+COOKIE_NAME = "fw_admin_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
 LANGUAGE_NAMES = {"en": "English", "hu": "Magyar", "zh": "中文"}
 
 
@@ -33,11 +38,22 @@ def admin_locale() -> str:
         asked = normalize_locale(request.args.get("lang"))
         if asked:
             _remember(asked)
+            setattr(g, _CHOSEN_KEY, asked)
         found = current_access()
+        host_locale = found.locale if found is not None else None
+        account_locale = found.user.locale if found is not None else None
         accepted = [lang for lang, _ in request.accept_languages]
-        candidates = [asked, found.user.locale if found else None, *accepted]
+        candidates = [asked, request.cookies.get(COOKIE_NAME), host_locale, *accepted, account_locale]
         setattr(g, _G_KEY, negotiate_locale(candidates, current_app.config[config.DEFAULT_LOCALE]))
     return str(g.get(_G_KEY))
+
+
+def remember_choice(response: Response, cookie_path: str) -> None:
+    """Keep a ``?lang=`` choice in a cookie for the next pages."""
+    chosen = g.get(_CHOSEN_KEY)
+    if chosen:
+        response.set_cookie(COOKIE_NAME, chosen, max_age=COOKIE_MAX_AGE, path=cookie_path, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
 
 
 def gettext(message: str, **values: Any) -> str:

@@ -97,7 +97,7 @@ def complaint_link(response: Response) -> str | None:
     """Where "Turn into complaint" goes, when the complaint area is installed."""
     for endpoint in COMPLAINT_FROM_RESPONSE_ENDPOINTS:
         if endpoint in current_app.view_functions:
-            return url_for(endpoint, response_id=response.id, site=response.site_id)
+            return url_for(endpoint, response_id=response.id)
     return None
 
 

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..i18n import N_
 from ..metrics import Period, custom, last_days
 from ..metrics.periods import PRESET_DAYS, utc_day_today
 from .access import site_or_404, visible_site_ids, visible_sites
 
 
-PERIOD_INCOMPLETE = "Give both dates of a custom period (YYYY-MM-DD)."
-PERIOD_INVALID = "The end date is before the start date, or the period is longer than three years: choose other dates."
+PERIOD_INCOMPLETE = N_("Give both dates of a custom period (YYYY-MM-DD).")
+PERIOD_INVALID = N_("The end date is before the start date, or the period is longer than three years: choose other dates.")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..accounts import ROLES, hash_password, normalize_email
-from ..i18n import SUPPORTED_LOCALES
+from ..i18n import N_, SUPPORTED_LOCALES
 from ..models import AdminUser, Site, SiteMembership
 from ..sites import merged_settings, normalize_origin
 
@@ -45,13 +45,13 @@ def _checked(changes: SiteChanges) -> tuple[list[str], dict[str, str]]:
         try:
             origins.append(normalize_origin(origin))
         except ValueError:
-            errors["allowed_origins"] = "Write each origin as https://shop.example (no path), one a line."
+            errors["allowed_origins"] = N_("Write each origin as https://shop.example (no path), one a line.")
     if changes.default_locale not in SUPPORTED_LOCALES:
-        errors["default_locale"] = "Choose English, Magyar or 中文."
+        errors["default_locale"] = N_("Choose English, Magyar or 中文.")
     if any(not EMAIL.fullmatch(email) for email in changes.alert_emails):
-        errors["alert_emails"] = "Write one e-mail address a line, such as owner@shop.example."
+        errors["alert_emails"] = N_("Write one e-mail address a line, such as owner@shop.example.")
     if any(len(c) > CATEGORY_MAX for c in changes.complaint_categories):
-        errors["complaint_categories"] = "Keep each category under 64 characters."
+        errors["complaint_categories"] = N_("Keep each category under 64 characters.")
     return sorted(set(origins)), errors
 
 
@@ -97,12 +97,12 @@ def add_member(db: Session, site: Site, email: str, role: str, password: str | N
     :raises SettingsError: for an unknown role, or a new account without a password.
     """
     if role not in ROLES:
-        raise SettingsError({"role": "Choose viewer, manager or owner."})
+        raise SettingsError({"role": N_("Choose viewer, manager or owner.")})
     email = normalize_email(email)
     user = db.scalar(select(AdminUser).where(AdminUser.email == email))
     if user is None:
         if not password:
-            raise SettingsError({"password": "This address has no account yet: give it a password of 8+ characters."})
+            raise SettingsError({"password": N_("This address has no account yet: give it a password of 8+ characters.")})
         user = AdminUser(email=email, password_hash=hash_password(password), is_superuser=False)
         db.add(user)
         db.flush()

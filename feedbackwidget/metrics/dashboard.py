@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from .figures import Compared, Totals, by_site_and_tier, by_value, trend
+from .figures import COUNT_ONLY, TOP_PAGES, Compared, Totals, by_site_and_tier, by_value, trend
 from .periods import Period, utc_day_today
 from .rollup import refresh
 from .words import frequent_words, low_score_comments
@@ -69,8 +69,8 @@ def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket
         sites=_group(rows, 0),
         tiers=[t for t in tiers if t.key],
         trend=trend(db, site_ids, period, today, bucket or period.default_bucket()),
-        scores=by_value(db, "score", site_ids, period, today),
-        pages=by_value(db, "page", site_ids, period, today, order_by="nps_total", limit=15),
-        rewards=by_value(db, "reward", site_ids, period, today),
+        scores=by_value(db, "score", site_ids, period, today, names=COUNT_ONLY),
+        pages=by_value(db, "page", site_ids, period, today, order_by="nps_total", limit=TOP_PAGES),
+        rewards=by_value(db, "reward", site_ids, period, today, names=COUNT_ONLY),
         words=frequent_words(low_score_comments(db, site_ids, period)),
     )

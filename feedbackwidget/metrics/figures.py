@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Subquery, case, desc, func, select, union_all
+from sqlalchemy import Date, Select, Subquery, bindparam, case, desc, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,7 +44,7 @@ class Totals:
 
     @classmethod
     def of(cls, row: Mapping[Any, Any]) -> Totals:
-        return cls(**{name: int(row[name] or 0) for name in MEASURE_NAMES})
+        return cls(**{name: int(row.get(name) or 0) for name in MEASURE_NAMES})
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -98,39 +99,62 @@ def _dialect(db: Session) -> str:
     return db.get_bind().dialect.name
 
 
-def source(db: Session, dim: str, site_ids: Sequence[int], first: dt.date, end: dt.date, today: dt.date) -> Subquery:
-    """Daily sums of *dim* for days [first, end): stored ones, and today's computed live."""
-    stored_columns = [getattr(StatsDaily, name) for name in ("site_id", "dim", "day", "value", *MEASURE_NAMES)]
-    stored = select(*stored_columns).where(
-        StatsDaily.site_id.in_(site_ids), StatsDaily.dim == dim, StatsDaily.day >= first,
-        StatsDaily.day < min(end, today))
-    if end <= today:
+HEADLINE: tuple[str, ...] = MEASURE_NAMES
+TREND: tuple[str, ...] = ("responses", "nps_total", "promoters", "detractors", "csat_total", "csat_excellent")
+NPS_ONLY: tuple[str, ...] = ("responses", "nps_total", "promoters", "detractors")
+COUNT_ONLY: tuple[str, ...] = ("responses", "nps_total")
+
+
+@lru_cache(maxsize=64)
+def _source(dialect: str, dim: str, live: bool) -> Subquery:
+    """Daily sums of *dim* for the sites ``:site_ids`` from ``:first`` to ``:stored_until``
+    (stored roll-ups), plus, when *live*, the same sums computed now from the responses
+    stored in [``:since``, ``:until``) (today)."""
+    columns = [getattr(StatsDaily, name) for name in ("site_id", "dim", "day", "value", *MEASURE_NAMES)]
+    stored = select(*columns).where(
+        StatsDaily.site_id.in_(bindparam("site_ids", expanding=True)), StatsDaily.dim == dim,
+        StatsDaily.day >= bindparam("first", type_=Date()), StatsDaily.day < bindparam("stored_until", type_=Date()))
+    if not live:
         return stored.subquery("daily")
-    live = grouped_responses(_dialect(db), dim, site_ids, day_start(max(first, today)), day_start(end))
-    return union_all(stored, live).subquery("daily")
+    return union_all(stored, grouped_responses(dialect, dim)).subquery("daily")
 
 
-def _sums(daily: Subquery, when: ColumnElement[bool] | None = None) -> list[ColumnElement[int]]:
+def _parameters(site_ids: Sequence[int], first: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
+    return {"site_ids": list(site_ids), "first": first, "stored_until": min(end, today),
+            "since": day_start(max(first, today)), "until": day_start(end), "current_start": first}
+
+
+def _sums(daily: Subquery, names: Sequence[str], when: ColumnElement[bool] | None = None,
+          prefix: str = "") -> list[ColumnElement[int]]:
     def one(name: str) -> ColumnElement[int]:
         column = daily.c[name]
-        return func.sum(column if when is None else case((when, column), else_=0)).label(name)
+        return func.sum(column if when is None else case((when, column), else_=0)).label(prefix + name)
 
-    return [one(name) for name in MEASURE_NAMES]
+    return [one(name) for name in names]
 
 
-def _compared(db: Session, daily: Subquery, period: Period, keys: Sequence[Any],
-              order_by_current: str | None = None, limit: int | None = None) -> list[tuple[tuple[object, ...], Totals, Totals]]:
-    current = daily.c.day >= period.start
-    columns: list[Any] = [*keys, *_sums(daily, current), *(s.label("prev_" + s.name) for s in _sums(daily, ~current))]
-    query = select(*columns).group_by(*keys)
-    if order_by_current:
-        query = query.order_by(desc(func.sum(case((current, daily.c[order_by_current]), else_=0))))
-    if limit:
-        query = query.limit(limit)
+@lru_cache(maxsize=64)
+def _compared_statement(dialect: str, dim: str, live: bool, keys: tuple[str, ...], names: tuple[str, ...],
+                        order_by: str | None, limit: int | None) -> Select[Any]:
+    daily = _source(dialect, dim, live)
+    key_columns = [daily.c[key] for key in keys]
+    current = daily.c.day >= bindparam("current_start", type_=Date())
+    columns: list[Any] = [*key_columns, *_sums(daily, names, current), *_sums(daily, names, ~current, "prev_")]
+    query = select(*columns).group_by(*key_columns)
+    if order_by:
+        query = query.order_by(desc(func.sum(case((current, daily.c[order_by]), else_=0))))
+    return query.limit(limit) if limit else query
+
+
+def _compared(db: Session, dim: str, site_ids: Sequence[int], period: Period, today: dt.date,
+              keys: tuple[str, ...], names: tuple[str, ...], order_by: str | None = None,
+              limit: int | None = None) -> list[tuple[tuple[Any, ...], Totals, Totals]]:
+    statement = _compared_statement(_dialect(db), dim, period.end > today, keys, names, order_by, limit)
+    parameters = {**_parameters(site_ids, period.previous.start, period.end, today), "current_start": period.start}
     result = []
-    for row in db.execute(query).mappings():
-        previous = Totals.of({name: row["prev_" + name] for name in MEASURE_NAMES})
-        result.append((tuple(row[k.name] for k in keys), Totals.of(row), previous))
+    for row in db.execute(statement, parameters).mappings():
+        previous = Totals.of({name: row["prev_" + name] for name in names})
+        result.append((tuple(row[k] for k in keys), Totals.of(row), previous))
     return result
 
 
@@ -138,22 +162,27 @@ def by_site_and_tier(db: Session, site_ids: Sequence[int], period: Period, today
                      ) -> list[tuple[int, str, Totals, Totals]]:
     """(site id, loyalty tier or '', current totals, previous totals): every headline figure
     (per site, per tier, members or not, all) is a sum of these few rows."""
-    daily = source(db, "tier", site_ids, period.previous.start, period.end, today)
-    rows = _compared(db, daily, period, [daily.c.site_id, daily.c.value])
-    return [(int(key[0]), str(key[1]), cur, prev) for key, cur, prev in rows]  # type: ignore[call-overload]
+    rows = _compared(db, "tier", site_ids, period, today, ("site_id", "value"), HEADLINE)
+    return [(int(key[0]), str(key[1]), cur, prev) for key, cur, prev in rows]
 
 
 def by_value(db: Session, dim: str, site_ids: Sequence[int], period: Period, today: dt.date,
-             order_by: str = "responses", limit: int | None = None) -> list[Compared]:
+             names: tuple[str, ...] = NPS_ONLY, order_by: str = "responses", limit: int | None = None
+             ) -> list[Compared]:
     """Totals per value of *dim* (score, page, reward) seen in *period*, biggest first."""
-    daily = source(db, dim, site_ids, period.previous.start, period.end, today)
-    rows = _compared(db, daily, period, [daily.c.value], order_by_current=order_by, limit=limit)
+    rows = _compared(db, dim, site_ids, period, today, ("value",), names, order_by, limit)
     return [Compared(str(key[0]), cur, prev) for key, cur, prev in rows if cur.responses]
+
+
+@lru_cache(maxsize=16)
+def _trend_statement(dialect: str, live: bool, bucket: str) -> Select[Any]:
+    daily = _source(dialect, "tier", live)
+    when = daily.c.day if bucket == "day" else week_start(dialect, daily.c.day)
+    return select(when.label("bucket"), *_sums(daily, TREND)).group_by(when).order_by(when)
 
 
 def trend(db: Session, site_ids: Sequence[int], period: Period, today: dt.date, bucket: str) -> list[tuple[dt.date, Totals]]:
     """Totals per day (or per week, by its Monday) of *period*."""
-    daily = source(db, "tier", site_ids, period.start, period.end, today)
-    when = daily.c.day if bucket == "day" else week_start(_dialect(db), daily.c.day)
-    query = select(when.label("bucket"), *_sums(daily)).group_by(when).order_by(when)
-    return [(row["bucket"], Totals.of(row)) for row in db.execute(query).mappings()]
+    statement = _trend_statement(_dialect(db), period.end > today, bucket)
+    rows = db.execute(statement, _parameters(site_ids, period.start, period.end, today)).mappings()
+    return [(row["bucket"], Totals.of(row)) for row in rows]

@@ -27,6 +27,8 @@ class StatsDaily(Base):
     """Sums of one site's responses of one UTC day, grouped by one dimension's value."""
 
     __tablename__ = "fw_stats_daily"
+    # On SQLite the rows are stored in primary-key order: a site's days are read in one sweep.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
     dim: Mapped[str] = mapped_column(String(8), primary_key=True)

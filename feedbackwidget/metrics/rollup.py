@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from .periods import day_start
 from .sql import DIMENSIONS, grouped_responses, utc_day
 
 STATE_ID = 1
+DAILY_TABLE: Table = StatsDaily.__table__  # type: ignore[assignment]
 
 
 def _dialect(db: Session) -> str:
@@ -76,9 +77,10 @@ def _build(db: Session, site_id: int, first: dt.date, until: dt.date) -> None:
     for model in (StatsDaily, StatsDay):
         db.execute(delete(model).where(model.site_id == site_id, model.day >= first, model.day < until))
     columns = ["site_id", "dim", "day", "value", *MEASURE_NAMES]
+    window = {"site_ids": [site_id], "since": day_start(first), "until": day_start(until)}
     for dim in DIMENSIONS:
-        rows = grouped_responses(_dialect(db), dim, [site_id], day_start(first), day_start(until))
-        db.execute(insert(StatsDaily).from_select(columns, rows))
+        statement = insert(DAILY_TABLE).from_select(columns, grouped_responses(_dialect(db), dim))
+        db.connection().execute(statement, window)
     db.execute(insert(StatsDay), [{"site_id": site_id, "day": day} for day in days])
 
 

@@ -8,10 +8,10 @@ few functions that differ (a timestamp's UTC day, a week's Monday, text before
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, and_, case, cast, func, literal, select, type_coerce
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, cast, func, literal, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import Response, Survey
@@ -88,16 +88,20 @@ def dimension_value(dialect: str, dim: str) -> tuple[ColumnElement[str], list[Co
     raise ValueError(f"unknown dimension {dim!r}: use one of {DIMENSIONS}")
 
 
-def grouped_responses(
-    dialect: str, dim: str, site_ids: Sequence[int], since: dt.datetime, until: dt.datetime
-) -> Select[Any]:
-    """Sums of the responses stored in [since, until), per site, UTC day and *dim* value:
-    the roll-up rows, computed from the responses themselves."""
+@lru_cache(maxsize=32)
+def grouped_responses(dialect: str, dim: str) -> Select[Any]:
+    """Sums of the responses stored in [``:since``, ``:until``) of the sites ``:site_ids``, per site,
+    UTC day and *dim* value: the roll-up rows, computed from the responses themselves.
+
+    Built once per dialect and dimension (building SQLAlchemy expressions costs more
+    than running them); execute it with the three parameters.
+    """
     value, conditions = dimension_value(dialect, dim)
     day = utc_day(dialect, Response.created_at)
-    window = and_(Response.site_id.in_(site_ids), Response.created_at >= since, Response.created_at < until)
+    window = and_(Response.site_id.in_(bindparam("site_ids", expanding=True)),
+                  Response.created_at >= bindparam("since"), Response.created_at < bindparam("until"))
     columns: list[Any] = [Response.site_id.label("site_id"), literal(dim, String).label("dim"), day.label("day"),
-               value.label("value"), *(m.label(name) for name, m in measures().items())]
+                          value.label("value"), *(m.label(name) for name, m in measures().items())]
     return select(*columns).where(window, *conditions).group_by(Response.site_id, day, value)
 
 

@@ -20,7 +20,7 @@ from .formulas import DETRACTOR_MAX
 from .periods import Period, day_start
 
 SAMPLE_SIZE = 1000
-LATIN_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+LATIN_WORD = re.compile(r"[^\W\d_\u4e00-\u9fff]{3,}", re.UNICODE)
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 STOPWORDS = frozenset("""
 the and was but for not with that this have you are our very too your they had has from were there

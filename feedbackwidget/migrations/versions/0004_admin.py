@@ -31,6 +31,7 @@ def _create_stats_tables() -> None:
         sa.ForeignKeyConstraint(["site_id"], ["fw_sites.id"], name=op.f("fk_fw_stats_daily_site_id_fw_sites"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("site_id", "dim", "day", "value", name=op.f("pk_fw_stats_daily")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "fw_stats_days",
