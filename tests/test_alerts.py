@@ -223,3 +223,13 @@ def test_rules_that_still_alert_the_sites_list_follow_it_when_it_changes(site: S
     recipients = {r.kind: r.recipients for r in db.scalars(select(AlertRule).where(AlertRule.site_id == site.id))}
     assert recipients["nps_at_or_below"] == ["new-owner@shop.example"]
     assert recipients["csat_bad"] == ["service@shop.example"]
+
+
+def test_a_rule_for_one_survey_is_added_from_the_command_line(mail_app: Flask, site: Site, db: Session) -> None:
+    result = mail_app.test_cli_runner().invoke(args=[
+        "feedbackwidget", "alerts", "--site", site.key, "--add", "nps_at_or_below", "--survey", "nps",
+        "--threshold", "8", "--email", "boss@shop.example"])
+    assert result.exit_code == 0, result.output
+    assert "nps_at_or_below 8 on survey nps -> boss@shop.example" in result.output
+    submit(mail_app, site, {"survey": "nps", "answers": {"score": 8}})
+    assert [m.recipient for m in outbox(db)] == ["boss@shop.example"]

@@ -100,3 +100,18 @@ def test_a_webhook_to_an_internal_address_is_refused_in_the_form(
     assert response.status_code == 200
     assert "loopback, private or link-local" in response.text
     assert db.scalars(select(Webhook)).all() == []
+
+
+def test_an_owner_adds_a_rule_for_one_survey(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+    response = client.post(f"{OUTBOX_URL}sites/{site.id}/rules", data={
+        "csrf_token": csrf_token(page.text), "kind": "loyalty_at_or_below", "survey": "loyalty", "threshold": "4",
+        "recipients": "club@shop.example", "active": "y"})
+    assert response.status_code == 302
+    rule = db.scalar(select(AlertRule).where(AlertRule.site_id == site.id, AlertRule.survey_slug == "loyalty"))
+    assert rule is not None
+    assert (rule.kind, rule.threshold, rule.recipients) == ("loyalty_at_or_below", 4, ["club@shop.example"])
+    assert "(loyalty)" in client.get(f"{OUTBOX_URL}sites/{site.id}").text

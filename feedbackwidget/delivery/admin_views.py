@@ -22,10 +22,11 @@ from ..admin.locale import gettext
 from ..extension import get_state
 from ..forms import ProtectedForm
 from ..i18n import N_
+from ..models import Site, Survey
 from . import invalidate_delivery
 from .admin_outbox import count_by_status, list_failed, retry
 from .models import THRESHOLD_KINDS, WEBHOOK_EVENTS, AlertRecipient, AlertRule, Webhook
-from .rules import set_recipient, set_rule_recipients
+from .rules import add_rule, set_recipient, set_rule_recipients
 from .webhooks import add_webhook
 
 delivery_admin = Blueprint("outbox", __name__)
@@ -46,6 +47,11 @@ class RuleForm(ProtectedForm):
     recipients = TextAreaField(N_("Recipients (one e-mail address a line)"))
     threshold = IntegerField(N_("Threshold"), validators=[Optional(), NumberRange(0, 10)])
     active = BooleanField(N_("Active"))
+
+
+class NewRuleForm(RuleForm):
+    kind = SelectField(N_("When"), choices=[(kind, label) for kind, label in RULE_LABELS.items()])
+    survey = SelectField(N_("Survey"), choices=[("", N_("Every survey"))])
 
 
 class RecipientForm(ProtectedForm):
@@ -81,7 +87,7 @@ def retry_message(message_id: int) -> Response:
 
 
 def _page(site_id: int, rule_forms: dict[int, RuleForm] | None = None,
-          webhook_form: WebhookForm | None = None) -> str:
+          webhook_form: WebhookForm | None = None, new_rule_form: NewRuleForm | None = None) -> str:
     site = site_or_404(site_id, MANAGER)
     session = get_state().session()
     rules = session.scalars(select(AlertRule).where(AlertRule.site_id == site.id).order_by(AlertRule.id)).all()
@@ -97,7 +103,8 @@ def _page(site_id: int, rule_forms: dict[int, RuleForm] | None = None,
         "feedbackwidget/admin/outbox_alerts.html", site=site, rules=rules, rule_labels=RULE_LABELS,
         rule_forms={**forms_of_rules, **(rule_forms or {})},
         recipients=recipients, recipient_forms=recipient_forms, hooks=hooks,
-        webhook_form=webhook_form or WebhookForm(formdata=None), button=ButtonForm(formdata=None),
+        webhook_form=webhook_form or WebhookForm(formdata=None),
+        new_rule_form=new_rule_form or _new_rule_form(site, formdata=None), button=ButtonForm(formdata=None),
         notice=request.args.get("done"))
 
 
@@ -132,6 +139,30 @@ def update_rule(site_id: int, rule_id: int) -> Response | str:
             session.commit()
             return _done(site.id, "saved")
     return _page(site.id, rule_forms={rule.id: form})
+
+
+def _new_rule_form(site: Site, **kwargs: object) -> NewRuleForm:
+    form = NewRuleForm(**kwargs)
+    slugs = get_state().session().scalars(select(Survey.slug).where(Survey.site_id == site.id).order_by(Survey.slug))
+    form.survey.choices = [("", N_("Every survey")), *((slug, slug) for slug in slugs)]
+    return form
+
+
+@delivery_admin.post("/sites/<int:site_id>/rules")
+@require_role(MANAGER)
+def create_rule(site_id: int) -> Response | str:
+    site, session = site_or_404(site_id, MANAGER), get_state().session()
+    form = _new_rule_form(site)
+    if form.validate():
+        try:
+            add_rule(session, site, form.kind.data, (form.recipients.data or "").split(),
+                     survey_slug=form.survey.data or None, threshold=form.threshold.data)
+        except ValueError:
+            form.recipients.errors = [gettext("Write one e-mail address a line, such as name@example.com.")]
+        else:
+            session.commit()
+            return _done(site.id, "saved")
+    return _page(site.id, new_rule_form=form)
 
 
 @delivery_admin.post("/sites/<int:site_id>/recipients/<int:recipient_id>")

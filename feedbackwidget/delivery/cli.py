@@ -15,8 +15,8 @@ from ..models import Site, utcnow
 from . import invalidate_delivery
 from .admin_outbox import count_by_status, list_failed, retry
 from .digest import PERIODS, enqueue_digests
-from .models import DIGEST_FREQUENCIES, AlertRecipient, AlertRule
-from .rules import set_recipient, set_rule_recipients
+from .models import DIGEST_FREQUENCIES, RULE_KINDS, AlertRecipient, AlertRule
+from .rules import add_rule, set_recipient, set_rule_recipients
 from .webhooks import add_webhook
 from .worker import WorkerSettings, drain
 
@@ -116,12 +116,17 @@ def webhook_add_command(site_key: str, events: tuple[str, ...], url: str) -> Non
 @click.option("--email", "emails", multiple=True, help="Recipient (repeatable).")
 @click.option("--locale", type=click.Choice(["en", "hu", "zh"]), help="Language of the --email recipients' mails.")
 @click.option("--digest", type=click.Choice(DIGEST_FREQUENCIES), help="Digest frequency of the --email recipients.")
+@click.option("--add", "add_kind", type=click.Choice(RULE_KINDS), help="Add a rule of this kind for the --email values.")
+@click.option("--survey", "survey_slug", help="With --add: watch only this survey.")
+@click.option("--threshold", type=click.IntRange(0, 10), help="With --add: the score at or below which to alert.")
 @with_appcontext
 def alerts_command(site_key: str, rule_id: int | None, emails: tuple[str, ...], locale: str | None,
-                   digest: str | None) -> None:
-    """Show a site's alert rules; change a rule's recipients or their language and digest."""
+                   digest: str | None, add_kind: str | None, survey_slug: str | None, threshold: int | None) -> None:
+    """Show a site's alert rules; add one, change a rule's recipients, or their language and digest."""
     site, session = _site(site_key), get_state().session()
     try:
+        if add_kind is not None:
+            add_rule(session, site, add_kind, emails, survey_slug=survey_slug, threshold=threshold)
         if rule_id is not None:
             set_rule_recipients(session, site, rule_id, emails)
         for email in emails if locale or digest else ():
