@@ -105,6 +105,7 @@ def test_loyalty_members_and_known_customers(db: Session, known: Site) -> None:
     current = analyse(db, known.id, PERIOD, NOW).current
     assert (current.loyalty_members, current.known_customers) == (2, 2)
     assert current.by_loyalty_tier == {"gold": 1, "silver": 1}
+    assert current.loyalty_by_category == {"delivery": 1, "product_quality": 1}
 
 
 def test_the_previous_period_and_an_empty_one(db: Session, known: Site) -> None:

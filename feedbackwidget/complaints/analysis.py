@@ -61,6 +61,8 @@ class PeriodFigures:
     by_category: dict[str, int]
     by_root_cause: dict[str, int]
     by_loyalty_tier: dict[str, int]
+    # Faults hitting key customers: the categories of loyalty members' complaints.
+    loyalty_by_category: dict[str, int]
     compensation: list[CostRow]
 
     @property
@@ -129,9 +131,11 @@ def _totals(session: Session, site_id: int, period: Period, now: dt.datetime) ->
     return {key: int(value or 0) for key, value in row._mapping.items()}
 
 
-def _counts_by(session: Session, column: Any, site_id: int, period: Period) -> dict[str, int]:
+def _counts_by(
+    session: Session, column: Any, site_id: int, period: Period, *extra: ColumnElement[bool]
+) -> dict[str, int]:
     rows = session.execute(
-        select(column, func.count()).where(_in_period(site_id, period), column.is_not(None), column != "")
+        select(column, func.count()).where(_in_period(site_id, period), column.is_not(None), column != "", *extra)
         .group_by(column).order_by(func.count().desc(), column)
     )
     return {str(key): int(count) for key, count in rows}
@@ -179,6 +183,8 @@ def period_figures(session: Session, site_id: int, period: Period, now: dt.datet
         by_category=_counts_by(session, Complaint.category, site_id, period),
         by_root_cause=_counts_by(session, Complaint.root_cause, site_id, period),
         by_loyalty_tier=_counts_by(session, Complaint.loyalty_tier, site_id, period),
+        loyalty_by_category=_counts_by(session, Complaint.category, site_id, period,
+                                       func.coalesce(Complaint.loyalty_tier, "") != ""),
         compensation=_compensation(session, site_id, period),
     )
 

@@ -79,7 +79,7 @@ def analysis_rows(result: ComplaintAnalysis) -> list[list[Any]]:
     current, previous = _figures(result.current), _figures(result.previous)
     rows: list[list[Any]] = [["total", key, value, previous[key]] for key, value in current.items()]
     rows.append(["total", "change", result.change, ""])
-    for name in ("by_channel", "by_category", "by_root_cause", "by_loyalty_tier"):
+    for name in ("by_channel", "by_category", "by_root_cause", "by_loyalty_tier", "loyalty_by_category"):
         rows += _breakdown(name, getattr(result.current, name), getattr(result.previous, name))
     rows += [[f"compensation:{row.currency}", row.category, row.total, ""] for row in result.current.compensation]
     return rows
