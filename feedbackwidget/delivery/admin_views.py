@@ -50,7 +50,7 @@ class RuleForm(ProtectedForm):
 
 
 class NewRuleForm(RuleForm):
-    kind = SelectField(N_("When"), choices=[(kind, label) for kind, label in RULE_LABELS.items()])
+    kind = SelectField(N_("Alert when"), choices=[(kind, label) for kind, label in RULE_LABELS.items()])
     survey = SelectField(N_("Survey"), choices=[("", N_("Every survey"))])
 
 
