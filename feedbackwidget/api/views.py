@@ -121,18 +121,33 @@ def openapi() -> Response:
     return jsonify(openapi_document())
 
 
-@api.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-def unknown_endpoint(rest: str) -> Response:
-    """JSON 404 (or 405) for any other path under the API."""
+def _methods_of_path() -> list[str]:
+    """The methods the current URL really has, not counting the catch-all route below."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
-    for method in ("GET", "POST"):
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         try:
             endpoint, _ = adapter.match(method=method)
         except HTTPException:
             continue
-        if endpoint != request.endpoint:
+        if not endpoint.endswith(".api.unknown_endpoint"):
             allowed.append(method)
+    return allowed
+
+
+@api.after_request
+def _allow_header(response: Response) -> Response:
+    # Flask's automatic OPTIONS answer would also list the catch-all route's methods.
+    if request.method == "OPTIONS" and "Allow" in response.headers:
+        methods = _methods_of_path()
+        response.headers["Allow"] = ", ".join([*methods, *(["HEAD"] if "GET" in methods else []), "OPTIONS"])
+    return response
+
+
+@api.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def unknown_endpoint(rest: str) -> Response:
+    """JSON 404 (or 405) for any other path under the API."""
+    allowed = _methods_of_path()
     if allowed:
         raise MethodNotAllowed(headers={"Allow": ", ".join([*allowed, "OPTIONS"])})
     raise NotFound()
