@@ -120,7 +120,9 @@
     if (typeof createUi === "function") return Promise.resolve(ui = createUi(context));
     return uiLoading = uiLoading || new Promise((resolve, reject) => {
       api._register = (factory, css) => {
-        if (css) state.root.adoptedStyleSheets = state.root.adoptedStyleSheets.concat([sheet(css)]);
+        try {
+          state.root.adoptedStyleSheets = state.root.adoptedStyleSheets.concat([sheet(css)]);
+        } catch (e) { log("dialog styles come from the stylesheet link"); }
         resolve(ui = factory(context));
       };
       D.head.appendChild(h("script", {src: BASE + "/" + UI_SRC, async: true, onerror: () => {
