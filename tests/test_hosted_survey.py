@@ -140,3 +140,20 @@ def test_the_cli_prints_a_signed_link(app: Flask, client: FlaskClient, site: Sit
 def test_unknown_site_or_survey_is_not_found(client: FlaskClient, site: Site) -> None:
     assert client.get("/feedback/s/site_nope/nps").status_code == 404
     assert client.get(page_url(site, "nope")).status_code == 404
+
+
+def test_too_many_answers_from_one_network_are_asked_to_wait(make_app: Any, db: Session) -> None:
+    from feedbackwidget.site_admin import create_site
+
+    app = make_app(FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT="1/minute")
+    site = create_site(db, "Busy Shop", ["https://busy.example"], templates=("nps",))
+    db.commit()
+    client = app.test_client()
+    assert answer(client, page_url(site, query="lang=hu"), {"score": "7"}).status_code == 302
+
+    second = answer(client, page_url(site, query="lang=hu"), {"score": "8", "reason": "Megint"})
+
+    assert second.status_code == 429 and int(second.headers["Retry-After"]) > 0
+    html = second.get_data(as_text=True)
+    assert "perc múlva küldje el újra" in html and "Megint" in html
+    assert [r.nps_score for r in stored(db)] == [7]

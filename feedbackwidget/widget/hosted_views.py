@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
-from ..api.errors import ApiError
+from .. import config
+from ..api.errors import ApiError, RateLimited
 from ..api.submission import submission_row
 from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, negotiate_locale, translate
+from ..ratelimit import enforce
 from ..responses import IdempotencyConflict, record_response
 from ..sites import CompiledSurvey, SiteConfig
 from .hosted import FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, typed_answers
@@ -109,6 +111,11 @@ def survey_page(site_key: str, slug: str) -> Any:
     if not SUBMISSION_ID.fullmatch(form.submission_id.data or ""):
         form.submission_id.data = uuid.uuid4().hex
     errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            enforce("hosted-survey", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE, site_key)
+        except RateLimited as err:
+            return _busy(site, survey, form, locale, reference, err.retry_after)
     if form.validate_on_submit():
         errors = _store(site, survey, _body(survey, form, locale, reference), "hosted-" + form.submission_id.data)
         if not errors:
@@ -120,6 +127,16 @@ def survey_page(site_key: str, slug: str) -> Any:
                  form=form, questions=_question_views(survey, form, locale, site.default_locale),
                  reference=reference, invalid_link=bool(token) and reference is None, survey=survey,
                  expired=bool(form.errors.get("csrf_token")))
+
+
+def _busy(site: SiteConfig, survey: CompiledSurvey, form: HostedSurveyForm, locale: str, reference: Reference | None,
+          retry_after: int) -> Response:
+    """The form again, answers kept, asking to send it a little later (429 with Retry-After)."""
+    response = _page("feedbackwidget/survey/form.html", site, locale, status=429, form=form, survey=survey,
+                     questions=_question_views(survey, form, locale, site.default_locale), reference=reference,
+                     invalid_link=False, expired=False, busy_minutes=max(1, -(-retry_after // 60)))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @survey_pages.get("/s/<site_key>/<slug>/thanks")

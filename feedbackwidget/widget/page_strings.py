@@ -11,6 +11,7 @@ PAGE_STRINGS: dict[str, str] = {
     "invalid_link": N_("This link is damaged, so your answer will not be linked to your order. You can still answer."),
     "expired": N_("The form has expired. Please send your answers again."),
     "fix_errors": N_("Please check the answers marked below."),
+    "busy": N_("Many answers are arriving from your network right now. Please send yours again in {minutes} min."),
     "send": N_("Send"),
     "thanks": N_("Thank you for your feedback!"),
     "thanks_detail": N_("Your answers have been recorded. You can close this page."),
