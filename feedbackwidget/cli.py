@@ -199,3 +199,7 @@ feedbackwidget_group.add_command(survey_link_command)
 from .complaints.cli import complaints_group  # noqa: E402
 
 feedbackwidget_group.add_command(complaints_group)
+
+from .metrics.cli import stats_group  # noqa: E402
+
+feedbackwidget_group.add_command(stats_group)

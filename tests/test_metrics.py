@@ -115,3 +115,16 @@ def test_words_count_each_comment_once() -> None:
     words = frequent_words(["Slow slow delivery", "The delivery was late", "送货太慢了，送货"])
     assert words[0] == ("delivery", 2)
     assert ("slow", 1) in words and ("送货", 1) in words
+
+
+def test_the_nightly_command_sums_the_closed_days_ahead_of_time(app: Any, db: Session, known: Site) -> None:
+    from sqlalchemy import func
+
+    from feedbackwidget.metrics.models import StatsDay
+
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "stats", "refresh", "--days", "30"])
+
+    assert result.exit_code == 0, result.output
+    assert db.scalar(select(func.count()).select_from(StatsDay).where(StatsDay.site_id == known.id)) == 30
+    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    assert board.current.nps == pytest.approx(20.0)
