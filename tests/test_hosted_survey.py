@@ -157,3 +157,19 @@ def test_too_many_answers_from_one_network_are_asked_to_wait(make_app: Any, db: 
     html = second.get_data(as_text=True)
     assert "perc múlva küldje el újra" in html and "Megint" in html
     assert [r.nps_score for r in stored(db)] == [7]
+
+
+def test_links_for_e_mails_use_the_public_url(make_app: Any, db: Session) -> None:
+    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.widget.links import read_reference, survey_link
+
+    app = make_app(FEEDBACKWIDGET_PUBLIC_URL="https://feedback.shop.example/")
+    site = create_site(db, "Linked Shop", ["https://shop.example"], templates=("nps",))
+    db.commit()
+    with app.app_context():
+        link = urlsplit(survey_link(site.key, "nps", Reference(order="A-7"), "zh-CN"))
+        reference = read_reference(get_state(app).secret_key, site.key, "nps", parse_qs(link.query)["ref"][0])
+
+    assert (link.scheme, link.netloc, link.path) == ("https", "feedback.shop.example", f"/feedback/s/{site.key}/nps")
+    assert parse_qs(link.query)["lang"] == ["zh"]
+    assert reference == Reference(order="A-7")

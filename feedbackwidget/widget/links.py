@@ -8,10 +8,9 @@ bound to the site and survey it was made for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import click
-from flask import current_app, url_for
 from flask.cli import with_appcontext
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -54,7 +53,7 @@ def read_reference(secret_key: str, site_key: str, slug: str, token: str) -> Ref
 def survey_link(site_key: str, slug: str, reference: Reference | None = None, locale: str | None = None) -> str:
     """The absolute URL of the hosted survey page (needs an app context).
 
-    Uses FEEDBACKWIDGET_PUBLIC_URL as the base when set (e-mails are not sent from a request).
+    The base is FEEDBACKWIDGET_PUBLIC_URL (e-mails are not written during a request).
     """
     from ..cli import public_base_url
 
@@ -63,11 +62,7 @@ def survey_link(site_key: str, slug: str, reference: Reference | None = None, lo
         params["lang"] = normalize_locale(locale) or ""
     if reference is not None and (reference.customer_id or reference.order or reference.email):
         params["ref"] = sign_reference(get_state().secret_key, site_key, slug, reference)
-    with current_app.test_request_context():
-        path = url_for("feedbackwidget.survey.survey_page", site_key=site_key, slug=slug)
-    prefix = str(current_app.config["FEEDBACKWIDGET_URL_PREFIX"])
-    base = public_base_url()
-    url = base[: len(base) - len(prefix)] + path if prefix and base.endswith(prefix) else base + path
+    url = f"{public_base_url()}/s/{quote(site_key, safe='')}/{quote(slug, safe='')}"
     return url + ("?" + urlencode(params) if params else "")
 
 
