@@ -162,3 +162,11 @@ def test_the_dashboard_shows_the_figures_of_the_users_sites_only(
     assert "Test Shop" in page.text and "Other Shop" not in page.text
     assert client.get(f"{DASHBOARD}?site={other.id}").status_code == 404
     assert client.get(f"{DASHBOARD}?site={site.id}&period=90&by=week").status_code == 200
+
+
+def test_dates_typed_into_the_form_make_a_custom_period(logged_in: Callable[..., FlaskClient]) -> None:
+    client = logged_in("viewer")
+    page = client.get(DASHBOARD + "?period=30&from=2026-01-01&to=2026-01-31")
+    assert "2026-01-01 – 2026-01-31 (UTC), compared with 2025-12-01 – 2025-12-31." in page.text
+    wrong = client.get(DASHBOARD + "?period=custom&from=2026-02-01&to=2026-01-01")
+    assert "The end date is before the start date" in wrong.text

@@ -44,7 +44,11 @@ def period_from(args: Mapping[str, str], default_days: int = 30) -> tuple[Period
         except ValueError:
             return last_days(default_days), str(default_days), PERIOD_INVALID
     days = int(key) if key.isdigit() and int(key) in PRESET_DAYS else default_days
-    return last_days(days, utc_day_today()), str(days), None
+    preset = last_days(days, utc_day_today())
+    first, last = _date(args.get("from")), _date(args.get("to"))
+    if first is not None and last is not None and (first, last) != (preset.start, preset.last_day):
+        return period_from({**args, "period": "custom"}, default_days)  # dates changed in the form
+    return preset, str(days), None
 
 
 def scope_from(args: Mapping[str, str], minimum_role: str = "viewer", default_days: int = 30) -> Scope:

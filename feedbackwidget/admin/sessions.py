@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts import hash_password, normalize_email, verify_password
@@ -24,6 +24,8 @@ from .models import AdminSession, LoginThrottle
 ABSOLUTE_LIFETIME = dt.timedelta(hours=12)
 # last_seen_at is written at most this often, not on every page view.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
+# Old failed-login counters are swept on about one failure in this many.
+CLEANUP_ONE_IN = 50
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,11 @@ def _token_id(token: str) -> str:
 
 
 def start_session(db: Session, user: AdminUser) -> str:
-    """Store a new session for *user*; returns the token for the cookie."""
+    """Store a new session for *user*; returns the token for the cookie.
+
+    Sessions past their absolute lifetime are dropped on the way (they can no longer be used).
+    """
+    db.execute(delete(AdminSession).where(AdminSession.created_at < utcnow() - ABSOLUTE_LIFETIME))
     token = secrets.token_urlsafe(32)
     db.add(AdminSession(id=_token_id(token), user_id=user.id))
     return token
@@ -77,7 +83,17 @@ def is_locked(db: Session, email: str) -> bool:
     return row is not None and row.locked_until is not None and row.locked_until > utcnow()
 
 
+def _forget_old_failures(db: Session, policy: ThrottlePolicy) -> None:
+    """Drop counters whose window and lock are over, now and then (guessed addresses pile up)."""
+    if secrets.randbelow(CLEANUP_ONE_IN) == 0:
+        ended = utcnow() - policy.lockout
+        db.execute(delete(LoginThrottle).where(
+            LoginThrottle.window_started_at < ended,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < utcnow())))
+
+
 def _record_failure(db: Session, email: str, policy: ThrottlePolicy) -> None:
+    _forget_old_failures(db, policy)
     now = utcnow()
     row = db.get(LoginThrottle, email)
     if row is None:

@@ -64,10 +64,12 @@ def _site_page(site: Site, form: SiteForm, member_form: MemberForm | None = None
     surveys = db.query(Survey).filter(Survey.site_id == site.id).order_by(Survey.position, Survey.id).all()
     survey_form = NewSurveyForm(formdata=None)
     survey_form.template.choices = sorted(TEMPLATES)
+    member_form = member_form or MemberForm(formdata=None)
+    member_form.role.choices = [(role, gettext(role.capitalize())) for role in ("viewer", "manager", "owner")]
     return render_template(
         "feedbackwidget/admin/site.html", site=site, form=form, is_owner=is_owner, saved=saved,
         snippet=embed_snippet_for(site), surveys=surveys, survey_form=survey_form,
-        members=members_of(db, site) if is_owner else [], member_form=member_form or MemberForm(formdata=None),
+        members=members_of(db, site) if is_owner else [], member_form=member_form,
         button=ButtonForm(formdata=None), me=current_admin(),
     )
 
