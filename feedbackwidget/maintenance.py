@@ -1,4 +1,4 @@
-"""Daily maintenance: retention purge, complaint deadline notices, digests.
+"""Daily maintenance: retention purge, complaint deadline notices, digests, dashboard roll-ups.
 
 Operators of several hosts run these commands from a timer
 (``deploy/feedbackwidget-maintenance.timer``); the standalone server runs the
@@ -22,7 +22,9 @@ from .models import utcnow
 log = logging.getLogger(__name__)
 
 # The commands of the daily run, as on the command line after "feedbackwidget".
-DAILY_COMMANDS: tuple[tuple[str, ...], ...] = (("purge",), ("complaints", "remind"), ("digest",))
+DAILY_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("purge",), ("complaints", "remind"), ("digest",), ("stats", "refresh"),
+)
 CHECK_INTERVAL_SECONDS = 3600.0
 MAINTENANCE_KEY = "maintenance.thread"
 _start_lock = threading.Lock()
