@@ -236,3 +236,19 @@ def test_customer_text_is_inert_in_the_html_mail(client: FlaskClient, site: Site
     [ack] = [m for m in outbox(db) if m.recipient == "anna@example.com"]
     assert "<script>" not in ack.payload["html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Anna" in ack.payload["html"]
+
+
+def test_concurrent_retries_with_one_key_store_one_complaint(app: Any, site: Site, db: Session) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(_: int) -> Any:
+        response = post_complaint(app.test_client(), site, complaint_body(), key="race-1")
+        return response.status_code, response.json["reference"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(send, range(6)))
+
+    assert {status for status, _ in answers} == {201}
+    assert len({reference for _, reference in answers}) == 1
+    assert len(complaints(db)) == 1
+    assert len([m for m in outbox(db) if m.recipient == "anna@example.com"]) == 1
