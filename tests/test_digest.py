@@ -88,16 +88,19 @@ def test_running_the_digest_twice_sends_it_once_and_only_to_who_chose_that_perio
 ) -> None:
     runner = mail_app.test_cli_runner()
     for _ in range(2):
-        result = runner.invoke(args=["feedbackwidget", "digest", "--period", "weekly", "--site", history.key])
+        result = runner.invoke(args=["feedbackwidget", "digest", "--period", "weekly", "--site", history.key,
+                                     "--now", "2026-11-23T06:00"])
         assert result.exit_code == 0, result.output
     assert "0 weekly digest(s) queued" in result.output
     send(mail_app)
     [mail] = smtp.wait_for(1)
     assert (mail["To"], mail["Subject"]) == ("weekly@shop.example", "Heti visszajelzés-összefoglaló – Test Shop")
 
-    # Run every day without --period: the daily digests, and the weekly ones already sent this week are not repeated.
-    result = runner.invoke(args=["feedbackwidget", "digest"])
+    # Run every day without --period: the daily digests, and each week's weekly digest once.
+    result = runner.invoke(args=["feedbackwidget", "digest", "--now", "2026-11-18T06:00"])
     assert result.output.splitlines() == ["1 daily digest(s) queued", "0 weekly digest(s) queued"]
+    result = runner.invoke(args=["feedbackwidget", "digest", "--now", "2026-11-23T18:00"])
+    assert result.output.splitlines() == ["0 daily digest(s) queued", "0 weekly digest(s) queued"]
 
 
 def test_the_digest_counts_open_and_overdue_complaints(mail_app: Flask, history: Site, smtp: SmtpServer,
@@ -125,3 +128,13 @@ def test_top_words_drop_stop_words_in_every_language_and_pair_chinese_characters
     words = dict(top_words(texts, limit=20))
     assert words["delivery"] == 2 and words["lassú"] == 2 and words["送货"] == 2
     assert not {"the", "was", "and", "nagyon", "volt", "慢了"} & words.keys()
+
+
+def test_a_site_with_nothing_to_report_gets_no_digest(mail_app: Flask, site: Site, db: Session) -> None:
+    set_recipient(db, site, "owner@shop.example", digest="daily")
+    db.commit()
+    with mail_app.app_context():
+        assert enqueue_digests(get_state(mail_app).engine, "daily", NOW) == 0
+    add_responses(db, site, MONDAY, {"nps_score": 9})  # the day before: a drop to nothing is news
+    with mail_app.app_context():
+        assert enqueue_digests(get_state(mail_app).engine, "daily", NOW) == 1

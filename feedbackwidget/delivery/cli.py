@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import click
@@ -45,11 +46,17 @@ def send_outbox_command(loop: bool) -> None:
 @click.option("--site", "site_key", default=None, help="Only this site's digest (default: every site).")
 @click.option("--period", type=click.Choice(["all", *sorted(PERIODS)]), default="all", show_default=True,
               help="all: the daily digests and, once a week, the weekly ones (run it every day).")
+@click.option("--now", "now_text", default=None, metavar="ISO-TIME",
+              help="Write the digests as if it were this UTC time, e.g. 2026-11-16T06:00 (to catch up).")
 @with_appcontext
-def digest_command(site_key: str | None, period: str) -> None:
+def digest_command(site_key: str | None, period: str, now_text: str | None) -> None:
     """Write the digest of the last full day or week for the recipients who chose it (once each)."""
+    try:
+        now = dt.datetime.fromisoformat(now_text).replace(tzinfo=dt.timezone.utc) if now_text else utcnow()
+    except ValueError as err:
+        raise click.BadParameter("write it as 2026-11-16T06:00", param_hint="--now") from err
     for name in sorted(PERIODS) if period == "all" else [period]:
-        written = enqueue_digests(get_state().engine, name, utcnow(), site_key)
+        written = enqueue_digests(get_state().engine, name, now, site_key)
         click.echo(f"{written} {name} digest(s) queued")
 
 

@@ -2,7 +2,8 @@
 
 Each recipient of a site chooses a daily or weekly digest (``fw_alert_recipients.digest``).
 A digest covers the last full UTC day, or the last full ISO week (Monday to
-Monday), and compares it with the period before.  Its dedupe key names the
+Monday), and compares it with the period before; a site with no responses in
+either period and no open complaint gets none.  Its dedupe key names the
 site, the recipient and the period, so running ``feedbackwidget digest`` twice
 sends each digest once.
 """
@@ -48,6 +49,11 @@ class Digest:
     words: list[tuple[str, int]]
     open_complaints: int | None
     overdue_complaints: int | None
+
+    @property
+    def has_news(self) -> bool:
+        """Whether there is anything to tell: responses now or before, or open complaints."""
+        return bool(self.current.responses or self.previous.responses or self.open_complaints)
 
     def change(self, metric: str) -> float | None:
         """The change of *metric* (``nps`` or ``csat``) since the previous period, in points."""
@@ -156,7 +162,7 @@ def enqueue_digests(engine: Engine, period: str, now: dt.datetime, site_key: str
             recipients = connection.execute(select(recipients_table).where(
                 recipients_table.c.site_id == site.id, recipients_table.c.digest == period)).all()
             digest = build_digest(connection, site.id, period, now) if recipients else None
-        if digest is None:
+        if digest is None or not digest.has_news:
             continue
         drafts = [digest_draft(site, digest, period, r.email, r.locale) for r in recipients]
         with engine.begin() as connection:
