@@ -226,3 +226,19 @@ def test_the_remind_command_writes_each_notice_once(session: Session, site: Site
     # Unassigned: the reminder goes to the site's alert address.
     assert [m.subject for m in mails_to(session, "owner@shop.example") if "due on" in m.subject] == [
         f"Complaint {complaint.reference} is due on April 1, 2026"]
+
+
+def test_an_assignee_is_told_unless_they_took_the_complaint_themselves(
+    session: Session, site: Site, app: Flask, staff: Actor
+) -> None:
+    complaint = received(session, site, app)
+    owner = Actor(None, "owner@shop.example")
+
+    assign(context(session, site, app, owner), complaint, staff.id)
+    assign(context(session, site, app, staff), complaint, None)
+    assign(context(session, site, app, staff, T0 + dt.timedelta(hours=1)), complaint, staff.id)
+    session.commit()
+
+    [mail] = mails_to(session, "manager@shop.example")
+    assert mail.subject == f"Complaint {complaint.reference} has been assigned to you"
+    assert "https://fb.example/feedback/admin/complaints/" in mail.payload["text"]

@@ -123,6 +123,20 @@ def staff_deadline_mail(ctx: Context, complaint: Complaint, recipient: str, kind
     )
 
 
+def assignment_mail(ctx: Context, complaint: Complaint, recipient: str, locale: str) -> OutboxDraft:
+    """Tell staff member *recipient* that *complaint* is now theirs."""
+    params = {"reference": complaint.reference}
+    return mail_draft(
+        recipient=recipient,
+        subject=translate(locale, N_("Complaint %(reference)s has been assigned to you")) % params,
+        template="complaints/assigned",
+        context={**_mail_context(ctx, complaint, locale), "admin_url": _admin_url(ctx, complaint)},
+        locale=locale,
+        dedupe_key=f"complaint:{complaint.id}:assigned:{recipient}:{ctx.now.isoformat()}",
+        site_id=ctx.site.id,
+    )
+
+
 def _admin_url(ctx: Context, complaint: Complaint) -> str:
     base = ctx.settings.public_base.removesuffix(ctx.settings.url_prefix)
     return base + admin_path(ctx, complaint)

@@ -29,7 +29,7 @@ from .models import (
     Complaint,
     ComplaintMessage,
 )
-from .notifications import event_drafts, public_reply
+from .notifications import assignment_mail, event_drafts, public_reply
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     # action: {from state: to state}
@@ -117,14 +117,19 @@ def assignable_users(ctx: Context) -> list[AdminUser]:
 
 
 def assign(ctx: Context, complaint: Complaint, user_id: int | None) -> None:
-    """Give *complaint* to staff member *user_id* (None: unassign).
+    """Give *complaint* to staff member *user_id* (None: unassign); they are e-mailed unless they took it.
 
     :raises WorkflowError: when that person may not handle the site's complaints.
     """
-    if user_id is not None and user_id not in {user.id for user in assignable_users(ctx)}:
+    users = {user.id: user for user in assignable_users(ctx)}
+    if user_id is not None and user_id not in users:
         raise WorkflowError(N_("This person is not an owner or manager of the site: add them to the site first."))
-    if _set(ctx, complaint, "assignee_id", user_id, "assigned"):
-        _changed(ctx, complaint)
+    if not _set(ctx, complaint, "assignee_id", user_id, "assigned"):
+        return
+    if user_id is not None and user_id != ctx.actor.id:
+        user = users[user_id]
+        enqueue(ctx.session.connection(), [assignment_mail(ctx, complaint, user.email, user.locale)])
+    _changed(ctx, complaint)
 
 
 def escalate(ctx: Context, complaint: Complaint, level: int, reason: str) -> None:
