@@ -32,7 +32,7 @@ def evil_response(db: Session, site: Site) -> Response:
         db.add(Response(site_id=site.id, survey_id=survey_id, locale="en", nps_score=score, answers={"score": score},
                         created_at=now - dt.timedelta(days=days), page_url="https://shop.example/cart"))
     response = Response(site_id=site.id, survey_id=survey_id, locale="en", nps_score=1, comment=EVIL,
-                        answers={"score": 1, "reason": EVIL}, loyalty_tier='<b onmouseover="alert(1)">gold</b>',
+                        answers={"score": 1, "reason": EVIL}, loyalty_tier='<b onclick=alert(1)>vip</b>',
                         page_url='https://shop.example/"><script>alert("page")</script>', created_at=now)
     db.add(response)
     db.commit()
