@@ -12,7 +12,8 @@ with wrk from a second process, for a bounded time:
   its own Idempotency-Key (bench/submit.lua), the rate limits set high.
 
 ``<db>`` is SQLite (WAL, synchronous=NORMAL, for both) and PostgreSQL (a
-throw-away database on ``--pg-url``'s server, default durability).  Rounds are
+private throw-away cluster, or a database on ``--pg-url``'s server; default
+durability either way).  Rounds are
 interleaved and the median of the per-round ratios is reported.
 
     /work/venv/bin/python bench/submit_bench.py --duration 10 --rounds 3
@@ -23,6 +24,7 @@ Needs ``wrk`` (Debian package; installed with apt-get when missing) and gunicorn
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -37,7 +39,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,17 +62,20 @@ HIGH_LIMIT = "100000000/minute"
 
 # ---------------------------------------------------------------- baseline apps (loaded by gunicorn)
 
+# The bare view stores the same row into the same table as feedbackwidget (same indexes),
+# declared here as plain SQLAlchemy Core, so the comparison is about the path, not the schema.
 bare_metadata = MetaData()
 bare_table = Table(
-    "bench_bare_responses", bare_metadata,
+    "fw_responses", bare_metadata,
     Column("id", Integer, primary_key=True),
-    Column("survey", String(64)),
-    Column("score", SmallInteger),
-    Column("reason", Text),
+    Column("site_id", Integer),
+    Column("survey_id", Integer),
+    Column("answers", JSON),
+    Column("nps_score", SmallInteger),
+    Column("comment", Text),
     Column("page_url", Text),
     Column("locale", String(8)),
-    Column("answers", JSON),
-    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+    Column("created_at", DateTime(timezone=True)),
 )
 
 
@@ -106,6 +111,7 @@ def hello_app() -> Flask:
 def bare_app() -> Flask:
     app = Flask("bare")
     engine = bare_engine(os.environ["BENCH_DATABASE_URL"])
+    site_id, survey_id = int(os.environ["BENCH_SITE_ID"]), int(os.environ["BENCH_SURVEY_ID"])
 
     @app.post("/submit")
     def submit() -> tuple[dict[str, Any], int]:
@@ -117,8 +123,9 @@ def bare_app() -> Flask:
             return {"errors": form.errors}, 422
         with engine.begin() as connection:
             result = connection.execute(bare_table.insert().values(
-                survey=form.survey.data, score=form.score.data, reason=form.reason.data,
-                page_url=form.page_url.data, locale=form.locale.data, answers=answers,
+                site_id=site_id, survey_id=survey_id, answers=answers, nps_score=form.score.data,
+                comment=form.reason.data, page_url=form.page_url.data, locale=form.locale.data,
+                created_at=dt.datetime.now(dt.timezone.utc),
             ))
         return {"id": result.inserted_primary_key[0]}, 201
 
@@ -216,23 +223,56 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int, post: bool) -> M
 # ---------------------------------------------------------------- databases
 
 
-def prepare_feedbackwidget(url: str) -> str:
-    """Migrate *url*, create the benchmark site with its surveys; return the site key."""
+def prepare_feedbackwidget(url: str) -> tuple[str, int, int]:
+    """Migrate *url*, create the benchmark site with its surveys; return its key and the ids of it and its NPS survey."""
     sys.path.insert(0, str(REPO))
     from feedbackwidget.db import create_feedback_engine
     from feedbackwidget.migrations import upgrade
     from feedbackwidget.site_admin import create_site
     from sqlalchemy.orm import Session
 
+    from feedbackwidget.models import Survey
+
     engine = create_feedback_engine(url)
     upgrade(engine)
     with Session(engine) as session:
         site = create_site(session, "Bench Shop", [ORIGIN], templates=("nps", "csat"))
         session.commit()
-        key = site.key
-    bare_metadata.create_all(engine)
+        ids = (site.key, site.id, session.scalars(select(Survey.id).where(Survey.site_id == site.id,
+                                                                         Survey.slug == "nps")).one())
     engine.dispose()
-    return key
+    return ids
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def own_postgres_server(synchronous_commit: str = "on") -> Iterator[str]:
+    """A private PostgreSQL cluster at default durability (fsync and synchronous_commit on).
+
+    Other programs' load on a shared server (tests creating databases write whole
+    templates into its WAL) would otherwise be measured as our commit latency.
+    """
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if not binaries:
+        sys.exit("PostgreSQL is not installed: apt-get install postgresql, or pass --pg-url")
+    directory = Path(tempfile.mkdtemp(prefix="fwbench-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    data, port = directory / "data", free_port()
+    subprocess.run(_as_postgres([str(binaries[-1] / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
+                   check=True, capture_output=True)
+    ctl = [str(binaries[-1] / "pg_ctl"), "-D", str(data), "-w", "-t", "60"]
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {directory} -c synchronous_commit={synchronous_commit}"
+    subprocess.run(_as_postgres([*ctl, "-o", options, "-l", str(directory / "log"), "start"]),
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres([*ctl, "-m", "fast", "stop"]), capture_output=True)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @contextmanager
@@ -249,6 +289,15 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def count_keyed(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM fw_responses WHERE idempotency_key IS NOT NULL"))
+        keyed = int(count.scalar_one())
+    engine.dispose()
+    return keyed
+
+
 def count_rows(url: str, table: str) -> int:
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -260,12 +309,16 @@ def count_rows(url: str, table: str) -> int:
 # ---------------------------------------------------------------- the run
 
 
-def app_env(url: str) -> dict[str, str]:
+def app_env(url: str, site_id: int, survey_id: int) -> dict[str, str]:
     return {
+        "BENCH_SITE_ID": str(site_id),
+        "BENCH_SURVEY_ID": str(survey_id),
         "FEEDBACKWIDGET_DATABASE_URL": url,
         "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key",
         "FEEDBACKWIDGET_AUTO_MIGRATE": "false",
         "FEEDBACKWIDGET_RUN_SENDER": "false",
+        # The daily maintenance (purge, digests, statistics) would run at each worker's start.
+        "FEEDBACKWIDGET_RUN_MAINTENANCE": "false",
         "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT": HIGH_LIMIT,
         "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_SITE": HIGH_LIMIT,
         "BENCH_DATABASE_URL": url,
@@ -274,15 +327,16 @@ def app_env(url: str) -> dict[str, str]:
 
 def measure_all(args: argparse.Namespace, work: Path, urls: dict[str, str]) -> dict[str, list[Measurement]]:
     wrk = ensure_wrk()
-    keys = {backend: prepare_feedbackwidget(url) for backend, url in urls.items()}
+    sites = {backend: prepare_feedbackwidget(url) for backend, url in urls.items()}
     results: dict[str, list[Measurement]] = {}
     log = work / "servers.log"
     targets: list[tuple[str, str, dict[str, str], str, str, bool]] = [("hello", "submit_bench:hello_app()", {}, "/", "/", False)]
     for backend, url in urls.items():
-        env = app_env(url)
+        key, site_id, survey_id = sites[backend]
+        env = app_env(url, site_id, survey_id)
         targets.append((f"bare-{backend}", "submit_bench:bare_app()", env, "/ready", "/submit", True))
         targets.append((f"app-{backend}", "feedbackwidget:create_app()", env, "/feedback/healthz",
-                        f"/feedback/api/v1/sites/{keys[backend]}/responses", True))
+                        f"/feedback/api/v1/sites/{key}/responses", True))
     for round_number in range(args.rounds):
         for name, target, env, ready, path, post in targets:
             with gunicorn(target, env, ready, log) as base:
@@ -293,8 +347,8 @@ def measure_all(args: argparse.Namespace, work: Path, urls: dict[str, str]) -> d
                   f"p99 {measurement.p99_ms:7.2f} ms  non-2xx {measurement.non_2xx} {measurement.errors}",
                   flush=True)
     for backend, url in urls.items():
-        print(f"{backend}: fw_responses rows {count_rows(url, 'fw_responses')}, "
-              f"bench_bare_responses rows {count_rows(url, 'bench_bare_responses')}")
+        print(f"{backend}: fw_responses rows {count_rows(url, 'fw_responses')} "
+              f"(with an Idempotency-Key, from app-{backend}: {count_keyed(url)})")
     return results
 
 
@@ -311,6 +365,9 @@ def report(results: dict[str, list[Measurement]], backends: list[str]) -> str:
                      f"{statistics.median(m.requests_per_second for m in runs):.0f} | "
                      f"{statistics.median(m.p99_ms for m in runs):.2f} | {sum(m.non_2xx for m in runs)} |")
     lines.append("")
+    invalid = [name for name, runs in results.items() if any(m.non_2xx or m.errors for m in runs)]
+    if invalid:
+        lines.append(f"- INVALID: non-2xx responses or socket errors in {', '.join(invalid)}")
     targets = {"sqlite": 1.0, "postgresql": 1.3}
     for backend in backends:
         app, bare = ratios[f"app-{backend}"], ratios[f"bare-{backend}"]
@@ -328,28 +385,35 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-synchronous-commit", default="on", choices=["on", "off"],
+                        help="diagnostic only: 'off' takes the commit's WAL flush out of the measurement "
+                             "(not the default durability the targets are about)")
+    parser.add_argument("--pg-url", default="own",
+                        help="a PostgreSQL server to create the bench database on; 'own' (default): "
+                             "start a private cluster at default durability")
     args = parser.parse_args()
     backends = args.backends.split(",")
     with tempfile.TemporaryDirectory(prefix="fwbench-") as tmp:
         work = Path(tmp)
-        with contextmanager_stack(backends, args.pg_url, work) as urls:
+        with databases(backends, args.pg_url, args.pg_synchronous_commit, work) as urls:
             results = measure_all(args, work, urls)
     print()
     print(report(results, backends))
 
 
 @contextmanager
-def contextmanager_stack(backends: list[str], pg_url: str, work: Path) -> Iterator[dict[str, str]]:
+def databases(backends: list[str], pg_url: str, synchronous_commit: str, work: Path) -> Iterator[dict[str, str]]:
     urls: dict[str, str] = {}
     if "sqlite" in backends:
         urls["sqlite"] = f"sqlite:///{work / 'bench.sqlite'}"
-    if "postgresql" in backends:
-        with postgres_database(pg_url) as pg:
-            urls["postgresql"] = pg
-            yield urls
+    if "postgresql" not in backends:
+        yield urls
         return
-    yield urls
+    with ExitStack() as stack:
+        own = pg_url == "own"
+        server = stack.enter_context(own_postgres_server(synchronous_commit)) if own else pg_url
+        urls["postgresql"] = stack.enter_context(postgres_database(server))
+        yield urls
 
 
 if __name__ == "__main__":
