@@ -86,9 +86,10 @@ def shop_server() -> Iterator[ShopServer]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian chromium driven by Playwright."""
+    """Headless Debian chromium driven by Playwright, one per test module (so that Playwright's
+    event loop is gone again before the next module's tests run)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
