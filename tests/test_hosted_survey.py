@@ -173,3 +173,12 @@ def test_links_for_e_mails_use_the_public_url(make_app: Any, db: Session) -> Non
     assert (link.scheme, link.netloc, link.path) == ("https", "feedback.shop.example", f"/feedback/s/{site.key}/nps")
     assert parse_qs(link.query)["lang"] == ["zh"]
     assert reference == Reference(order="A-7")
+
+
+def test_the_cli_refuses_a_link_it_could_not_store(app: Flask, site: Site) -> None:
+    runner = app.test_cli_runner()
+    bad_email = runner.invoke(args=["feedbackwidget", "survey-link", site.key, "nps", "--email", "not-an-address"])
+    no_survey = runner.invoke(args=["feedbackwidget", "survey-link", site.key, "nope"])
+
+    assert bad_email.exit_code == 2 and "write it as name@example.com" in bad_email.output
+    assert no_survey.exit_code == 2 and "use one of" in no_survey.output

@@ -126,7 +126,7 @@ def survey_page(site_key: str, slug: str) -> Any:
     return _page("feedbackwidget/survey/form.html", site, locale, status=422 if request.method == "POST" else 200,
                  form=form, questions=_question_views(survey, form, locale, site.default_locale),
                  reference=reference, invalid_link=bool(token) and reference is None, survey=survey,
-                 expired=bool(form.errors.get("csrf_token")))
+                 expired=bool(form.errors.get("csrf_token")), rejected=bool(errors))
 
 
 def _busy(site: SiteConfig, survey: CompiledSurvey, form: HostedSurveyForm, locale: str, reference: Reference | None,

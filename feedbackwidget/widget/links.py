@@ -14,6 +14,7 @@ import click
 from flask.cli import with_appcontext
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..api.submission import EMAIL
 from ..extension import get_state
 from ..i18n import normalize_locale
 
@@ -84,4 +85,6 @@ def survey_link_command(
     if slug not in site.surveys:
         raise click.BadParameter(f"{slug!r} is not an active survey of this site: use one of {', '.join(site.surveys)}",
                                  param_hint="SLUG")
+    if email is not None and not EMAIL.fullmatch(email):
+        raise click.BadParameter(f"{email!r} is not an e-mail address: write it as name@example.com", param_hint="--email")
     click.echo(survey_link(site_key, slug, Reference(customer_id, order, email), lang))
