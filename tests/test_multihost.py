@@ -65,6 +65,7 @@ def host_env(url: str, smtp: SmtpServer) -> dict[str, str]:
         "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_SITE": f"{PER_SITE_LIMIT}/hour",
         "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT": "1000/minute",
         "FEEDBACKWIDGET_RUN_SENDER": "false",
+        "FEEDBACKWIDGET_RUN_MAINTENANCE": "false",  # deploy/ runs it from a timer
         "FEEDBACKWIDGET_AUTO_MIGRATE": "false",
         "FEEDBACKWIDGET_SITE_CACHE_SECONDS": "0",
         "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port), "MAIL_DEFAULT_SENDER": "feedback@shop.example",

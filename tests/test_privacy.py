@@ -146,3 +146,21 @@ def test_purge_without_a_retention_period_changes_nothing(app: Flask, client: Fl
     assert result.exit_code == 0
     assert "nothing" in result.output
     assert db.scalar(select(Response.customer_email)) == "ann@example.com"
+
+
+def test_a_data_request_covers_complaints_too(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+    from .test_complaints_api import complaint_body, post_complaint
+
+    post_complaint(client, site, complaint_body(email="ann@example.com"))
+    submit(client, site, "nps", {"score": 2, "reason": "See my complaint"}, ANN)
+
+    code, output = cli(app, "export", "--email", "ann@example.com")
+    assert code == 0, output
+    data = json.loads(output)
+    assert len(data["complaints"]) == 1 and len(data["responses"]) == 1
+
+    erased = erase_person(db, Person(email="ann@example.com"))
+
+    assert erased["complaints"] == 1 and erased["responses"] == 1
+    code, output = cli(app, "export", "--email", "ann@example.com")
+    assert json.loads(output)["complaints"] == []

@@ -19,6 +19,7 @@ ERASED = "[erased]"
 # Modules whose ``PROVIDER`` holds personal data, in export order.
 PROVIDER_MODULES: tuple[str, ...] = (
     "feedbackwidget.privacy.responses",
+    "feedbackwidget.complaints.privacy",
     "feedbackwidget.privacy.outbox",
 )
 
