@@ -24,6 +24,8 @@ from .forms import ProtectedForm
 from .i18n import N_
 
 HONEYPOT_FIELD = "website"
+# Fields of a JSON submission that only the spam checks read.
+ENVELOPE_KEYS = frozenset({"hp", "elapsed_ms"})
 TOO_FAST = N_("That was quicker than a person can answer: please wait a moment and send it again.")
 LOOKS_AUTOMATED = N_("This submission looks automated and was not accepted.")
 
@@ -44,6 +46,18 @@ def envelope_problem(body: Mapping[str, Any]) -> tuple[str, str] | None:
     if elapsed is not None and (type(elapsed) is not int or elapsed < min_fill_seconds() * 1000):
         return "too_fast", TOO_FAST
     return None
+
+
+def check_envelope(body: Mapping[str, Any]) -> None:
+    """Refuse a JSON submission that trips a spam check.
+
+    :raises ApiError: 422 with code ``rejected_as_spam`` or ``too_fast``.
+    """
+    from .api.errors import json_error
+
+    problem = envelope_problem(body)
+    if problem is not None:
+        raise json_error(422, problem[0], problem[1])
 
 
 def _stamp_serializer() -> URLSafeSerializer:

@@ -37,7 +37,7 @@ def form_fields(**changes: Any) -> dict[str, Any]:
 def submit_form(client: FlaskClient, site: Site, lang: str = "en", **changes: Any) -> Any:
     page = client.get(f"/feedback/complaint/{site.key}?lang={lang}").get_data(as_text=True)
     data = {"csrf_token": hidden(page, "csrf_token"), "submission_id": hidden(page, "submission_id"),
-            **form_fields(**changes)}
+            "rendered": hidden(page, "rendered"), "website": "", **form_fields(**changes)}
     return client.post(f"/feedback/complaint/{site.key}?lang={lang}", data=data), data
 
 

@@ -72,3 +72,76 @@ def test_a_person_passes(guarded_app: Flask) -> None:
     with guarded_app.app_context():
         stamp = render_stamp(now=time.time() - 5)
     assert form_posted(guarded_app, {"website": "", "rendered": stamp}).errors == {}
+
+
+def complaints_stored(app: Flask) -> int:
+    from sqlalchemy import func, select
+
+    from feedbackwidget import get_state
+    from feedbackwidget.complaints.models import Complaint
+
+    with get_state(app).session_factory() as session:
+        return int(session.scalar(select(func.count()).select_from(Complaint)) or 0)
+
+
+@pytest.fixture
+def shop_key(guarded_app: Flask) -> str:
+    from feedbackwidget import get_state
+    from feedbackwidget.site_admin import create_site
+
+    with get_state(guarded_app).session_factory() as session:
+        key = create_site(session, "Shop", ["https://shop.example"]).key
+        session.commit()
+    return key
+
+
+@pytest.mark.parametrize(("extra", "code"), [({"hp": "x"}, "rejected_as_spam"), ({"elapsed_ms": 200}, "too_fast")])
+def test_the_complaint_api_refuses_what_looks_automated(guarded_app: Flask, shop_key: str, extra: dict[str, object],
+                                                       code: str) -> None:
+    from .test_complaints_api import complaint_body
+
+    response = guarded_app.test_client().post(f"/feedback/api/v1/sites/{shop_key}/complaints",
+                                              json={**complaint_body(), **extra})
+    assert response.status_code == 422
+    assert response.json is not None and response.json["code"] == code
+    assert complaints_stored(guarded_app) == 0
+
+
+def test_the_complaint_api_takes_a_widget_submission_that_took_its_time(guarded_app: Flask, shop_key: str) -> None:
+    from .test_complaints_api import complaint_body
+
+    response = guarded_app.test_client().post(f"/feedback/api/v1/sites/{shop_key}/complaints",
+                                              json={**complaint_body(), "hp": "", "elapsed_ms": 45_000})
+    assert response.status_code == 201
+    assert complaints_stored(guarded_app) == 1
+
+
+def test_the_hosted_complaint_form_keeps_bots_out_and_lets_people_in(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedbackwidget import get_state
+    from feedbackwidget.site_admin import create_site
+
+    from .test_complaints_pages import form_fields, hidden
+
+    app = make_app(FEEDBACKWIDGET_MIN_FILL_SECONDS=30)
+    with get_state(app).session_factory() as session:
+        key = create_site(session, "Shop", ["https://shop.example"]).key
+        session.commit()
+    client = app.test_client()
+    page = client.get(f"/feedback/complaint/{key}").text
+    data = {"csrf_token": hidden(page, "csrf_token"), "submission_id": hidden(page, "submission_id"),
+            "rendered": hidden(page, "rendered"), **form_fields()}
+
+    bot = client.post(f"/feedback/complaint/{key}", data={**data, "website": "http://pills.example"})
+    hasty = client.post(f"/feedback/complaint/{key}", data={**data, "website": ""})
+    assert (bot.status_code, hasty.status_code) == (422, 422)
+    assert "looks automated" in bot.text
+    assert "quicker than a person" in hasty.text
+    assert complaints_stored(app) == 0
+
+    later = time.time() + 31  # the visitor takes their time
+    monkeypatch.setattr(time, "time", lambda: later)
+    person = client.post(f"/feedback/complaint/{key}", data={**data, "website": ""})
+    assert person.status_code == 200, person.text
+    assert complaints_stored(app) == 1

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, request
 from .. import config
 from ..api.errors import IdempotencyKeyReused, InvalidJson, InvalidRequest
 from ..api.submission import idempotency_key, read_json_object
+from ..spam import ENVELOPE_KEYS, check_envelope
 from ..api.views import check_origin, current_site
 from ..responses import body_hash
 from ..ratelimit import rate_limit
@@ -60,8 +61,8 @@ def complaint_from_json(site: SiteConfig, body: Mapping[str, Any]) -> ComplaintI
 
     :raises InvalidRequest: listing every field to fix.
     """
-    errors = {key: "Unknown field." for key in body.keys() - BODY_KEYS}
-    flat = _flatten(body, errors)
+    errors = {key: "Unknown field." for key in body.keys() - BODY_KEYS - ENVELOPE_KEYS}
+    flat = _flatten({k: v for k, v in body.items() if k not in ENVELOPE_KEYS}, errors)
     if body.get("locale") is not None and not isinstance(body.get("locale"), str):
         errors["locale"] = "Must be a language tag such as hu or zh-CN."
     try:
@@ -95,6 +96,7 @@ def submit_complaint(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]
     check_origin(site)
     body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
     check_unicode(body)
+    check_envelope(body)
     key = idempotency_key(request)
     data = complaint_from_json(site, body)
     ctx = context_for(site, CUSTOMER)

@@ -13,6 +13,7 @@ from typing import Any
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from ..forms import ProtectedForm
+from ..spam import SpamGuardedForm
 from .validation import InvalidComplaint
 
 COMPLAINT_FIELDS = (
@@ -20,8 +21,9 @@ COMPLAINT_FIELDS = (
 )
 
 
-class ComplaintForm(ProtectedForm):
-    """The customer's complaint form; ``submission_id`` makes a double submit harmless."""
+class ComplaintForm(SpamGuardedForm):
+    """The customer's complaint form; ``submission_id`` makes a double submit harmless,
+    the honeypot and the render time keep bots out."""
 
     name = StringField()
     email = StringField()
