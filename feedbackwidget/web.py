@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from .admin import admin
 from .api import api
+from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
 from .delivery.admin_views import delivery_admin
@@ -29,6 +30,7 @@ blueprint.register_blueprint(complaint_pages)
 api.register_blueprint(complaints_api)
 blueprint.register_blueprint(api, url_prefix="/api")
 admin.register_blueprint(privacy_admin, url_prefix="/privacy")
+admin.register_blueprint(admin_complaints, url_prefix="/complaints")
 admin.register_blueprint(delivery_admin, url_prefix="/outbox")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")
