@@ -149,3 +149,19 @@ def test_only_a_superuser_creates_sites(logged_in: Callable[..., FlaskClient], d
     created = superuser.post("/feedback/admin/sites", data=form)
     assert created.status_code == 302
     assert db.scalar(select(Site.name).where(Site.name == "Branch")) == "Branch"
+
+
+def test_new_alert_recipients_get_the_next_low_score_alert(
+    app: Flask, client: FlaskClient, logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    from feedbackwidget.models import OutboxMessage
+
+    owner = logged_in("owner")
+    page = owner.get(site_url(site))
+    owner.post(site_url(site), data={**settings_form(site, alert_emails="manager@shop.example"),
+                                     "csrf_token": csrf_token(page.text)})
+
+    low = {"survey": "nps", "answers": {"score": 1, "reason": "Rude"}}
+    assert client.post(f"/feedback/api/v1/sites/{site.key}/responses", json=low).status_code == 201
+
+    assert [m.recipient for m in db.scalars(select(OutboxMessage))] == ["manager@shop.example"]

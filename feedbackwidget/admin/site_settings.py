@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..accounts import ROLES, hash_password, normalize_email
+from ..delivery.rules import follow_alert_emails
 from ..i18n import N_, SUPPORTED_LOCALES
 from ..models import AdminUser, Site, SiteMembership
 from ..sites import merged_settings, normalize_origin
+
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CATEGORY_MAX = 64
@@ -66,7 +68,12 @@ def update_site(site: Site, changes: SiteChanges) -> None:
     site.name = changes.name.strip()
     site.allowed_origins = origins
     site.default_locale = changes.default_locale
+    previous = list(site.alert_emails or ())
     site.alert_emails = list(dict.fromkeys(e.strip() for e in changes.alert_emails))
+    session = object_session(site)
+    if session is not None and previous != site.alert_emails:
+        # Rules that alerted the old list alert the new one (rules edited on their own stay).
+        follow_alert_emails(session, site, previous)
     settings: dict[str, Any] = dict(site.settings or {})
     settings["complaint_categories"] = list(dict.fromkeys(changes.complaint_categories))
     settings["privacy_policy_url"] = changes.privacy_policy_url or None

@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from .. import config
+from ..delivery import invalidate_delivery
 from ..extension import get_state
 from ..models import Site, Survey
 from ..site_admin import create_site
@@ -98,6 +99,7 @@ def site_update(site_id: int) -> str:
         return _site_page(site, form)
     get_state().session().commit()
     get_state().sites.invalidate(site.key)
+    invalidate_delivery(current_app._get_current_object(), site.id)  # type: ignore[attr-defined]
     return _site_page(site, SiteForm(formdata=None, data=site_values(site)), saved=True)
 
 
