@@ -12,6 +12,10 @@ The client IP is taken from ``X-Forwarded-For`` only behind
 stored: storage keys are keyed hashes (BLAKE2b) under a secret derived from the secret key and
 the current day, so yesterday's keys cannot be linked to today's.
 
+Counting uses fixed windows (the ``limits`` fixed-window strategy, as
+Flask-Limiter's default): one increment per limit and request, in memory or in
+one Redis round trip.
+
 When the storage fails (Redis down), limits are not enforced for a few seconds
 and a warning is logged: the endpoints stay up ("fail open").
 """
