@@ -42,3 +42,13 @@ def test_allow_lists_only_the_methods_of_the_path(client: FlaskClient, site: Sit
 def test_an_unknown_api_path_is_a_json_404(client: FlaskClient) -> None:
     response = client.get("/feedback/api/v1/nothing-here")
     assert response.status_code == 404 and response.json["code"] == "not_found"
+
+
+def test_child_blueprints_of_the_api_get_its_json_errors_and_cors(client: FlaskClient, site: Site) -> None:
+    url = f"/feedback/api/v1/sites/{site.key}/complaints"  # the complaints API is a child of the api blueprint
+    wrong_method = client.delete(url, headers={"Origin": SHOP_ORIGIN})
+    preflight = client.options(url, headers={"Origin": SHOP_ORIGIN, "Access-Control-Request-Method": "POST"})
+
+    assert wrong_method.status_code == 405 and wrong_method.json["code"] == "method_not_allowed"
+    assert preflight.headers["Allow"] == "POST, OPTIONS"
+    assert preflight.headers["Access-Control-Allow-Origin"] == SHOP_ORIGIN
