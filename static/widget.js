@@ -230,8 +230,14 @@
 
     // --- nothing lost: a persisted outbox, Idempotency-Key per item, retries with backoff and Retry-After
     let flushing = false, again = false, retryTimer = null;
+    // Spam defences: the honeypot's value and the time spent on the form go along; an answer given
+    // quicker than the site's min_fill_ms waits in the queue until that much time has passed.
     function enqueue(path, body) {
-      save((d) => { (d.queue = d.queue || []).push({key: uuid(), path, body: JSON.stringify(body), tries: 0, due: 0}); });
+      const ui = state.ui, opened = ui ? ui.openedAt : now(), minFill = state.config.min_fill_ms || 0;
+      body.hp = ui ? ui.trap.value : "";
+      body.elapsed_ms = Math.max(Math.round(now() - opened), minFill);
+      const item = {key: uuid(), path, body: JSON.stringify(body), tries: 0, due: opened + minFill};
+      save((d) => { (d.queue = d.queue || []).push(item); });
       return flush();
     }
     function dequeue(key, update) {
@@ -300,16 +306,19 @@
         tabindex: "-1", onkeydown: trapKeys}, [
         h("div", {class: "fw-head"}, [title, h("button", {type: "button", class: "fw-close", "aria-label": str("close"),
           text: "\u00d7", onclick: () => closeDialog()})]), body]);
+      // The honeypot: a field no person sees or reaches (hidden), which form-filling bots fill.
+      const trap = h("input", {name: "website", tabindex: "-1", autocomplete: "off"});
+      dialog.appendChild(h("div", {hidden: true}, [trap]));
       state.frame.appendChild(dialog);
       if (state.button) state.button.setAttribute("aria-expanded", "true");
-      state.ui = {dialog, body, returnTo, onDismiss, title};
+      state.ui = {dialog, body, returnTo, onDismiss, title, trap, openedAt: now()};
       return state.ui;
     }
     // Tabbable controls in order; of a radio group only its checked (else first) radio.
     function focusables() {
       const all = [].slice.call(state.ui.dialog.querySelectorAll("button,input,textarea,select,a[href]"));
       const group = (el) => all.filter((r) => r.type === "radio" && r.name === el.name);
-      return all.filter((el) => !el.disabled &&
+      return all.filter((el) => !el.disabled && !el.closest("[hidden]") &&
         (el.type !== "radio" || el.checked || (!group(el).some((r) => r.checked) && group(el)[0] === el)));
     }
     function trapKeys(e) {

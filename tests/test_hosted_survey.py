@@ -16,6 +16,7 @@ from feedbackwidget.models import Response, Site
 from feedbackwidget.widget.links import Reference, sign_reference
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+RENDERED = re.compile(r'name="rendered" type="hidden" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 
 
@@ -26,6 +27,7 @@ def page_url(site: Site, slug: str = "nps", query: str = "") -> str:
 def answer(client: FlaskClient, url: str, answers: dict[str, str], **headers: str) -> Any:
     form = client.get(url, headers=headers).get_data(as_text=True)
     data = {"csrf_token": TOKEN.search(form).group(1), "submission_id": SUBMISSION.search(form).group(1),  # type: ignore[union-attr]
+            "rendered": RENDERED.search(form).group(1),  # type: ignore[union-attr]
             **{f"q_{key}": value for key, value in answers.items()}}
     return client.post(url, data=data, headers=headers)
 
@@ -98,6 +100,7 @@ def test_sending_the_form_twice_stores_one_answer(client: FlaskClient, site: Sit
     url = page_url(site)
     form = client.get(url).get_data(as_text=True)
     data = {"csrf_token": TOKEN.search(form).group(1), "submission_id": SUBMISSION.search(form).group(1),  # type: ignore[union-attr]
+            "rendered": RENDERED.search(form).group(1),  # type: ignore[union-attr]
             "q_score": "8"}
     assert client.post(url, data=data).status_code == 302
     assert client.post(url, data=data).status_code == 302

@@ -145,3 +145,43 @@ def test_the_hosted_complaint_form_keeps_bots_out_and_lets_people_in(
     person = client.post(f"/feedback/complaint/{key}", data={**data, "website": ""})
     assert person.status_code == 200, person.text
     assert complaints_stored(app) == 1
+
+
+@pytest.mark.parametrize(("extra", "status", "code"), [
+    ({"hp": "http://pills.example"}, 422, "rejected_as_spam"),
+    ({"hp": "", "elapsed_ms": 300}, 422, "too_fast"),
+    ({"hp": "", "elapsed_ms": 2000}, 201, None),
+])
+def test_the_response_api_checks_the_widgets_spam_fields(guarded_app: Flask, shop_key: str, extra: dict[str, object],
+                                                        status: int, code: str | None) -> None:
+    client = guarded_app.test_client()
+    response = client.post(f"/feedback/api/v1/sites/{shop_key}/responses",
+                           json={"survey": "nps", "answers": {"score": 9}, **extra})
+    assert response.status_code == status
+    assert response.json is not None and response.json.get("code") == code
+
+
+def test_the_widget_learns_the_minimum_fill_time_from_the_config(guarded_app: Flask, shop_key: str) -> None:
+    config = guarded_app.test_client().get(f"/feedback/api/v1/sites/{shop_key}/config").json
+    assert config is not None and config["min_fill_ms"] == 2000
+
+
+def test_the_hosted_survey_page_keeps_bots_out(make_app: Callable[..., Flask]) -> None:
+    import re
+
+    from feedbackwidget import get_state
+    from feedbackwidget.site_admin import create_site
+
+    app = make_app(FEEDBACKWIDGET_MIN_FILL_SECONDS=30)
+    with get_state(app).session_factory() as session:
+        key = create_site(session, "Shop", ["https://shop.example"]).key
+        session.commit()
+    client = app.test_client()
+    page = client.get(f"/feedback/s/{key}/nps").text
+    hidden = dict(re.findall(r'name="(csrf_token|submission_id|rendered)" type="hidden" value="([^"]*)"', page))
+
+    bot = client.post(f"/feedback/s/{key}/nps", data={**hidden, "q_score": "9", "website": "x"})
+    hasty = client.post(f"/feedback/s/{key}/nps", data={**hidden, "q_score": "9", "website": ""})
+
+    assert "looks automated" in bot.text and bot.status_code != 302
+    assert "quicker than a person" in hasty.text and hasty.status_code != 302

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from flask import Request
 
+from .. import spam
 from ..i18n import negotiate_locale
 from ..responses import body_hash, metric_values
 from ..sites import CompiledSurvey, SiteConfig
@@ -131,7 +132,7 @@ def submission_row(site: SiteConfig, body: dict[str, Any], key: str | None) -> t
         digest = body_hash(body)
     except UnicodeEncodeError as err:  # a lone surrogate such as "\ud800": no database can store it
         raise InvalidJson("The body contains text that is not valid Unicode: send UTF-8 text.") from err
-    errors = {k: "Unknown field." for k in body.keys() - ENVELOPE_KEYS}
+    errors = {k: "Unknown field." for k in body.keys() - ENVELOPE_KEYS - spam.ENVELOPE_KEYS}
     survey = _survey(site, body, errors)
     page_url = _optional_string(body, "page_url", PAGE_URL_MAX, errors)
     locale = _optional_string(body, "locale", 35, errors)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..spam import check_envelope
 from .. import config
 from ..extension import get_state
 from ..i18n import negotiate_locale
@@ -101,6 +102,7 @@ def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]
     site = current_site(site_key)
     check_origin(site)
     body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
+    check_envelope(body)
     key = idempotency_key(request)
     survey, row = submission_row(site, body, key)
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]

@@ -14,7 +14,7 @@ from wtforms import Field, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from ..forms import ProtectedForm
+from ..spam import SpamGuardedForm
 from ..i18n import translate
 from ..sites import CompiledSurvey
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, Question
@@ -25,8 +25,9 @@ FIELD_PREFIX = "q_"
 YES_NO = {"yes": True, "no": False}
 
 
-class HostedSurveyForm(ProtectedForm):
-    """Base of the per-survey forms; ``submission_id`` makes a double submit harmless."""
+class HostedSurveyForm(SpamGuardedForm):
+    """Base of the per-survey forms; ``submission_id`` makes a double submit harmless,
+    the honeypot and the render time keep bots out."""
 
     submission_id = HiddenField()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -148,7 +149,8 @@ def thanks_page(site_key: str, slug: str) -> Response:
 def _page(template: str, site: SiteConfig, locale: str, status: int = 200, **context: Any) -> Response:
     links = {code: url_for(request.endpoint or ".survey_page", **{**(request.view_args or {}), **request.args, "lang": code})
              for code in SUPPORTED_LOCALES}
-    html = render_template(template, site=site, locale=locale, t=_translator(locale), language_links=links, **context)
+    html = render_template(template, site=site, locale=locale, t=_translator(locale), language_links=links,
+                           gettext=partial(translate, locale), **context)
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["Cache-Control"] = "no-store"

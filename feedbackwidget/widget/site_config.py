@@ -124,6 +124,8 @@ def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,
         "widget": public_widget_settings(site.settings),
+        # The widget waits this long after showing a form before sending it (spam defence).
+        "min_fill_ms": round(float(current_app.config[config.MIN_FILL_SECONDS]) * 1000),
         "complaints": complaints,
         "surveys": [public_survey(s, locale, site.default_locale) for s in site.surveys.values()],
         "strings": strings,

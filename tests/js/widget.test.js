@@ -229,6 +229,23 @@ describe("nothing lost", () => {
     expect(posts.map((p) => p.init.headers["Idempotency-Key"])).toEqual([key]);
     expect(posts[0].body.answers).toEqual({score: 10});
   });
+  it("holds an answer given quicker than min_fill_ms, then sends it with the spam fields", async () => {
+    const config = baseConfig();
+    config.min_fill_ms = 400;
+    const api = boot({config});
+    await ready();
+    await api.open("nps");
+    const shown = Date.now();
+    choose(10);
+    submit();
+    submit();
+    expect(posts.length).toBe(0);  // too quick: it waits in the queue
+    await vi.waitFor(() => expect(posts.length).toBe(1), {timeout: 2000});
+    expect(Date.now() - shown).toBeGreaterThanOrEqual(400);
+    expect(posts[0].body.hp).toBe("");
+    expect(posts[0].body.elapsed_ms).toBeGreaterThanOrEqual(400);
+    expect($$("[hidden] input[name=website]").length).toBe(1);  // the honeypot people never see
+  });
   it("waits as long as Retry-After says on 429 and 503", async () => {
     const api = boot({post: () => respond(503, {"Retry-After": "120"})});
     await ready();
@@ -432,6 +449,6 @@ describe("complaints", () => {
     expect(posts[0].url).toBe("https://fw.test/feedback/api/v1/sites/site_t/complaints");
     expect(posts[0].body).toEqual({category: "delivery", description: "Broken cup", desired_resolution: "A new one",
       name: "Ann", email: "ann@example.com", order_number: null, consent: true, locale: "en",
-      customer: {id: "C1", loyalty_tier: "gold"}});
+      customer: {id: "C1", loyalty_tier: "gold"}, hp: "", elapsed_ms: expect.any(Number)});
   });
 });
