@@ -123,15 +123,23 @@ def _answers(survey: CompiledSurvey, raw: Any) -> dict[str, Any]:
     return answers
 
 
+def storable_body_hash(body: Any) -> str:
+    """:func:`~feedbackwidget.responses.body_hash` of a body whose text a database can store.
+
+    :raises InvalidJson: for a lone UTF-16 surrogate such as ``"\ud800"`` (valid JSON, not storable).
+    """
+    try:
+        return body_hash(body)
+    except UnicodeEncodeError as err:
+        raise InvalidJson("The body contains text that is not valid Unicode: send UTF-8 text.") from err
+
+
 def submission_row(site: SiteConfig, body: dict[str, Any], key: str | None) -> tuple[CompiledSurvey, dict[str, Any]]:
     """Validate *body* for *site*; return its survey and the ``fw_responses`` row to store.
 
     :raises ApiError: listing every invalid field.
     """
-    try:
-        digest = body_hash(body)
-    except UnicodeEncodeError as err:  # a lone surrogate such as "\ud800": no database can store it
-        raise InvalidJson("The body contains text that is not valid Unicode: send UTF-8 text.") from err
+    digest = storable_body_hash(body)
     errors = {k: "Unknown field." for k in body.keys() - ENVELOPE_KEYS - spam.ENVELOPE_KEYS}
     survey = _survey(site, body, errors)
     page_url = _optional_string(body, "page_url", PAGE_URL_MAX, errors)

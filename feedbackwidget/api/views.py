@@ -95,15 +95,21 @@ def site_config(site_key: str) -> Response:
     return response.make_conditional(request)  # type: ignore[return-value]
 
 
-@api.post("/v1/sites/<site_key>/responses")
-@rate_limit("responses", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
-def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Store one survey response; the same Idempotency-Key replays the first answer."""
+def read_submission(site_key: str) -> tuple[SiteConfig, dict[str, Any], str | None]:
+    """The site, JSON body and Idempotency-Key of a public submission, after the checks every one
+    needs: known site, allowed origin, JSON within the size limit, spam fields."""
     site = current_site(site_key)
     check_origin(site)
     body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
     check_envelope(body)
-    key = idempotency_key(request)
+    return site, body, idempotency_key(request)
+
+
+@api.post("/v1/sites/<site_key>/responses")
+@rate_limit("responses", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
+def submit_response(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Store one survey response; the same Idempotency-Key replays the first answer."""
+    site, body, key = read_submission(site_key)
     survey, row = submission_row(site, body, key)
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
     try:

@@ -3,19 +3,17 @@ gives it JSON errors and CORS)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 
 from .. import config
-from ..api.errors import IdempotencyKeyReused, InvalidJson, InvalidRequest
-from ..api.submission import idempotency_key, read_json_object
-from ..spam import ENVELOPE_KEYS, check_envelope
-from ..api.views import check_origin, current_site
-from ..responses import body_hash
+from ..api.errors import IdempotencyKeyReused, InvalidRequest
+from ..api.submission import storable_body_hash
+from ..api.views import read_submission
 from ..ratelimit import rate_limit
+from ..spam import ENVELOPE_KEYS
 from ..sites import SiteConfig
 from .context import CUSTOMER
 from .intake import IdempotencyConflict, Origin, receive_complaint
@@ -43,17 +41,6 @@ def _flatten(body: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     errors.update({f"customer.{key}": "Unknown field: use id or loyalty_tier." for key in customer.keys() - CUSTOMER_KEYS})
     flat.update(customer_id=customer.get("id"), loyalty_tier=customer.get("loyalty_tier"))
     return flat
-
-
-def check_unicode(body: Mapping[str, Any]) -> None:
-    """Refuse a body with lone surrogates (``"\\ud800"``): valid JSON, but not storable text.
-
-    :raises InvalidJson: naming the fix.
-    """
-    try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as err:
-        raise InvalidJson("The body contains an unpaired UTF-16 surrogate (\\ud800-\\udfff): send valid Unicode text.") from err
 
 
 def complaint_from_json(site: SiteConfig, body: Mapping[str, Any]) -> ComplaintInput:
@@ -92,15 +79,11 @@ def created_body(complaint: Complaint) -> dict[str, Any]:
 @rate_limit("complaints", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
 def submit_complaint(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Register a complaint; the same Idempotency-Key and body replay the first answer."""
-    site = current_site(site_key)
-    check_origin(site)
-    body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
-    check_unicode(body)
-    check_envelope(body)
-    key = idempotency_key(request)
+    site, body, key = read_submission(site_key)
+    digest = storable_body_hash(body)
     data = complaint_from_json(site, body)
     ctx = context_for(site, CUSTOMER)
-    origin = Origin("web", body.get("locale"), key, body_hash(body))
+    origin = Origin("web", body.get("locale"), key, digest)
     try:
         received = receive_complaint(ctx, data, origin)
     except IdempotencyConflict as err:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from ..complaints.labels import CATEGORY_LABELS
 from ..i18n import N_, translate
 
 WIDGET_STRINGS: dict[str, str] = {
@@ -49,15 +50,6 @@ COMPLAINT_STRINGS: frozenset[str] = frozenset(
     if name.startswith("complaint_") or name in ("privacy_policy", "invalid_email", "consent_required")
 )
 
-# Labels of the default complaint categories (sites.DEFAULT_COMPLAINT_CATEGORIES).
-CATEGORY_LABELS: dict[str, str] = {
-    "product_quality": N_("Product quality"),
-    "delivery": N_("Delivery"),
-    "price": N_("Price"),
-    "staff_behaviour": N_("Staff behaviour"),
-    "website": N_("Website"),
-    "other": N_("Other"),
-}
 
 
 def widget_strings(locale: str) -> dict[str, str]:
