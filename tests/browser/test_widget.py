@@ -115,6 +115,8 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
     page = context.new_page()
     page.goto(shop(shop_server, live_server, shop_site.key))
     page.locator("feedback-widget .fw-button").wait_for()
+    # The dialog's script arrives after the button's first paint: let it load before the network goes.
+    assert page.evaluate("FeedbackWidget._.withUi().then(() => true)")
     context.set_offline(True)
 
     page.evaluate("FeedbackWidget.open('nps')")
