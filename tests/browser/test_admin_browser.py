@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -86,5 +87,6 @@ def test_the_pages_look_right_without_inline_styles(
     assert page.locator("body").evaluate("el => getComputedStyle(el).margin") == "0px"
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.click("button[data-copy]")
-    assert page.locator("button[data-copy]").inner_text() == "Copied"
+    # The clipboard write is asynchronous: wait for the label to change.
+    expect(page.locator("button[data-copy]")).to_have_text("Copied")
     assert page.evaluate("window.__violations") == [] and seen["errors"] == []
