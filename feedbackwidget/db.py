@@ -92,6 +92,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, connection_record: Any) -> None:
+        # Returning an AUTOCOMMIT connection to the pool resets pysqlite to its implicit
+        # transactions; this engine wants none (see _on_connect), so undo that.
+        if dbapi_connection is not None:
+            dbapi_connection.isolation_level = None
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":

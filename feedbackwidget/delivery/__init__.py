@@ -13,10 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import config
@@ -39,19 +36,10 @@ def install(app: Flask) -> None:
             with Session(connection) as session:
                 return load_site_delivery(session, site_id)
 
-    if state.engine.dialect.name == "sqlite":
-        event.listen(state.engine, "checkin", _no_implicit_transactions)
     state.extras[DELIVERY_CACHE_KEY] = DeliveryCache(load, app.config[config.SITE_CACHE_SECONDS])
     state.response_hooks.append(response_hook)
     register_event_hooks(state)
     install_sender(app)
-
-
-def _no_implicit_transactions(dbapi_connection: Any, connection_record: Any) -> None:
-    # Returning an AUTOCOMMIT connection to the pool resets pysqlite to its implicit
-    # transactions; the engine expects none (see feedbackwidget.db), so undo that.
-    if dbapi_connection is not None:
-        dbapi_connection.isolation_level = None
 
 
 def invalidate_delivery(app: Flask, site_id: int | None = None) -> None:
