@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -18,6 +19,8 @@ from feedbackwidget.widget.links import Reference, sign_reference
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RENDERED = re.compile(r'name="rendered" type="hidden" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+FOLLOW_UP = re.compile(r'<label for="q_reason" class="legend">(.*?)(?: <span|</label>)')
+GENERIC = "What influenced your rating?"
 
 
 def page_url(site: Site, slug: str = "nps", query: str = "") -> str:
@@ -30,6 +33,16 @@ def answer(client: FlaskClient, url: str, answers: dict[str, str], **headers: st
             "rendered": RENDERED.search(form).group(1),  # type: ignore[union-attr]
             **{f"q_{key}": value for key, value in answers.items()}}
     return client.post(url, data=data, headers=headers)
+
+
+def chosen(html: str, key: str = "score") -> list[str]:
+    """The values of the radio buttons of question *key* that the page opens with checked."""
+    inputs = re.findall(rf'<input [^>]*name="q_{key}"[^>]*>', html)
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if " checked" in tag]  # type: ignore[union-attr]
+
+
+def follow_up(html: str) -> str:
+    return FOLLOW_UP.search(html).group(1)  # type: ignore[union-attr]
 
 
 def stored(db: Session) -> list[Response]:
@@ -185,3 +198,95 @@ def test_the_cli_refuses_a_link_it_could_not_store(app: Flask, site: Site) -> No
 
     assert bad_email.exit_code == 2 and "write it as name@example.com" in bad_email.output
     assert no_survey.exit_code == 2 and "use one of" in no_survey.output
+
+
+def test_a_score_in_the_link_is_chosen_and_words_the_follow_up(client: FlaskClient, site: Site) -> None:
+    english = client.get(page_url(site, query="score=9")).get_data(as_text=True)
+    hungarian = client.get(page_url(site, query="score=3&lang=hu")).get_data(as_text=True)
+    without = client.get(page_url(site)).get_data(as_text=True)
+
+    assert (chosen(english), follow_up(english)) == (["9"], "Thank you! What influenced your rating?")
+    assert (chosen(hungarian), follow_up(hungarian)) == (["3"], "Sajnáljuk. Mi befolyásolta az értékelését?")
+    assert (chosen(without), follow_up(without)) == ([], GENERIC)
+
+
+@pytest.mark.parametrize(("score", "wording"), [
+    (0, "We are sorry to hear that. What influenced your rating?"),
+    (6, "We are sorry to hear that. What influenced your rating?"),
+    (7, "What influenced your rating? What would make it a 10?"),
+    (8, "What influenced your rating? What would make it a 10?"),
+    (9, "Thank you! What influenced your rating?"),
+    (10, "Thank you! What influenced your rating?"),
+])
+def test_each_band_has_its_wording(client: FlaskClient, site: Site, score: int, wording: str) -> None:
+    html = client.get(page_url(site, query=f"score={score}&lang=en")).get_data(as_text=True)
+    assert (chosen(html), follow_up(html)) == ([str(score)], wording)
+
+
+def test_the_band_wording_is_in_chinese_too(client: FlaskClient, site: Site) -> None:
+    html = client.get(page_url(site, query="score=7&lang=zh")).get_data(as_text=True)
+    assert follow_up(html) == "是什么影响了您的评分？怎样才能让它成为10分？"
+
+
+@pytest.mark.parametrize("value", ["11", "-1", "7.5", "seven", "", "²", "٧", "1e1", "007", "9&score=3x"])
+def test_a_score_that_is_not_0_to_10_is_ignored(client: FlaskClient, site: Site, value: str) -> None:
+    response = client.get(page_url(site), query_string={"score": value})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert (chosen(html), follow_up(html)) == ([], GENERIC)
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_posted_odd_score_is_refused_not_a_server_error(client: FlaskClient, site: Site, db: Session,
+                                                          value: str) -> None:
+    response = answer(client, page_url(site), {"score": value})
+    assert response.status_code == 422
+    assert "Please choose one of the answers." in response.get_data(as_text=True)
+    assert stored(db) == []
+
+
+def test_the_posted_score_words_the_follow_up_when_the_page_comes_back(client: FlaskClient, site: Site,
+                                                                       db: Session) -> None:
+    # The link said 9; the visitor chose 2 instead and wrote too much.
+    response = answer(client, page_url(site, query="score=9&lang=hu"), {"score": "2", "reason": "x" * 2001})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert (chosen(html), follow_up(html)) == (["2"], "Sajnáljuk. Mi befolyásolta az értékelését?")
+    assert stored(db) == []
+
+
+def test_a_post_without_a_score_is_not_given_the_links_score(client: FlaskClient, site: Site, db: Session) -> None:
+    response = answer(client, page_url(site, query="score=9"), {"reason": "Fine"})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert (chosen(html), follow_up(html)) == ([], GENERIC)
+    assert stored(db) == []
+
+
+def test_the_cli_prints_the_eleven_score_links(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+    result = app.test_cli_runner().invoke(args=[
+        "feedbackwidget", "survey-link", site.key, "nps", "--scores", "--customer-id", "C-9", "--order", "B-2",
+        "--lang", "hu"])
+    assert result.exit_code == 0, result.output
+    links = {int(score): urlsplit(link) for score, link in (line.split("\t") for line in result.output.splitlines())}
+    assert sorted(links) == list(range(11))
+    assert len({parse_qs(link.query)["ref"][0] for link in links.values()}) == 1
+
+    url = f"{links[10].path}?{links[10].query}"
+    page = client.get(url).get_data(as_text=True)
+    assert (chosen(page), follow_up(page)) == (["10"], "Köszönjük! Mi befolyásolta az értékelését?")
+    assert "B-2" in page and '<html lang="hu">' in page
+    assert answer(client, url, {"score": chosen(page)[0], "reason": "Gyors szállítás"}).status_code == 302
+
+    [row] = stored(db)
+    assert (row.nps_score, row.comment, row.customer_id) == (10, "Gyors szállítás", "C-9")
+    assert parse_qs(urlsplit(row.page_url or "").query) == {"order": ["B-2"]}
+
+
+def test_the_cli_refuses_score_links_for_a_survey_without_a_score(app: Flask, site: Site) -> None:
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "survey-link", site.key, "csat", "--scores"])
+    assert result.exit_code == 2
+    assert "score links need an NPS survey" in result.output and "leave out --scores" in result.output

@@ -7,6 +7,7 @@ then the same submission rules as the API apply (the survey's ``form_class``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from wtforms.validators import Length
 
 from ..spam import SpamGuardedForm
 from ..i18n import translate
+from ..metrics.formulas import nps_band
 from ..sites import CompiledSurvey
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, Question
 from ..surveys.templates import CSAT_LABELS
@@ -23,6 +25,7 @@ from .strings import WIDGET_STRINGS
 
 FIELD_PREFIX = "q_"
 YES_NO = {"yes": True, "no": False}
+DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only ("²".isdigit()), short enough for int()
 
 
 class HostedSurveyForm(SpamGuardedForm):
@@ -66,7 +69,7 @@ def typed_answer(question: Question, posted: Any) -> Any:
     """The JSON value of one posted answer; what does not convert is passed on for the rules to refuse."""
     if posted is None or (isinstance(posted, str) and not posted.strip()):
         return None
-    if question.type == "nps" and isinstance(posted, str) and posted.isdigit():
+    if question.type == "nps" and isinstance(posted, str) and DIGITS.fullmatch(posted):
         return int(posted)
     if question.type == "yes_no" and posted in YES_NO:
         return YES_NO[posted]
@@ -81,3 +84,35 @@ def typed_answers(survey: CompiledSurvey, form: HostedSurveyForm) -> dict[str, A
         if value is not None:
             answers[question.key] = value
     return {key: value for key, value in answers.items() if survey.question(key).is_shown(answers)}  # type: ignore[union-attr]
+
+
+def nps_score(text: Any) -> int | None:
+    """*text* as a 0-10 score (``"7"`` -> 7), or None when it is not one (``"7.5"``, ``"11"``, ``"²"``)."""
+    if not isinstance(text, str) or not DIGITS.fullmatch(text) or len(text) > 2:
+        return None
+    score = int(text)
+    return score if NPS_MIN <= score <= NPS_MAX else None
+
+
+def linked_scores(survey: CompiledSurvey, args: Mapping[str, str]) -> dict[str, str]:
+    """The 0-10 answers a link chooses in advance, ``?<question key>=<score>`` (``?score=9``).
+
+    A value that is not a 0-10 score is ignored, so a mangled link still opens the page.
+    """
+    scores = {q.key: nps_score(args.get(q.key)) for q in survey.questions if q.type == "nps"}
+    return {key: str(score) for key, score in scores.items() if score is not None}
+
+
+def preselect(form: HostedSurveyForm, answers: Mapping[str, str]) -> None:
+    """Choose *answers* (by question key) on a form that has not been posted."""
+    for key, value in answers.items():
+        form[FIELD_PREFIX + key].data = value
+
+
+def word_follow_ups(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, fallback: str) -> None:
+    """Word each follow-up for the band of the score chosen on *form*, as the widget does; generic without one."""
+    for question in survey.questions:
+        score_field = FIELD_PREFIX + (question.follow_up_of or "")
+        if question.follow_up_of and score_field in form:
+            band_texts = question.text_by_band.get(nps_band(nps_score(form[score_field].data)) or "")
+            form[FIELD_PREFIX + question.key].label.text = _text(band_texts or question.text, locale, fallback)

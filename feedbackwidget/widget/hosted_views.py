@@ -2,6 +2,9 @@
 
 For links in post-purchase e-mails; answers go through the same rules and the
 same storage (``submission_row``, ``record_response``, response hooks) as the API.
+A link may choose a 0-10 answer in advance by its question's key (``?score=9``):
+the page opens with it chosen and the follow-up worded for its band; opening a
+link stores nothing (mail scanners open links), the visitor still sends the page.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from ..i18n import SUPPORTED_LOCALES, negotiate_locale, translate
 from ..ratelimit import enforce
 from ..responses import IdempotencyConflict, record_response
 from ..sites import CompiledSurvey, SiteConfig
-from .hosted import FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, typed_answers
+from .hosted import (FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, linked_scores, preselect,
+                     typed_answers, word_follow_ups)
 from .links import Reference, read_reference
 from .page_strings import PAGE_STRINGS, error_text
 
@@ -89,6 +93,7 @@ def _posted(value: Any) -> str:
 
 def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, fallback: str) -> list[dict[str, Any]]:
     t = _translator(locale)
+    word_follow_ups(survey, form, locale, fallback)
     views = []
     for question in survey.questions:
         hint = None
@@ -109,6 +114,8 @@ def survey_page(site_key: str, slug: str) -> Any:
     token = request.args.get("ref")
     reference = read_reference(get_state().secret_key, site_key, slug, token) if token else None
     form = hosted_form_class(survey, locale, site.default_locale)()
+    if not form.is_submitted():
+        preselect(form, linked_scores(survey, request.args))
     if not SUBMISSION_ID.fullmatch(form.submission_id.data or ""):
         form.submission_id.data = uuid.uuid4().hex
     errors: dict[str, str] = {}
