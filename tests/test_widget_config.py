@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.models import Site, Survey
 from feedbackwidget.widget.triggers import public_triggers, validate_triggers
-from feedbackwidget.widget.assets import build_widget, compact, widget_assets
+from feedbackwidget.widget.assets import build_widget, widget_assets
 
 from .conftest import SHOP_ORIGIN
 
@@ -38,35 +38,38 @@ def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: Flas
     assert client.get("/feedback/widget.0123456789ab.js").status_code == 404
 
 
-def test_the_dialog_comes_in_a_second_script_named_by_the_loader(client: FlaskClient) -> None:
-    loader = client.get("/feedback/widget.js").get_data(as_text=True)
-    [name] = re.findall(r'"(widget-ui\.[0-9a-f]{12}\.js)"', loader)
-    dialog = client.get(f"/feedback/{name}")
-
-    assert "function createUi" not in loader and ".fw-dialog" not in loader
-    assert "function createUi" in dialog.get_data(as_text=True) and ".fw-dialog" in dialog.get_data(as_text=True)
-    assert "immutable" in dialog.headers["Cache-Control"]
-    assert "immutable" not in client.get("/feedback/widget-ui.0123456789ab.js").headers["Cache-Control"]
+def complaint_script(client: FlaskClient) -> tuple[str, str]:
+    """The name of the complaint form's script, as the widget names it, and its text."""
+    [name] = re.findall(r"widget-complaint\.[0-9a-f]{12}\.js", client.get("/feedback/widget.js").get_data(as_text=True))
+    return name, client.get(f"/feedback/{name}").get_data(as_text=True)
 
 
-def test_compacting_keeps_strings_and_drops_comments_only() -> None:
-    source = '/* header\n * more */\nconst a = "// not a comment";\n  // a comment\n  const b = /x\\/\\/y/;\n'
-    assert compact(source) == 'const a = "// not a comment";\nconst b = /x\\/\\/y/;\n'
+def test_the_complaint_form_comes_in_a_second_script_named_by_the_widget(client: FlaskClient) -> None:
+    widget = client.get("/feedback/widget.js").get_data(as_text=True)
+    name, form = complaint_script(client)
+
+    assert "fw-c-" not in widget and ".fw-consent" not in widget and ".fw-dialog" in widget
+    assert "fw-c-" in form and ".fw-consent" in form and "_complaint" in form
+    # The form's strings, in every language, come with it (not in the site config).
+    assert "Írja meg, mi történt" in form and "Tell us what went wrong" in form and '"__FW_STRINGS__"' not in form
+    assert "immutable" in client.get(f"/feedback/{name}").headers["Cache-Control"]
+    assert "immutable" not in client.get("/feedback/widget-complaint.0123456789ab.js").headers["Cache-Control"]
 
 
-def test_the_source_is_cut_at_its_markers() -> None:
-    script = 'const CSS = "__FW_CSS__", UI = "__FW_UI__";\n/*@ui*/\nfunction createUi() {}\n/*@ui-end*/\nstart();\n'
-    built = build_widget(script, ".b {\n  color: red;\n}\n/*@ui*/\n.d { color: blue; }\n")
+def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content() -> None:
+    widget = "const f=a+\"__FW_COMPLAINT__\";"
+    built = build_widget(widget, 'x._complaint(f,".c{}","__FW_STRINGS__");', {"hu": {"complaint_send": "Küldés"}})
 
-    loader, dialog = built.loader.body.decode(), built.ui.body.decode()
-    assert loader == 'const CSS = ".b { color: red; }", UI = "widget-ui.' + built.ui.version + '.js";\nstart();\n'
-    assert "function createUi() {}" in dialog and '_register(createUi, ".d { color: blue; }")' in dialog
-    with pytest.raises(RuntimeError, match="restore them"):
-        build_widget("no markers", "")
+    assert built.script.body.decode() == f'const f=a+"widget-complaint.{built.complaint.version}.js";'
+    assert built.complaint.body.decode() == 'x._complaint(f,".c{}",{"hu":{"complaint_send":"Küldés"}});'
+    assert build_widget(widget, 'x("__FW_STRINGS__")', {"hu": {"a": "b"}}).complaint.version != built.complaint.version
+    with pytest.raises(RuntimeError, match="npm run build"):
+        build_widget("no placeholder", "", {})
+    assert widget_assets().script.body.startswith(b"!function(){")  # minified: terser's output
 
 
-def test_the_first_paint_stays_light() -> None:
-    assert len(gzip.compress(widget_assets().loader.body, 9)) < 4_500
+def test_the_whole_widget_stays_light() -> None:
+    assert len(gzip.compress(widget_assets().script.body, 9)) < 7_000
 
 
 def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site) -> None:
@@ -109,6 +112,7 @@ def test_complaints_are_offered_only_where_the_complaint_api_answers(client: Fla
         available = complaint_api_available()
     assert body["complaints"]["enabled"] is available
     assert ("complaint_link" in body["strings"]) is available
+    assert "complaint_title" not in body["strings"]  # the form's own strings come with its script
     if available:
         assert {c["value"] for c in body["complaints"]["categories"]} >= {"delivery", "other"}
         assert body["complaints"]["privacy_policy_version"] == "1"

@@ -1,16 +1,16 @@
-"""widget.js as served: one hand-written source file cut into the loader and the dialog, CSS inside.
+"""The widget's scripts as served: the committed build of static/widget.js, named by content.
 
-``static/widget.js`` is a plain ES2017 file that works as it is (the unit tests run it
-raw).  For shops it is served as two scripts, without a build step:
+``static/widget.js`` (with ``static/widget.css``) is the hand-written source; ``npm run build``
+(scripts/build-widget.mjs, terser) writes what shops get, and both files are committed, so the
+server needs no node:
 
-- the loader (``/widget.js``): everything except the part between the ``/*@ui*/`` and
-  ``/*@ui-end*/`` markers, with the part of ``widget.css`` before its ``/*@ui*/`` marker
-  (the button) inside it; this and the site config are all a first paint needs;
-- the dialog (``/widget-ui.<version>.js``): the marked part, with the rest of the CSS,
-  which the loader fetches once the button is painted.
+- ``static/widget.min.js``, served as ``/widget.js``: the whole survey widget with its styles;
+- ``static/widget-complaint.min.js``, served as ``/widget-complaint.<version>.js``: the complaint
+  form and its styles, which the widget fetches when a visitor first opens that form.
 
-Both are compacted: indentation, blank lines and whole-line comments go (only whole
-lines, so strings and regular expressions are never touched).
+Here the complaint script gets the form's strings in every language (from the translation
+catalogs, so the site config need not carry them) and its content version, which the widget's
+script is then given in place of its ``__FW_COMPLAINT__`` placeholder.
 """
 
 from __future__ import annotations
@@ -18,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..i18n import SUPPORTED_LOCALES
 from ..resources import package_folder
+from .strings import FORM_STRINGS, widget_strings
 
-UI_START, UI_END = "/*@ui*/", "/*@ui-end*/"
-CSS_PLACEHOLDER = '"__FW_CSS__"'
-UI_PLACEHOLDER = '"__FW_UI__"'
-UI_REGISTER = "if (window.FeedbackWidget && window.FeedbackWidget._register) window.FeedbackWidget._register(createUi, {css});"
+WIDGET_FILE, COMPLAINT_FILE = "widget.min.js", "widget-complaint.min.js"
+COMPLAINT_NAME = "__FW_COMPLAINT__"
+STRINGS_PLACEHOLDER = '"__FW_STRINGS__"'
+REBUILD = "run 'npm run build' (scripts/build-widget.mjs)"
 
 
 @dataclass(frozen=True)
@@ -37,25 +40,8 @@ class Asset:
 
 @dataclass(frozen=True)
 class WidgetAssets:
-    loader: Asset
-    ui: Asset
-
-
-def compact(source: str) -> str:
-    """*source* without indentation, blank lines and whole-line comments."""
-    kept: list[str] = []
-    in_comment = False
-    for line in (raw.strip() for raw in source.splitlines()):
-        if in_comment or line.startswith("/*"):
-            in_comment = "*/" not in line
-            continue
-        if line and not line.startswith("//"):
-            kept.append(line)
-    return "\n".join(kept) + "\n"
-
-
-def _css(text: str) -> str:
-    return json.dumps(" ".join(compact(text).split()), ensure_ascii=False)
+    script: Asset
+    complaint: Asset
 
 
 def _asset(source: str) -> Asset:
@@ -63,29 +49,33 @@ def _asset(source: str) -> Asset:
     return Asset(body, hashlib.sha256(body).hexdigest()[:12])
 
 
-def build_widget(script: str, stylesheet: str) -> WidgetAssets:
-    """The loader and the dialog script built from widget.js and widget.css.
+def complaint_form_strings() -> dict[str, dict[str, str]]:
+    """``{locale: {name: text}}`` of the strings only the complaint form shows."""
+    return {locale: {k: v for k, v in widget_strings(locale).items() if k in FORM_STRINGS} for locale in SUPPORTED_LOCALES}
 
-    :raises RuntimeError: when a marker is missing from either file.
+
+def build_widget(script: str, complaint: str, strings: Mapping[str, Mapping[str, str]]) -> WidgetAssets:
+    """The served scripts from the built files and the complaint form's strings.
+
+    :raises RuntimeError: when a placeholder is missing (a build that is not ours, or stale).
     """
-    if script.count(UI_START) != 1 or script.count(UI_END) != 1 or stylesheet.count(UI_START) != 1:
-        raise RuntimeError(f"widget.js needs one {UI_START} ... {UI_END} pair and widget.css one {UI_START}: restore them")
-    before, rest = script.split(UI_START)
-    ui_code, after = rest.split(UI_END)
-    button_css, dialog_css = stylesheet.split(UI_START)
-    ui = _asset('(function () {\n"use strict";\n' + compact(ui_code) + UI_REGISTER.format(css=_css(dialog_css)) + "\n})();\n")
-    loader = compact(before + after).replace(CSS_PLACEHOLDER, _css(button_css), 1)
-    return WidgetAssets(_asset(loader.replace(UI_PLACEHOLDER, json.dumps(f"widget-ui.{ui.version}.js"), 1)), ui)
+    if COMPLAINT_NAME not in script or complaint.count(STRINGS_PLACEHOLDER) != 1:
+        raise RuntimeError(f"{WIDGET_FILE} or {COMPLAINT_FILE} lacks its placeholders: {REBUILD}")
+    text = json.dumps(strings, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    form = _asset(complaint.replace(STRINGS_PLACEHOLDER, text))
+    return WidgetAssets(_asset(script.replace(COMPLAINT_NAME, f"widget-complaint.{form.version}.js")), form)
 
 
 @lru_cache(maxsize=8)
-def _load(script_path: str, css_path: str, mtimes: tuple[float, float]) -> WidgetAssets:
-    with open(script_path, encoding="utf-8") as script, open(css_path, encoding="utf-8") as css:
-        return build_widget(script.read(), css.read())
+def _load(script_path: str, complaint_path: str, mtimes: tuple[float, float]) -> WidgetAssets:
+    with open(script_path, encoding="utf-8") as script, open(complaint_path, encoding="utf-8") as complaint:
+        return build_widget(script.read(), complaint.read(), complaint_form_strings())
 
 
 def widget_assets() -> WidgetAssets:
-    """The served scripts as of now (rebuilt when widget.js or widget.css changes on disk)."""
+    """The served scripts as of now (read again when a built file changes on disk)."""
     folder = package_folder("static")
-    paths = os.path.join(folder, "widget.js"), os.path.join(folder, "widget.css")
+    paths = os.path.join(folder, WIDGET_FILE), os.path.join(folder, COMPLAINT_FILE)
+    if not all(os.path.isfile(path) for path in paths):
+        raise RuntimeError(f"the widget is not built: {REBUILD}")
     return _load(*paths, (os.path.getmtime(paths[0]), os.path.getmtime(paths[1])))

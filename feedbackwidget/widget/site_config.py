@@ -28,7 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import config
 from ..sites import CompiledSurvey, SiteConfig
-from .strings import COMPLAINT_STRINGS, category_label, widget_strings
+from .strings import COMPLAINT_STRINGS, FORM_STRINGS, category_label, widget_strings
 from .triggers import public_triggers
 
 POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
@@ -114,12 +114,12 @@ def public_complaints(site: SiteConfig, locale: str) -> dict[str, Any]:
 def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     """The JSON body of ``GET /api/v1/sites/{key}/config``.
 
-    The complaint form's strings are sent only when the form is offered (a lighter first load).
+    The strings are the survey dialog's: the complaint form's own come with its script (see
+    ``assets.py``), and "Something went wrong? Tell us" only when the form is offered.
     """
     complaints = public_complaints(site, locale)
-    strings = widget_strings(locale)
-    if not complaints["enabled"]:
-        strings = {name: text for name, text in strings.items() if name not in COMPLAINT_STRINGS}
+    left_out = FORM_STRINGS if complaints["enabled"] else COMPLAINT_STRINGS
+    strings = {name: text for name, text in widget_strings(locale).items() if name not in left_out}
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,

@@ -44,11 +44,14 @@ WIDGET_STRINGS: dict[str, str] = {
     "consent_required": N_("Please accept the privacy policy so that we can handle your complaint."),
 }
 
-# Strings only the complaint form uses (left out of the config when the form is not offered).
+# Strings of the complaint feature (the config sends none of them when the form is not offered).
 COMPLAINT_STRINGS: frozenset[str] = frozenset(
     name for name in WIDGET_STRINGS
     if name.startswith("complaint_") or name in ("privacy_policy", "invalid_email", "consent_required")
 )
+# Of those, the ones only the form itself shows: they come with the form's script (every language),
+# not in the site config, so a visitor who never opens the form never downloads them.
+FORM_STRINGS: frozenset[str] = COMPLAINT_STRINGS - {"complaint_link"}
 
 
 

@@ -1,4 +1,4 @@
-"""Public pages: the widget script (strongly cached), the health check and the demo shop."""
+"""Public pages: the widget's scripts (strongly cached), the health check and the demo shop."""
 
 from __future__ import annotations
 
@@ -31,26 +31,27 @@ def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:
 @widget.get("/widget.js")
 def widget_js() -> Response:
     """The embeddable script; cached briefly so that updates reach every shop soon."""
-    return _script_response(widget_assets().loader, SHORT_MAX_AGE, immutable=False)
+    return _script_response(widget_assets().script, SHORT_MAX_AGE, immutable=False)
 
 
 @widget.get("/widget.<version>.js")
 def widget_js_versioned(version: str) -> Response:
     """The script under its content version: cached for a year."""
-    asset = widget_assets().loader
+    asset = widget_assets().script
     if version != asset.version:
         abort(404)
     return _script_response(asset, IMMUTABLE_MAX_AGE, immutable=True)
 
 
-@widget.get("/widget-ui.<version>.js")
-def widget_ui_js(version: str) -> Response:
-    """The dialog's script, fetched by the loader after the first paint; immutable under its version.
+@widget.get("/widget-complaint.<version>.js")
+def widget_complaint_js(version: str) -> Response:
+    """The complaint form's script, fetched by the widget when a visitor first opens the form;
+    immutable under its version.
 
     An older version is answered with the current script, briefly cached, so a page
-    loaded just before an update still opens its dialog.
+    loaded just before an update still opens the form.
     """
-    asset = widget_assets().ui
+    asset = widget_assets().complaint
     current = version == asset.version
     return _script_response(asset, IMMUTABLE_MAX_AGE if current else SHORT_MAX_AGE, immutable=current)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget.models import Response, Site
 from feedbackwidget.site_admin import create_site
 
+from ..test_complaints_api import complaints
 from .conftest import LiveServer, ShopPage, ShopServer
 
 pytestmark = pytest.mark.browser
@@ -115,8 +116,7 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
     page = context.new_page()
     page.goto(shop(shop_server, live_server, shop_site.key))
     page.locator("feedback-widget .fw-button").wait_for()
-    # The dialog's script arrives after the button's first paint: let it load before the network goes.
-    assert page.evaluate("FeedbackWidget._.withUi().then(() => true)")
+    page.wait_for_function("FeedbackWidget._.state.armed")
     context.set_offline(True)
 
     page.evaluate("FeedbackWidget.open('nps')")
@@ -134,6 +134,43 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
     page.locator("feedback-widget .fw-button").wait_for()
     page.wait_for_function("!(JSON.parse(localStorage.getItem('feedbackwidget:' + %r)) || {}).queue?.length" % shop_site.key)
     assert [(r.nps_score, r.comment) for r in rows(db)] == [(9, "Fast delivery")]
+    context.close()
+
+
+def test_the_complaint_form_comes_on_demand_and_files_a_complaint_under_the_csp(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site, db: Session
+) -> None:
+    context = browser.new_context(locale="hu-HU")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(shop(shop_server, live_server, shop_site.key))
+    page.locator("feedback-widget .fw-button").click()
+    assert not [url for url in fetched if "widget-complaint." in url]  # not before it is asked for
+
+    page.locator("feedback-widget .fw-link").click()
+    page.locator("feedback-widget #fw-c-description").wait_for()
+    assert [url for url in fetched if "widget-complaint." in url]
+    assert page.locator("feedback-widget .fw-title").inner_text() == "Írja meg, mi történt"
+    page.locator("feedback-widget #fw-c-description").fill("Törött bögre")
+    page.locator("feedback-widget #fw-c-wish").fill("Cserét kérek")
+    page.locator("feedback-widget #fw-c-name").fill("Kiss Anna")
+    page.locator("feedback-widget #fw-c-email").fill("anna")
+    page.locator("feedback-widget .fw-primary").click()
+    assert page.locator("feedback-widget #fw-c-email-error").inner_text() != ""
+    assert page.locator("feedback-widget #fw-c-consent").evaluate("c => getComputedStyle(c).width") == "22px"  # its styles came too
+    page.locator("feedback-widget #fw-c-email").fill("anna@example.com")
+    page.locator("feedback-widget #fw-c-consent").check()
+    page.locator("feedback-widget .fw-primary").click()
+    page.locator("feedback-widget .fw-thanks").wait_for()
+
+    deadline = time.monotonic() + 10
+    while not (found := complaints(db)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [(c.customer_name, c.locale) for c in found] == [("Kiss Anna", "hu")]
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
     context.close()
 
 

@@ -1,10 +1,18 @@
 // @vitest-environment jsdom
-// Unit tests of static/widget.js: the raw file runs in jsdom with fetch and storage under our control.
+// Unit tests of the widget in jsdom, with fetch and storage under our control: every test runs on the
+// hand-written static/widget.js and again on the build that shops get (static/widget.min.js, with the
+// complaint form's static/widget-complaint.min.js fetched on demand; `npm run build` makes them).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-const code = readFileSync(resolve(__dirname, "../../static/widget.js"), "utf8");
+const read = (file) => readFileSync(resolve(__dirname, "../..", file), "utf8");
+let code;  // the widget's script under test
+// The built widget fetches the complaint form's script by appending a <script> (jsdom loads none): run it.
+const complaintScript = read("static/widget-complaint.min.js");
+new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
+  if (node.src && node.src.endsWith("__FW_COMPLAINT__")) setTimeout(() => new Function(complaintScript)());
+}))).observe(document.head, {childList: true});
 const strings = {
   button: "Feedback", dialog_title: "Your feedback", close: "Close", send: "Send", next: "Next", back: "Back",
   progress: "Question {current} of {total}", thanks: "Thank you!", required: "Please answer this question.",
@@ -65,390 +73,394 @@ const setLanguages = (list) => Object.defineProperty(navigator, "languages", {ge
 beforeEach(() => { localStorage.clear(); setLanguages(["en-US"]); });
 afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
 
-describe("language", () => {
-  it("maps every Chinese tag to zh and ignores unsupported ones", () => {
-    const {norm} = boot()._;
-    expect(["zh", "zh-CN", "zh-Hans", "zh_Hans_CN"].map(norm)).toEqual(["zh", "zh", "zh", "zh"]);
-    expect(norm("de-DE")).toBe(null);
-  });
-  it("takes data-lang first, then setLanguage, then the browser's languages", async () => {
-    setLanguages(["de-DE", "zh-CN", "hu"]);
-    expect(boot()._.pickLocale()).toBe("zh");
-    const api = boot({attrs: {lang: "hu-HU"}});
-    api.setLanguage("zh");
-    expect(api._.pickLocale()).toBe("hu");
-    expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config?locale=hu");
-    const other = boot();
-    other.setLanguage("hu");
-    expect(other._.pickLocale()).toBe("hu");
-  });
-  it("asks the server for the site's default when no language is supported", () => {
-    setLanguages(["de-DE"]);
-    boot();
-    expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config");
-  });
-});
+describe.each([["the source", "static/widget.js"], ["the build", "static/widget.min.js"]])("%s", (_, file) => {
+  beforeAll(() => { code = read(file); });
 
-describe("URL rules", () => {
-  const loc = {href: "https://shop.example/checkout/done?x=1#top", pathname: "/checkout/done", search: "?x=1"};
-  it("match exactly, by prefix and by glob", async () => {
-    const {urlMatches} = await boot()._.withUi();
-    expect(urlMatches({match: "exact", value: "/checkout/done"}, loc)).toBe(true);
-    expect(urlMatches({match: "exact", value: "/checkout"}, loc)).toBe(false);
-    expect(urlMatches({match: "prefix", value: "/checkout"}, loc)).toBe(true);
-    expect(urlMatches({match: "glob", value: "/checkout/*"}, loc)).toBe(true);
-    expect(urlMatches({match: "glob", value: "/cart/*"}, loc)).toBe(false);
-    expect(urlMatches({match: "glob", value: "https://shop.example/*/done?x=?"}, loc)).toBe(true);
-    expect(urlMatches([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}], loc)).toBe(true);
+  describe("language", () => {
+    it("maps every Chinese tag to zh and ignores unsupported ones", () => {
+      const {norm} = boot()._;
+      expect(["zh", "zh-CN", "zh-Hans", "zh_Hans_CN"].map(norm)).toEqual(["zh", "zh", "zh", "zh"]);
+      expect(norm("de-DE")).toBe(null);
+    });
+    it("takes data-lang first, then setLanguage, then the browser's languages", async () => {
+      setLanguages(["de-DE", "zh-CN", "hu"]);
+      expect(boot()._.pickLocale()).toBe("zh");
+      const api = boot({attrs: {lang: "hu-HU"}});
+      api.setLanguage("zh");
+      expect(api._.pickLocale()).toBe("hu");
+      expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config?locale=hu");
+      const other = boot();
+      other.setLanguage("hu");
+      expect(other._.pickLocale()).toBe("hu");
+    });
+    it("asks the server for the site's default when no language is supported", () => {
+      setLanguages(["de-DE"]);
+      boot();
+      expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config");
+    });
   });
-});
 
-describe("the button and the dialog", () => {
-  it("shows a Feedback button in the configured corner, rendered in a shadow root", async () => {
-    boot();
-    await ready();
-    expect($(".fw").className).toBe("fw fw-bottom-left");
-    expect($(".fw-button").textContent).toBe("Feedback");
-    expect(document.body.querySelectorAll("style, [style]").length).toBe(0);
+  describe("URL rules", () => {
+    const loc = {href: "https://shop.example/checkout/done?x=1#top", pathname: "/checkout/done", search: "?x=1"};
+    it("match exactly, by prefix and by glob", async () => {
+      const {urlMatches} = boot()._;
+      expect(urlMatches({match: "exact", value: "/checkout/done"}, loc)).toBe(true);
+      expect(urlMatches({match: "exact", value: "/checkout"}, loc)).toBe(false);
+      expect(urlMatches({match: "prefix", value: "/checkout"}, loc)).toBe(true);
+      expect(urlMatches({match: "glob", value: "/checkout/*"}, loc)).toBe(true);
+      expect(urlMatches({match: "glob", value: "/cart/*"}, loc)).toBe(false);
+      expect(urlMatches({match: "glob", value: "https://shop.example/*/done?x=?"}, loc)).toBe(true);
+      expect(urlMatches([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}], loc)).toBe(true);
+    });
   });
-  it("data-position wins over the site's setting and the button can be hidden", async () => {
-    boot({attrs: {position: "right"}});
-    await ready();
-    expect($(".fw").className).toBe("fw fw-right");
-    const config = baseConfig();
-    config.widget.show_button = false;
-    boot({config});
-    await ready();
-    expect($(".fw-button")).toBe(null);
-  });
-  it("answers NPS with a band-specific follow-up and sends it once with an Idempotency-Key", async () => {
-    const api = boot();
-    const submitted = vi.fn();
-    api.on("submitted", submitted);
-    api.identify({id: "C1", email: "ann@example.com", loyaltyTier: "gold"});
-    await ready();
-    await api.open("nps");
-    const dialog = $("[role=dialog]");
-    expect(dialog.getAttribute("aria-modal")).toBe("true");
-    expect($$("input[type=radio]").length).toBe(11);
-    expect($(".fw-step").textContent).toBe("Question 1 of 2");
-    choose(3);
-    submit();
-    expect($("label.fw-legend").textContent).toBe("Sorry! Why?");
-    const area = $("textarea");
-    area.value = "Too slow";
-    area.dispatchEvent(new Event("input"));
-    expect($(".fw-count").textContent).toBe("12 characters left");
-    submit();
-    expect($(".fw-thanks").textContent).toContain("Thank you!");
-    await vi.waitFor(() => expect(posts.length).toBe(1));
-    const [{url, init, body}] = posts;
-    expect(url).toBe("https://fw.test/feedback/api/v1/sites/site_t/responses");
-    expect(init.headers["Idempotency-Key"]).toMatch(/\S{8,}/);
-    expect(init.keepalive).toBe(true);
-    expect(body).toMatchObject({survey: "nps", answers: {score: 3, reason: "Too slow"}, locale: "en",
-      customer: {id: "C1", email: "ann@example.com", loyalty_tier: "gold"}});
-    expect(submitted).toHaveBeenCalledWith({survey: "nps", answers: {score: 3, reason: "Too slow"}});
-    await vi.waitFor(() => expect(queue()).toEqual([]));
-  });
-  it("refuses to go on without a required answer", async () => {
-    const api = boot();
-    await ready();
-    await api.open("nps");
-    submit();
-    expect($(".fw-error").textContent).toBe("Please answer this question.");
-    expect($$("input[type=radio]").length).toBe(11);
-  });
-  it("asks 'what was missing?' only after a no", async () => {
-    const api = boot();
-    await ready();
-    await api.open("stock");
-    choose(0);
-    submit();
-    expect($(".fw-thanks")).not.toBe(null);
-    await api.open("stock");
-    choose(1);
-    submit();
-    expect($("label.fw-legend").textContent).toBe("What was missing?");
-    expect($(".fw-step").textContent).toBe("Question 2 of 2");
-    await vi.waitFor(() => expect(posts.length).toBe(1));
-    expect(posts[0].body.answers).toEqual({in_stock: true});
-  });
-  it("renders server texts as text, never as HTML", async () => {
-    const config = baseConfig();
-    config.surveys[0].questions[0].text = "<img src=x onerror=alert(1)>";
-    const api = boot({config});
-    await ready();
-    await api.open("nps");
-    expect($("legend").textContent).toBe("<img src=x onerror=alert(1)>");
-    expect($("img")).toBe(null);
-  });
-  it("closes on Escape, returns focus and remembers the dismissal", async () => {
-    const api = boot();
-    const dismissed = vi.fn();
-    api.on("dismissed", dismissed);
-    await ready();
-    $(".fw-button").focus();
-    $(".fw-button").click();
-    await vi.waitFor(() => expect($(".fw-button").getAttribute("aria-expanded")).toBe("true"));
-    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
-    expect($("[role=dialog]")).toBe(null);
-    expect(shadow().activeElement).toBe($(".fw-button"));
-    expect(dismissed).toHaveBeenCalledWith({survey: "nps"});
-    const {blockReason} = await api._.withUi();
-    expect(blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
-    expect(blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
-  });
-  it("keeps Tab inside the dialog", async () => {
-    const api = boot();
-    await ready();
-    await api.open("nps");
-    const close = $(".fw-close"), send = $(".fw-primary");
-    send.focus();
-    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", bubbles: true}));
-    expect(shadow().activeElement).toBe(close);
-    $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", shiftKey: true, bubbles: true}));
-    expect(shadow().activeElement).toBe(send);
-  });
-});
 
-describe("nothing lost", () => {
-  it("keeps a failed submission across page loads and sends it with the same key", async () => {
-    let api = boot({post: () => Promise.reject(new TypeError("Failed to fetch"))});
-    await ready();
-    await api.open("nps");
-    choose(10);
-    submit();
-    submit();
-    await vi.waitFor(() => expect(posts.length).toBe(1));
-    await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
-    const key = queue()[0].key;
+  describe("the button and the dialog", () => {
+    it("shows a Feedback button in the configured corner, rendered in a shadow root", async () => {
+      boot();
+      await ready();
+      expect($(".fw").className).toBe("fw fw-bottom-left");
+      expect($(".fw-button").textContent).toBe("Feedback");
+      expect(document.body.querySelectorAll("style, [style]").length).toBe(0);
+    });
+    it("data-position wins over the site's setting and the button can be hidden", async () => {
+      boot({attrs: {position: "right"}});
+      await ready();
+      expect($(".fw").className).toBe("fw fw-right");
+      const config = baseConfig();
+      config.widget.show_button = false;
+      boot({config});
+      await ready();
+      expect($(".fw-button")).toBe(null);
+    });
+    it("answers NPS with a band-specific follow-up and sends it once with an Idempotency-Key", async () => {
+      const api = boot();
+      const submitted = vi.fn();
+      api.on("submitted", submitted);
+      api.identify({id: "C1", email: "ann@example.com", loyaltyTier: "gold"});
+      await ready();
+      await api.open("nps");
+      const dialog = $("[role=dialog]");
+      expect(dialog.getAttribute("aria-modal")).toBe("true");
+      expect($$("input[type=radio]").length).toBe(11);
+      expect($(".fw-step").textContent).toBe("Question 1 of 2");
+      choose(3);
+      submit();
+      expect($("label.fw-legend").textContent).toBe("Sorry! Why?");
+      const area = $("textarea");
+      area.value = "Too slow";
+      area.dispatchEvent(new Event("input"));
+      expect($(".fw-count").textContent).toBe("12 characters left");
+      submit();
+      expect($(".fw-thanks").textContent).toContain("Thank you!");
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      const [{url, init, body}] = posts;
+      expect(url).toBe("https://fw.test/feedback/api/v1/sites/site_t/responses");
+      expect(init.headers["Idempotency-Key"]).toMatch(/\S{8,}/);
+      expect(init.keepalive).toBe(true);
+      expect(body).toMatchObject({survey: "nps", answers: {score: 3, reason: "Too slow"}, locale: "en",
+        customer: {id: "C1", email: "ann@example.com", loyalty_tier: "gold"}});
+      expect(submitted).toHaveBeenCalledWith({survey: "nps", answers: {score: 3, reason: "Too slow"}});
+      await vi.waitFor(() => expect(queue()).toEqual([]));
+    });
+    it("refuses to go on without a required answer", async () => {
+      const api = boot();
+      await ready();
+      await api.open("nps");
+      submit();
+      expect($(".fw-error").textContent).toBe("Please answer this question.");
+      expect($$("input[type=radio]").length).toBe(11);
+    });
+    it("asks 'what was missing?' only after a no", async () => {
+      const api = boot();
+      await ready();
+      await api.open("stock");
+      choose(0);
+      submit();
+      expect($(".fw-thanks")).not.toBe(null);
+      await api.open("stock");
+      choose(1);
+      submit();
+      expect($("label.fw-legend").textContent).toBe("What was missing?");
+      expect($(".fw-step").textContent).toBe("Question 2 of 2");
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      expect(posts[0].body.answers).toEqual({in_stock: true});
+    });
+    it("renders server texts as text, never as HTML", async () => {
+      const config = baseConfig();
+      config.surveys[0].questions[0].text = "<img src=x onerror=alert(1)>";
+      const api = boot({config});
+      await ready();
+      await api.open("nps");
+      expect($("legend").textContent).toBe("<img src=x onerror=alert(1)>");
+      expect($("img")).toBe(null);
+    });
+    it("closes on Escape, returns focus and remembers the dismissal", async () => {
+      const api = boot();
+      const dismissed = vi.fn();
+      api.on("dismissed", dismissed);
+      await ready();
+      $(".fw-button").focus();
+      $(".fw-button").click();
+      await vi.waitFor(() => expect($(".fw-button").getAttribute("aria-expanded")).toBe("true"));
+      $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+      expect($("[role=dialog]")).toBe(null);
+      expect(shadow().activeElement).toBe($(".fw-button"));
+      expect(dismissed).toHaveBeenCalledWith({survey: "nps"});
+      const {blockReason} = api._;
+      expect(blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
+      expect(blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
+    });
+    it("keeps Tab inside the dialog", async () => {
+      const api = boot();
+      await ready();
+      await api.open("nps");
+      const close = $(".fw-close"), send = $(".fw-primary");
+      send.focus();
+      $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", bubbles: true}));
+      expect(shadow().activeElement).toBe(close);
+      $("[role=dialog]").dispatchEvent(new KeyboardEvent("keydown", {key: "Tab", shiftKey: true, bubbles: true}));
+      expect(shadow().activeElement).toBe(send);
+    });
+  });
 
-    boot();  // the next page load
-    await vi.waitFor(() => expect(queue()).toEqual([]));
-    expect(posts.map((p) => p.init.headers["Idempotency-Key"])).toEqual([key]);
-    expect(posts[0].body.answers).toEqual({score: 10});
-  });
-  it("holds an answer given quicker than min_fill_ms, then sends it with the spam fields", async () => {
-    const config = baseConfig();
-    config.min_fill_ms = 400;
-    const api = boot({config});
-    await ready();
-    await api.open("nps");
-    const shown = Date.now();
-    choose(10);
-    submit();
-    submit();
-    expect(posts.length).toBe(0);  // too quick: it waits in the queue
-    await vi.waitFor(() => expect(posts.length).toBe(1), {timeout: 2000});
-    expect(Date.now() - shown).toBeGreaterThanOrEqual(400);
-    expect(posts[0].body.hp).toBe("");
-    expect(posts[0].body.elapsed_ms).toBeGreaterThanOrEqual(400);
-    expect($$("[hidden] input[name=website]").length).toBe(1);  // the honeypot people never see
-  });
-  it("waits as long as Retry-After says on 429 and 503", async () => {
-    const api = boot({post: () => respond(503, {"Retry-After": "120"})});
-    await ready();
-    const before = Date.now();
-    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 1}});
-    await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
-    expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
-    expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
-  });
-  it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
-    const api = boot({post: () => respond(422)});
-    await ready();
-    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 99}});
-    await vi.waitFor(() => expect(posts.length).toBe(1));
-    await vi.waitFor(() => expect(queue()).toEqual([]));
-  });
-  it("sends what waited offline when the browser is back online", async () => {
-    let online = false;
-    Object.defineProperty(navigator, "onLine", {get: () => online, configurable: true});
-    const api = boot();
-    await ready();
-    (await api._.withUi()).enqueue("/responses", {survey: "nps", answers: {score: 7}});
-    expect(posts.length).toBe(0);
-    expect(queue().length).toBe(1);
-    online = true;
-    window.dispatchEvent(new Event("online"));
-    await vi.waitFor(() => expect(queue()).toEqual([]));
-    expect(posts.length).toBe(1);
-  });
-});
+  describe("nothing lost", () => {
+    it("keeps a failed submission across page loads and sends it with the same key", async () => {
+      let api = boot({post: () => Promise.reject(new TypeError("Failed to fetch"))});
+      await ready();
+      await api.open("nps");
+      choose(10);
+      submit();
+      submit();
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+      const key = queue()[0].key;
 
-describe("triggers", () => {
-  it("shows a survey after its delay and says why in debug mode", async () => {
-    vi.useFakeTimers({toFake: ["setTimeout", "Date"]});
-    const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    const config = baseConfig();
-    config.surveys[0].triggers = {delay_seconds: 5};
-    const api = boot({config, attrs: {debug: ""}});
-    const shown = vi.fn();
-    api.on("shown", shown);
-    await vi.waitFor(() => expect(shadow()).toBeTruthy());
-    expect($("[role=dialog]")).toBe(null);
-    vi.advanceTimersByTime(5000);
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
-    expect(shown).toHaveBeenCalledWith({survey: "nps", trigger: "delay"});
-    expect(info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n")).toMatch(/survey nps shown: trigger delay/);
+      boot();  // the next page load
+      await vi.waitFor(() => expect(queue()).toEqual([]));
+      expect(posts.map((p) => p.init.headers["Idempotency-Key"])).toEqual([key]);
+      expect(posts[0].body.answers).toEqual({score: 10});
+    });
+    it("holds an answer given quicker than min_fill_ms, then sends it with the spam fields", async () => {
+      const config = baseConfig();
+      config.min_fill_ms = 400;
+      const api = boot({config});
+      await ready();
+      await api.open("nps");
+      const shown = Date.now();
+      choose(10);
+      submit();
+      submit();
+      expect(posts.length).toBe(0);  // too quick: it waits in the queue
+      await vi.waitFor(() => expect(posts.length).toBe(1), {timeout: 2000});
+      expect(Date.now() - shown).toBeGreaterThanOrEqual(400);
+      expect(posts[0].body.hp).toBe("");
+      expect(posts[0].body.elapsed_ms).toBeGreaterThanOrEqual(400);
+      expect($$("[hidden] input[name=website]").length).toBe(1);  // the honeypot people never see
+    });
+    it("waits as long as Retry-After says on 429 and 503", async () => {
+      const api = boot({post: () => respond(503, {"Retry-After": "120"})});
+      await ready();
+      const before = Date.now();
+      api._.enqueue("/responses", {survey: "nps", answers: {score: 1}});
+      await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+      expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
+      expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
+    });
+    it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
+      const api = boot({post: () => respond(422)});
+      await ready();
+      api._.enqueue("/responses", {survey: "nps", answers: {score: 99}});
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      await vi.waitFor(() => expect(queue()).toEqual([]));
+    });
+    it("sends what waited offline when the browser is back online", async () => {
+      let online = false;
+      Object.defineProperty(navigator, "onLine", {get: () => online, configurable: true});
+      const api = boot();
+      await ready();
+      api._.enqueue("/responses", {survey: "nps", answers: {score: 7}});
+      expect(posts.length).toBe(0);
+      expect(queue().length).toBe(1);
+      online = true;
+      window.dispatchEvent(new Event("online"));
+      await vi.waitFor(() => expect(queue()).toEqual([]));
+      expect(posts.length).toBe(1);
+    });
   });
-  it("logs why a survey is not shown: URL rule, sampling, manual", async () => {
-    const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    const config = baseConfig();
-    config.surveys[0].triggers = {url: {match: "exact", value: "/checkout"}};
-    config.surveys[1].triggers = {sample_percent: 0};
-    config.surveys.push({slug: "manual", questions: [], triggers: {manual: true}});
-    boot({config, attrs: {debug: "true"}});
-    await ready();
-    await vi.waitFor(() => expect(info.mock.calls.length).toBeGreaterThan(2));
-    const logged = info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");
-    expect(logged).toMatch(/survey nps not shown: URL rule .* does not match/);
-    expect(logged).toMatch(/survey stock not shown: sampling: this visitor is outside the 0% sample/);
-    expect(logged).toMatch(/survey manual is manual/);
-    expect($("[role=dialog]")).toBe(null);
-  });
-  it("shows a survey on a tracked event, also one tracked before the config arrived", async () => {
-    const config = baseConfig();
-    config.surveys[0].triggers = {event: ["purchase"]};
-    const api = boot({config});
-    api.track("purchase");
-    await ready();
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
-  });
-  it("is silent without data-debug", async () => {
-    const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    boot();
-    await ready();
-    expect(info).not.toHaveBeenCalled();
-  });
-});
 
-describe("more triggers and the API", () => {
-  const only = (triggers) => {
-    const config = baseConfig();
-    config.surveys[0].triggers = triggers;
-    config.surveys = [config.surveys[0]];
-    return config;
-  };
-  it("shows a survey once the visitor scrolled far enough", async () => {
-    boot({config: only({scroll_percent: 50})});
-    await ready();
-    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
-    expect($("[role=dialog]")).toBe(null);
-    window.dispatchEvent(new Event("scroll"));
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+  describe("triggers", () => {
+    it("shows a survey after its delay and says why in debug mode", async () => {
+      vi.useFakeTimers({toFake: ["setTimeout", "Date"]});
+      const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      const config = baseConfig();
+      config.surveys[0].triggers = {delay_seconds: 5};
+      const api = boot({config, attrs: {debug: ""}});
+      const shown = vi.fn();
+      api.on("shown", shown);
+      await vi.waitFor(() => expect(shadow()).toBeTruthy());
+      expect($("[role=dialog]")).toBe(null);
+      vi.advanceTimersByTime(5000);
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+      expect(shown).toHaveBeenCalledWith({survey: "nps", trigger: "delay"});
+      expect(info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n")).toMatch(/survey nps shown: trigger delay/);
+    });
+    it("logs why a survey is not shown: URL rule, sampling, manual", async () => {
+      const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      const config = baseConfig();
+      config.surveys[0].triggers = {url: {match: "exact", value: "/checkout"}};
+      config.surveys[1].triggers = {sample_percent: 0};
+      config.surveys.push({slug: "manual", questions: [], triggers: {manual: true}});
+      boot({config, attrs: {debug: "true"}});
+      await ready();
+      await vi.waitFor(() => expect(info.mock.calls.length).toBeGreaterThan(2));
+      const logged = info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");
+      expect(logged).toMatch(/survey nps not shown: URL rule .* does not match/);
+      expect(logged).toMatch(/survey stock not shown: sampling: outside the 0% sample/);
+      expect(logged).toMatch(/survey manual is manual/);
+      expect($("[role=dialog]")).toBe(null);
+    });
+    it("shows a survey on a tracked event, also one tracked before the config arrived", async () => {
+      const config = baseConfig();
+      config.surveys[0].triggers = {event: ["purchase"]};
+      const api = boot({config});
+      api.track("purchase");
+      await ready();
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+    });
+    it("is silent without data-debug", async () => {
+      const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      boot();
+      await ready();
+      expect(info).not.toHaveBeenCalled();
+    });
   });
-  it("shows a survey on exit intent with a mouse, not without one", async () => {
-    window.matchMedia = () => ({matches: true});
-    boot({config: only({exit_intent: true})});
-    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
-    document.dispatchEvent(new MouseEvent("mouseout", {clientY: 200, relatedTarget: null}));
-    expect($("[role=dialog]")).toBe(null);
-    document.dispatchEvent(new MouseEvent("mouseout", {clientY: 0, relatedTarget: null}));
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
-    delete window.matchMedia;
-  });
-  it("does not ask again within the cooldown after an answer, on the next page either", async () => {
-    const api = boot({config: only({cooldown_days: 30})});
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
-    choose(9);
-    submit();
-    submit();
-    boot({config: only({cooldown_days: 30})});
-    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
-    expect($("[role=dialog]")).toBe(null);
-    expect(api).not.toBe(window.FeedbackWidget);
-  });
-  it("does not take the focus from a visitor typing into the page", async () => {
-    const config = only({event: "typing"});
-    const api = boot({config});
-    const field = document.body.appendChild(document.createElement("input"));
-    field.focus();
-    await vi.waitFor(() => expect(api._.state.armed).toBe(true));
-    api.track("typing");
-    await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
-    expect(document.activeElement).toBe(field);
-    expect($("[role=dialog]").getAttribute("aria-modal")).toBe("false");
-  });
-  it("decides sampling once per visitor", async () => {
-    const first = boot({config: only({sample_percent: 50})});
-    await vi.waitFor(() => expect(first._.state.armed).toBe(true));
-    const roll = first._.load().rolls.nps;
-    boot({config: only({sample_percent: 50})});
-    await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
-    expect(window.FeedbackWidget._.load().rolls.nps).toBe(roll);
-  });
-  it("opens surveys by code even when the button is hidden", async () => {
-    const config = baseConfig();
-    config.widget.show_button = false;
-    const api = boot({config});
-    await ready();
-    await api.open("stock");
-    expect($("legend").textContent).toBe("In stock?");
-    api.close();
-    expect($("[role=dialog]")).toBe(null);
-  });
-  it("replays calls queued before the script loaded", async () => {
-    document.head.textContent = "";
-    document.body.textContent = "";
-    window.FeedbackWidget = {q: [["identify", {id: "C7"}], ["open", "nps"]]};
-    const script = document.createElement("script");
-    script.setAttribute("src", "https://fw.test/feedback/widget.js");
-    script.setAttribute("data-site", "site_t");
-    document.head.appendChild(script);
-    globalThis.fetch = vi.fn(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(baseConfig())}));
-    new Function(code)();
-    await vi.waitFor(() => expect(shadow()?.querySelector("[role=dialog]")).toBeTruthy());
-    expect(window.FeedbackWidget._.state.customer).toEqual({id: "C7"});
-  });
-  it("reloads its texts in the language set by setLanguage", async () => {
-    const api = boot();
-    await ready();
-    const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
-    fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
-    await api.setLanguage("hu-HU");
-    expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu$/);
-    expect($(".fw-button").textContent).toBe("Visszajelzés");
-    expect($(".fw").getAttribute("lang")).toBe("hu");
-  });
-});
 
-describe("complaints", () => {
-  const withComplaints = () => {
-    const config = baseConfig();
-    config.complaints = {enabled: true, categories: [{value: "delivery", text: "Delivery"}],
-      privacy_policy_url: "javascript:alert(1)", privacy_policy_version: "3"};
-    return config;
-  };
-  it("are offered only when the config enables them", async () => {
-    const api = boot();
-    await ready();
-    await api.open("nps");
-    expect($(".fw-link")).toBe(null);
+  describe("more triggers and the API", () => {
+    const only = (triggers) => {
+      const config = baseConfig();
+      config.surveys[0].triggers = triggers;
+      config.surveys = [config.surveys[0]];
+      return config;
+    };
+    it("shows a survey once the visitor scrolled far enough", async () => {
+      boot({config: only({scroll_percent: 50})});
+      await ready();
+      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      expect($("[role=dialog]")).toBe(null);
+      window.dispatchEvent(new Event("scroll"));
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+    });
+    it("shows a survey on exit intent with a mouse, not without one", async () => {
+      window.matchMedia = () => ({matches: true});
+      boot({config: only({exit_intent: true})});
+      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      document.dispatchEvent(new MouseEvent("mouseout", {clientY: 200, relatedTarget: null}));
+      expect($("[role=dialog]")).toBe(null);
+      document.dispatchEvent(new MouseEvent("mouseout", {clientY: 0, relatedTarget: null}));
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+      delete window.matchMedia;
+    });
+    it("does not ask again within the cooldown after an answer, on the next page either", async () => {
+      const api = boot({config: only({cooldown_days: 30})});
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+      choose(9);
+      submit();
+      submit();
+      boot({config: only({cooldown_days: 30})});
+      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      expect($("[role=dialog]")).toBe(null);
+      expect(api).not.toBe(window.FeedbackWidget);
+    });
+    it("does not take the focus from a visitor typing into the page", async () => {
+      const config = only({event: "typing"});
+      const api = boot({config});
+      const field = document.body.appendChild(document.createElement("input"));
+      field.focus();
+      await vi.waitFor(() => expect(api._.state.armed).toBe(true));
+      api.track("typing");
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+      expect(document.activeElement).toBe(field);
+      expect($("[role=dialog]").getAttribute("aria-modal")).toBe("false");
+    });
+    it("decides sampling once per visitor", async () => {
+      const first = boot({config: only({sample_percent: 50})});
+      await vi.waitFor(() => expect(first._.state.armed).toBe(true));
+      const roll = first._.load().rolls.nps;
+      boot({config: only({sample_percent: 50})});
+      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      expect(window.FeedbackWidget._.load().rolls.nps).toBe(roll);
+    });
+    it("opens surveys by code even when the button is hidden", async () => {
+      const config = baseConfig();
+      config.widget.show_button = false;
+      const api = boot({config});
+      await ready();
+      await api.open("stock");
+      expect($("legend").textContent).toBe("In stock?");
+      api.close();
+      expect($("[role=dialog]")).toBe(null);
+    });
+    it("replays calls queued before the script loaded", async () => {
+      document.head.textContent = "";
+      document.body.textContent = "";
+      window.FeedbackWidget = {q: [["identify", {id: "C7"}], ["open", "nps"]]};
+      const script = document.createElement("script");
+      script.setAttribute("src", "https://fw.test/feedback/widget.js");
+      script.setAttribute("data-site", "site_t");
+      document.head.appendChild(script);
+      globalThis.fetch = vi.fn(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(baseConfig())}));
+      new Function(code)();
+      await vi.waitFor(() => expect(shadow()?.querySelector("[role=dialog]")).toBeTruthy());
+      expect(window.FeedbackWidget._.state.customer).toEqual({id: "C7"});
+    });
+    it("reloads its texts in the language set by setLanguage", async () => {
+      const api = boot();
+      await ready();
+      const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
+      fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
+      await api.setLanguage("hu-HU");
+      expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu$/);
+      expect($(".fw-button").textContent).toBe("Visszajelzés");
+      expect($(".fw").getAttribute("lang")).toBe("hu");
+    });
   });
-  it("are checked, then sent in the complaint API's shape", async () => {
-    const api = boot({config: withComplaints()});
-    api.identify({id: "C1", loyaltyTier: "gold"});
-    await ready();
-    await api.open("nps");
-    $(".fw-link").click();
-    expect($("select option").textContent).toBe("Delivery");
-    expect($("a")).toBe(null);  // a javascript: policy URL is never linked
-    submit();
-    expect($("#fw-c-email-error").textContent).toBe("Bad e-mail");
-    expect($("#fw-c-consent-error").textContent).toBe("Accept the policy");
-    $("#fw-c-description").value = "Broken cup";
-    $("#fw-c-wish").value = "A new one";
-    $("#fw-c-name").value = "Ann";
-    $("#fw-c-email").value = "ann@example.com";
-    $("#fw-c-consent").checked = true;
-    submit();
-    expect($(".fw-thanks").textContent).toContain("Complaint recorded");
-    await vi.waitFor(() => expect(posts.length).toBe(1));
-    expect(posts[0].url).toBe("https://fw.test/feedback/api/v1/sites/site_t/complaints");
-    expect(posts[0].body).toEqual({category: "delivery", description: "Broken cup", desired_resolution: "A new one",
-      name: "Ann", email: "ann@example.com", order_number: null, consent: true, locale: "en",
-      customer: {id: "C1", loyalty_tier: "gold"}, hp: "", elapsed_ms: expect.any(Number)});
+
+  describe("complaints", () => {
+    const withComplaints = () => {
+      const config = baseConfig();
+      config.complaints = {enabled: true, categories: [{value: "delivery", text: "Delivery"}],
+        privacy_policy_url: "javascript:alert(1)", privacy_policy_version: "3"};
+      return config;
+    };
+    it("are offered only when the config enables them", async () => {
+      const api = boot();
+      await ready();
+      await api.open("nps");
+      expect($(".fw-link")).toBe(null);
+    });
+    it("are checked, then sent in the complaint API's shape", async () => {
+      const api = boot({config: withComplaints()});
+      api.identify({id: "C1", loyaltyTier: "gold"});
+      await ready();
+      await api.open("nps");
+      $(".fw-link").click();  // the form's script is fetched on this first use
+      await vi.waitFor(() => expect($("select option")?.textContent).toBe("Delivery"));
+      expect($("a")).toBe(null);  // a javascript: policy URL is never linked
+      submit();
+      expect($("#fw-c-email-error").textContent).toBe("Bad e-mail");
+      expect($("#fw-c-consent-error").textContent).toBe("Accept the policy");
+      $("#fw-c-description").value = "Broken cup";
+      $("#fw-c-wish").value = "A new one";
+      $("#fw-c-name").value = "Ann";
+      $("#fw-c-email").value = "ann@example.com";
+      $("#fw-c-consent").checked = true;
+      submit();
+      expect($(".fw-thanks").textContent).toContain("Complaint recorded");
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      expect(posts[0].url).toBe("https://fw.test/feedback/api/v1/sites/site_t/complaints");
+      expect(posts[0].body).toEqual({category: "delivery", description: "Broken cup", desired_resolution: "A new one",
+        name: "Ann", email: "ann@example.com", order_number: null, consent: true, locale: "en",
+        customer: {id: "C1", loyalty_tier: "gold"}, hp: "", elapsed_ms: expect.any(Number)});
+    });
   });
 });

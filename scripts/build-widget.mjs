@@ -1,0 +1,64 @@
+// `npm run build`: the widget as shops get it, from the hand-written static/widget.js and static/widget.css.
+//
+//   static/widget.min.js            the widget: the source without its @complaint part, minified by terser,
+//                                   with widget.css (up to its @complaint marker) minified inside;
+//   static/widget-complaint.min.js  the complaint form (the @complaint part) with the rest of the CSS,
+//                                   fetched by the widget when a visitor first opens the form.
+//
+// Both files are committed: the Python server serves them without node (feedbackwidget/widget/assets.py
+// names the complaint script by its content hash and fills in the form's strings in every language).
+// tests/js/build.test.js fails when they are stale.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { minify } from "terser";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const OUTPUTS = { widget: "static/widget.min.js", complaint: "static/widget-complaint.min.js" };
+const JS_MARKERS = ["/*@complaint*/", "/*@complaint-end*/"];
+const CSS_MARKER = "/*@complaint*/";
+
+// Our hand-written CSS only: comments and white space go. A space before ":" is kept (".fw :focus-visible"
+// is a descendant selector); none of our values needs a space after ":", "," or around "{};>".
+export function minifyCss(css) {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\s+/g, " ")
+    .replace(/\s*([{};,>+])\s*/g, "$1")
+    .replace(/:\s+/g, ":")
+    .replace(/;}/g, "}")
+    .trim();
+}
+
+function cut(text, markers, file) {
+  const parts = markers.reduce((acc, marker) => acc.concat(acc.pop().split(marker)), [text]);
+  if (parts.length !== markers.length + 1) throw new Error(`${file} needs exactly one ${markers.join(" ... ")}: restore them`);
+  return parts;
+}
+
+async function terse(code) {
+  const result = await minify(code, { ecma: 2017, compress: { passes: 3 }, mangle: true, format: { comments: false } });
+  return result.code + "\n";
+}
+
+/** The built files' contents, by output path. */
+export async function build(root = ROOT) {
+  const source = readFileSync(resolve(root, "static/widget.js"), "utf8");
+  const stylesheet = readFileSync(resolve(root, "static/widget.css"), "utf8");
+  const [before, form, after] = cut(source, JS_MARKERS, "static/widget.js");
+  const [widgetCss, formCss] = cut(stylesheet, [CSS_MARKER], "static/widget.css");
+  if (!before.includes('"__FW_CSS__"')) throw new Error('static/widget.js lost its "__FW_CSS__" placeholder');
+  const widget = await terse((before + after).replace('"__FW_CSS__"', JSON.stringify(minifyCss(widgetCss))));
+  // The form's part calls complaintReady(form): here that hands the form, its CSS and the strings the
+  // server fills in (every language) to the widget, which set FeedbackWidget._complaint before fetching it.
+  const complaint = await terse(`(function (complaintReady) {"use strict";${form}})(
+    (form) => window.FeedbackWidget._complaint(form, ${JSON.stringify(minifyCss(formCss))}, "__FW_STRINGS__"));`);
+  return { [OUTPUTS.widget]: widget, [OUTPUTS.complaint]: complaint };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const [path, text] of Object.entries(await build())) {
+    writeFileSync(resolve(ROOT, path), text);
+    console.log(`${path}: ${text.length} B`);
+  }
+}
