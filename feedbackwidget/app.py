@@ -6,13 +6,26 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, redirect
+from flask import Flask, Request, redirect
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from . import config
 
 log = logging.getLogger(__name__)
+
+
+class CookieSessionOnDemand(SecureCookieSessionInterface):
+    """Flask's signed-cookie session (the hosted forms keep their CSRF token in it), minus the
+    signer Flask builds on every request: one that brings no session cookie (each widget and
+    API call) gets an empty session at once.  Only the standalone server uses it; a host app
+    keeps its own session interface."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .migrations import upgrade
 
     app = Flask("feedbackwidget", instance_relative_config=True)
+    app.session_interface = CookieSessionOnDemand()
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)

@@ -17,7 +17,8 @@ def apply_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if response.mimetype == "text/html":
+    # The header as it is: ``response.mimetype`` parses it again on every response.
+    if headers.get("Content-Type", "").startswith("text/html"):
         headers.setdefault("Content-Security-Policy", PAGE_CSP)
         headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:

@@ -8,6 +8,7 @@ to describe itself in the public config and in the OpenAPI document.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 NPS_MIN, NPS_MAX = 0, 10
 CSAT_VALUES: tuple[str, ...] = ("excellent", "good", "bad")
 DEFAULT_TEXT_MAX_LENGTH = 2000
+# Control characters other than tab and line breaks, which free text may hold.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Which indexed column of fw_responses a question's answer feeds.
 METRICS: tuple[str, ...] = ("nps", "csat", "in_stock", "loyalty", "reason")
@@ -84,7 +87,7 @@ def _check_text(question: Question, value: Any) -> str:
         raise AnswerError("Must be text.")
     if len(value) > question.max_length:
         raise AnswerError(f"Must be at most {question.max_length} characters long.")
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+    if CONTROL_CHARACTERS.search(value):
         raise AnswerError("Must not contain control characters.")
     return value
 
