@@ -214,7 +214,7 @@
     close.setAttribute("aria-label", str("close"));
     frame.append(dialog = h("div", {role: "dialog", "aria-modal": true, "aria-labelledby": "fw-title", class: "fw-dialog",
       tabindex: -1, onkeydown: keys}, [
-      h("div", {class: "fw-head"}, [h("h2", {id: "fw-title", class: "fw-title", text: heading || str("dialog_title")}), close]),
+      h("div", {class: "fw-head"}, [h("h2", {id: "fw-title", text: heading || str("dialog_title")}), close]),
       body = h("div"), h("div", {hidden: ""}, [trap])]));
     expanded(true);
     return body;
@@ -267,7 +267,7 @@
         if (value == null) delete answers[q.key]; else answers[q.key] = value;
         if (index < visible().length - 1) { index++; step(); } else finish();
       }}, [
-        h("progress", {class: "fw-progress", max: questions.length, value: index + 1, "aria-hidden": true}),
+        h("progress", {max: questions.length, value: index + 1, "aria-hidden": true}),
         h("p", {class: "fw-step", text: str("progress", {current: index + 1, total: questions.length})}),
         node, error,
         h("div", {class: "fw-actions"}, [
@@ -308,19 +308,18 @@
         count.textContent = str("chars_left", {count: left});
         if (left < 50) count.setAttribute("aria-live", "polite");
       })();
-      return [h("div", {class: "fw-q"}, [h("label", {for: "fw-answer", class: "fw-legend", text}), area, count]),
+      return [h("div", null, [h("label", {for: "fw-answer", class: "fw-legend", text}), area, count]),
         area, () => area.value.trim() ? area.value : null];
     }
     // Radios with one name: the browser moves between them with the arrow keys.
-    const options = q.type == "nps" ? [...Array(11).keys()].map((i) => ({value: i, text: i}))
-      : q.type == "csat" ? ["excellent", "good", "bad"].map((v) => ({value: v, text: str(v)}))
-      : q.type == "yes_no" ? [{value: true, text: str("yes")}, {value: false, text: str("no")}]
-      : q.options;
+    // The server sends the options of every such question, also NPS's 0 to 10 and yes/no, as values
+    // to send and texts in the visitor's language.
+    const options = q.options;
     const inputs = options.map((o, i) => h("input", {type: "radio", name: "answer", value: i, checked: answers[q.key] === o.value}));
     const checked = () => inputs.find((i) => i.checked);
     const hint = q.type == "nps" && h("div", {class: "fw-hint", id: "fw-hint"}, [h("span", {text: str("nps_low")}), h("span", {text: str("nps_high")})]);
-    return [h("fieldset", {class: "fw-q", role: "radiogroup", "aria-describedby": (hint ? "fw-hint " : "") + "fw-error", "aria-required": required}, [
-      h("legend", {class: "fw-legend", text}),
+    return [h("fieldset", {role: "radiogroup", "aria-describedby": (hint ? "fw-hint " : "") + "fw-error", "aria-required": required}, [
+      h("legend", {text}),
       h("div", {class: "fw-options fw-" + q.type}, options.map((o, i) => h("label", {class: "fw-option"}, [inputs[i], h("span", {text: o.text})]))),
       hint]),
     checked() || inputs[0], () => checked() ? options[checked().value].value : null];
@@ -359,7 +358,7 @@
     const control = (tag, id, props, children) => h(tag, Object.assign({id: "fw-c-" + id, "aria-describedby": "fw-c-" + id + "-error",
       "aria-required": "true"}, props), children);
     const error = (el) => errors[el.id] = h("p", {id: el.id + "-error", class: "fw-error"});
-    const field = (label, el) => h("div", {class: "fw-field"}, [h("label", {for: el.id, class: "fw-label", text: t(label)}), el, error(el)]);
+    const field = (label, el) => h("div", {class: "fw-field"}, [h("label", {for: el.id, class: "fw-legend", text: t(label)}), el, error(el)]);
     const category = control("select", "category", {name: "category", "aria-required": null},
       c.categories.map((o) => h("option", {value: o.value, text: o.text})));
     const description = control("textarea", "description", {name: "description", rows: 3, maxlength: 2000});

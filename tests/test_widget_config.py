@@ -80,6 +80,13 @@ def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site
     assert body["strings"]["progress"] == "第 {current} 题，共 {total} 题"
     nps = next(s for s in body["surveys"] if s["slug"] == "nps")
     assert nps["questions"][1]["text_by_band"]["detractor"] != nps["questions"][1]["text"]
+    # Every question with a choice of answers comes with its options, texts in the locale.
+    assert nps["questions"][0]["options"] == [{"value": n, "text": str(n)} for n in range(11)]
+    [csat] = [s["questions"][0] for s in body["surveys"] if s["slug"] == "csat"]
+    assert [o["value"] for o in csat["options"]] == ["excellent", "good", "bad"] and csat["options"][0]["text"] != "Excellent"
+    [stock] = [s["questions"][0] for s in body["surveys"] if s["slug"] == "stock"]
+    assert [o["value"] for o in stock["options"]] == [True, False] and stock["options"][0]["text"] != "Yes"
+    assert "yes" not in body["strings"] and "excellent" not in body["strings"]
 
 
 def test_every_widget_string_is_translated() -> None:

@@ -27,8 +27,11 @@ from flask import current_app, has_request_context
 from werkzeug.exceptions import HTTPException
 
 from .. import config
+from ..i18n import translate
 from ..sites import CompiledSurvey, SiteConfig
-from .strings import COMPLAINT_STRINGS, FORM_STRINGS, category_label, widget_strings
+from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN
+from ..surveys.templates import CSAT_LABELS
+from .strings import ANSWER_STRINGS, COMPLAINT_STRINGS, FORM_STRINGS, WIDGET_STRINGS, category_label, widget_strings
 from .triggers import public_triggers
 
 POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
@@ -41,8 +44,20 @@ def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
     return texts.get(locale) or texts.get(fallback) or texts.get("en") or next(iter(texts.values()), "")
 
 
+def fixed_options(kind: str, locale: str) -> list[dict[str, Any]]:
+    """The options of a question type with fixed answers (none for choice and text), in *locale*."""
+    if kind == "nps":
+        return [{"value": n, "text": str(n)} for n in range(NPS_MIN, NPS_MAX + 1)]
+    if kind == "csat":
+        return [{"value": v, "text": translate(locale, CSAT_LABELS[v])} for v in CSAT_VALUES]
+    if kind == "yes_no":
+        return [{"value": v, "text": translate(locale, WIDGET_STRINGS[k])} for v, k in ((True, "yes"), (False, "no"))]
+    return []
+
+
 def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[str, Any]:
-    """One question as the widget needs it: texts in *locale* only."""
+    """One question as the widget needs it: texts in *locale* only, and the options of every
+    question with a choice of answers (the widget renders them as they come)."""
     question: dict[str, Any] = {
         "key": raw["key"],
         "type": raw["type"],
@@ -55,6 +70,8 @@ def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[
         question["options"] = [
             {"value": o["value"], "text": _text(o.get("text", {}), locale, fallback)} for o in raw["options"]
         ]
+    elif fixed_options(raw["type"], locale):
+        question["options"] = fixed_options(raw["type"], locale)
     if raw.get("show_if"):
         question["show_if"] = raw["show_if"]
     if raw.get("follow_up_of"):
@@ -114,11 +131,12 @@ def public_complaints(site: SiteConfig, locale: str) -> dict[str, Any]:
 def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     """The JSON body of ``GET /api/v1/sites/{key}/config``.
 
-    The strings are the survey dialog's: the complaint form's own come with its script (see
-    ``assets.py``), and "Something went wrong? Tell us" only when the form is offered.
+    The strings are the survey dialog's: answer labels come as question options, the complaint
+    form's own strings with its script (see ``assets.py``), and "Something went wrong? Tell us"
+    only when the form is offered.
     """
     complaints = public_complaints(site, locale)
-    left_out = FORM_STRINGS if complaints["enabled"] else COMPLAINT_STRINGS
+    left_out = ANSWER_STRINGS | (FORM_STRINGS if complaints["enabled"] else COMPLAINT_STRINGS)
     strings = {name: text for name, text in widget_strings(locale).items() if name not in left_out}
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},

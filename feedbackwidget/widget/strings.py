@@ -49,7 +49,9 @@ COMPLAINT_STRINGS: frozenset[str] = frozenset(
     name for name in WIDGET_STRINGS
     if name.startswith("complaint_") or name in ("privacy_policy", "invalid_email", "consent_required")
 )
-# Of those, the ones only the form itself shows: they come with the form's script (every language),
+# Answer labels: they come as the options of the questions that use them, not among the strings.
+ANSWER_STRINGS: frozenset[str] = frozenset({"yes", "no", "excellent", "good", "bad"})
+# Of the complaint strings, the ones only the form itself shows: they come with the form's script (every language),
 # not in the site config, so a visitor who never opens the form never downloads them.
 FORM_STRINGS: frozenset[str] = COMPLAINT_STRINGS - {"complaint_link"}
 

@@ -153,7 +153,7 @@ def test_the_complaint_form_comes_on_demand_and_files_a_complaint_under_the_csp(
     page.locator("feedback-widget .fw-link").click()
     page.locator("feedback-widget #fw-c-description").wait_for()
     assert [url for url in fetched if "widget-complaint." in url]
-    assert page.locator("feedback-widget .fw-title").inner_text() == "Írja meg, mi történt"
+    assert page.locator("feedback-widget #fw-title").inner_text() == "Írja meg, mi történt"
     page.locator("feedback-widget #fw-c-description").fill("Törött bögre")
     page.locator("feedback-widget #fw-c-wish").fill("Cserét kérek")
     page.locator("feedback-widget #fw-c-name").fill("Kiss Anna")

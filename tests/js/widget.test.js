@@ -16,20 +16,21 @@ new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.
 const strings = {
   button: "Feedback", dialog_title: "Your feedback", close: "Close", send: "Send", next: "Next", back: "Back",
   progress: "Question {current} of {total}", thanks: "Thank you!", required: "Please answer this question.",
-  chars_left: "{count} characters left", yes: "Yes", no: "No", nps_low: "0 = no", nps_high: "10 = yes",
+  chars_left: "{count} characters left", nps_low: "0 = no", nps_high: "10 = yes",
   offline: "You are offline.", complaint_link: "Something went wrong? Tell us", invalid_email: "Bad e-mail",
   consent_required: "Accept the policy", complaint_thanks: "Complaint recorded",
 };
 const nps = {
   slug: "nps", template: "nps", triggers: {manual: true}, questions: [
-    {key: "score", type: "nps", required: true, text: "How likely?"},
+    {key: "score", type: "nps", required: true, text: "How likely?",
+      options: [...Array(11).keys()].map((n) => ({value: n, text: String(n)}))},
     {key: "reason", type: "text", required: false, max_length: 20, text: "Why?", follow_up_of: "score",
       text_by_band: {detractor: "Sorry! Why?", passive: "What would make it a 10?", promoter: "Thanks! Why?"}},
   ],
 };
 const stock = {
   slug: "stock", template: "stock", triggers: {manual: true}, questions: [
-    {key: "in_stock", type: "yes_no", required: true, text: "In stock?"},
+    {key: "in_stock", type: "yes_no", required: true, text: "In stock?", options: [{value: true, text: "Yes"}, {value: false, text: "No"}]},
     {key: "missing", type: "text", text: "What was missing?", show_if: {question: "in_stock", in: [false]}},
   ],
 };
