@@ -39,11 +39,16 @@ def normalize_locale(tag: str | None) -> str | None:
 
 
 def negotiate_locale(candidates: Iterable[str | None], default: str) -> str:
-    """The first supported locale among *candidates*, else *default* (else English)."""
+    """The first supported locale among *candidates*, else *default* (else English).
+
+    A candidate may list several tags by preference, comma-separated (``de-DE,zh-CN,hu``: the
+    widget sends its page's and browser's languages so).
+    """
     for candidate in candidates:
-        locale = normalize_locale(candidate)
-        if locale:
-            return locale
+        for tag in (candidate or "").split(","):
+            locale = normalize_locale(tag)
+            if locale:
+                return locale
     return normalize_locale(default) or SUPPORTED_LOCALES[0]
 
 

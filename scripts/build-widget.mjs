@@ -19,13 +19,15 @@ const JS_MARKERS = ["/*@complaint*/", "/*@complaint-end*/"];
 const CSS_MARKER = "/*@complaint*/";
 
 // Our hand-written CSS only: comments and white space go. A space before ":" is kept (".fw :focus-visible"
-// is a descendant selector); none of our values needs a space after ":", "," or around "{};>".
+// is a descendant selector); none of our values needs a space after ":", "," or around "{};>+!"
+// (calc() needs them around + and -: ours has only "100vw - 16px").
 export function minifyCss(css) {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/\s+/g, " ")
     .replace(/\s*([{};,>+])\s*/g, "$1")
     .replace(/:\s+/g, ":")
+    .replace(/\s+!/g, "!")
     .replace(/;}/g, "}")
     .trim();
 }

@@ -42,13 +42,6 @@
     try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log("no localStorage", e); }
   }
 
-  // --- language: data-lang, then setLanguage(), then the browser's languages, then the site's default
-  function norm(tag) {
-    const primary = String(tag || "").trim().split(/[-_]/)[0].toLowerCase();
-    return ["en", "hu", "zh"].includes(primary) ? primary : null;
-  }
-  const pickLocale = () => [attr("lang"), lang].concat(N.languages || [N.language]).map(norm).find(Boolean) || null;
-
   // --- rendering: textContent only, never innerHTML
   function h(tag, props, children) {
     const node = D.createElement(tag);
@@ -64,13 +57,6 @@
   }
   const makeButton = (cls, text, onclick, type) => h("button", {type: type || "button", class: cls, text, onclick});
   const str = (name, vars) => String(config.strings[name] || name).replace(/\{(\w+)\}/g, (m, k) => vars && k in vars ? vars[k] : m);
-  // Black or white, whichever contrasts more with the shop's colour: WCAG relative luminance L of it
-  // gives (L + .05) / .05 against black and 1.05 / (L + .05) against white.
-  function onColor(hex) {
-    const [r, g, b] = (hex.length < 5 ? hex.replace(/\w/g, "$&$&") : hex).match(/\w\w/g)
-      .map((c) => (c = parseInt(c, 16) / 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05) ** 2 > 0.0525 ? "#111" : "#fff";
-  }
   // Constructed stylesheets need no CSP allowance; where they are missing (or raw) the stylesheet is linked.
   function adopt(css) {
     try {
@@ -100,7 +86,7 @@
     const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls || {};
     const until = (data.seen || {})[slug] + (t.cooldown_days == null ? 30 : t.cooldown_days) * 864e5;
     if (t.url && !urlMatches(t.url, location)) return "URL rule " + JSON.stringify(t.url) + " does not match " + location.href;
-    if (until > now()) return "cooldown (answered or dismissed) until " + new Date(until).toISOString();
+    if (until > now()) return "cooldown (answered or dismissed) till " + new Date(until).toISOString();
     if (t.sample_percent == null) return null;
     // Sampling is decided once per visitor: the roll is kept.
     if (rolls[slug] == null) save((d) => { d.rolls = Object.assign(rolls, {[slug]: Math.random() * 100}); });
@@ -123,7 +109,7 @@
       const t = survey.triggers = survey.triggers || {};
       const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => t[k] != null && t[k] !== false);
       const reason = !t.manual && blockReason(survey);
-      if (t.manual) say(survey, "is manual (the button or open() shows it)");
+      if (t.manual) say(survey, "is manual (button or open())");
       else if (reason) say(survey, "not shown:", reason);
       else if (!moments.length) tryAutoShow(survey, "page load");
       else {
@@ -153,8 +139,8 @@
     const opened = dialog ? openedAt : now(), minFill = config.min_fill_ms || 0;
     data.hp = dialog ? trap.value : "";
     data.elapsed_ms = Math.max(Math.round(now() - opened), minFill);
-    // randomUUID needs a secure context; on a plain http page a random number and the time make the key.
-    const key = W.crypto && crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2) + now().toString(36);
+    // 128 random bits (getRandomValues works on plain http pages too, unlike randomUUID).
+    const key = crypto.getRandomValues(new Uint32Array(4)).join("-");
     save((d) => { (d.queue = d.queue || []).push({key, path, body: JSON.stringify(data), tries: 0, due: opened + minFill}); });
     return flush();
   }
@@ -405,23 +391,28 @@
     log("open(" + (slug || "") + "): no such survey");
   }
 
-  const fetchConfig = () => fetch(API + "/config" + (pickLocale() ? "?locale=" + pickLocale() : ""), {credentials: "omit"})
-    .then((r) => r.ok ? r.json() : Promise.reject("HTTP " + r.status))
-    .catch((e) => log("no site config:", e));
+  // What the page asks for goes to the server, which answers with what to use: the language (the
+  // first it has of data-lang, setLanguage(), the browser's languages; else the site's default) and
+  // the look (data-color and data-position if valid, else the site's, with the text colour on it).
+  function fetchConfig() {
+    const asked = {locale: [attr("lang"), lang].concat(N.languages || [N.language]).filter(Boolean).map(encodeURIComponent).join(),
+      color: encodeURIComponent(attr("color") || ""), position: encodeURIComponent(attr("position") || "")};
+    const query = Object.keys(asked).filter((k) => asked[k]).map((k) => k + "=" + asked[k]).join("&");
+    return fetch(API + "/config" + (query && "?" + query), {credentials: "omit"})
+      .then((r) => r.ok ? r.json() : Promise.reject("HTTP " + r.status))
+      .catch((e) => log("no site config:", e));
+  }
 
   // The Feedback button, in a shadow root whose host is a custom element: the shop's rules on div or
-  // button never match it. Colour and position: data-* first, then the site's settings.
+  // button never match it.
   function mount() {
     const widget = config.widget;
-    let color = attr("color") || widget.color, position = attr("position") || widget.position;
-    if (!/^#([0-9a-f]{3}){1,2}$/i.test(color)) color = "#1f5fbf";
-    if (!["bottom-left", "right"].includes(position)) position = "bottom-right";
     root = (host = D.createElement("feedback-widget")).attachShadow({mode: "open"});
     adopt(CSS);
-    root.append(frame = h("div", {class: "fw fw-" + position, lang: config.locale}));
+    root.append(frame = h("div", {class: "fw fw-" + widget.position, lang: config.locale}));
     // Set through the CSSOM, inside the shadow root: no style attribute or element in the shop's page.
-    frame.style.setProperty("--fw-color", color);
-    frame.style.setProperty("--fw-on-color", onColor(color));
+    frame.style.setProperty("--fw-color", widget.color);
+    frame.style.setProperty("--fw-on-color", widget.on_color);
     if (widget.show_button !== false) {
       frame.append(button = makeButton("fw-button", str("button"), () => api.open()));
       button.setAttribute("aria-haspopup", "dialog");
@@ -450,9 +441,9 @@
       fireEvent(event);
     },
     setLanguage(code) {
-      if (attr("lang")) log("data-lang wins over setLanguage");
+      if (attr("lang")) log("data-lang comes before setLanguage");
       lang = code;
-      return config && pickLocale() != config.locale ? fetchConfig().then((loaded) => {
+      return config ? fetchConfig().then((loaded) => {
         if (!loaded) return;
         config = loaded;
         if (button) button.textContent = str("button");
@@ -461,7 +452,7 @@
     },
     on(name, callback) { (handlers[name] = handlers[name] || []).push(callback); return api; },
     // Internal, for the widget's own unit tests: not part of the public API.
-    _: {norm, pickLocale, load, state, onColor, urlMatches, blockReason, enqueue},
+    _: {load, state, urlMatches, blockReason, enqueue},
   };
   queued.forEach((call) => typeof api[call[0]] == "function" && api[call[0]](...call.slice(1)));
   if (!SITE) return log("no data-site");

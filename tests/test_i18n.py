@@ -23,6 +23,9 @@ def test_the_first_supported_language_wins_else_the_site_default() -> None:
     assert negotiate_locale(["de-DE", "hu-HU", "en"], "en") == "hu"
     assert negotiate_locale(["de", None, ""], "zh") == "zh"
     assert negotiate_locale([], "xx") == "en"
+    # The widget sends its page's and browser's languages as one comma-separated list.
+    assert negotiate_locale(["de-DE,zh-Hans,hu", "en"], "en") == "zh"
+    assert negotiate_locale(["de-DE,fr", None], "hu") == "hu"
 
 
 @pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")

@@ -108,7 +108,26 @@ def test_the_look_comes_from_the_site_settings_and_bad_values_fall_back(
 
     widget = config(client, site)["widget"]
 
-    assert widget == {"position": "right", "color": "#1f5fbf", "show_button": False}
+    assert widget == {"position": "right", "color": "#1f5fbf", "on_color": "#fff", "show_button": False}
+
+
+def test_the_page_can_ask_for_its_own_look_and_gets_a_readable_one(client: FlaskClient, site: Site) -> None:
+    def look(query: str) -> Any:
+        response = client.get(f"/feedback/api/v1/sites/{site.key}/config?{query}", headers={"Origin": SHOP_ORIGIN})
+        return response.json["widget"]
+
+    # data-color and data-position win over the site's settings; the text on the colour contrasts most.
+    assert look("color=%23ffeb3b&position=bottom-left") | {"show_button": True} == {
+        "position": "bottom-left", "color": "#ffeb3b", "on_color": "#111", "show_button": True}
+    assert look("color=%23000")["on_color"] == "#fff" and look("color=%23FFF")["on_color"] == "#111"
+    # At the threshold: #767676 contrasts 4.62:1 with black and 4.54:1 with white, #757575 the other way.
+    assert look("color=%23767676")["on_color"] == "#111" and look("color=%23757575")["on_color"] == "#fff"
+    assert look("color=red;}&position=top") == look("")
+
+
+def test_the_page_sends_its_languages_by_preference(client: FlaskClient, site: Site) -> None:
+    assert config(client, site, "de-DE,zh-CN,hu")["locale"] == "zh"
+    assert config(client, site, "de-DE")["locale"] == "en"  # none supported: the site's default
 
 
 def test_complaints_are_offered_only_where_the_complaint_api_answers(client: FlaskClient, site: Site) -> None:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, has_request_context
+from flask import current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from .. import config
@@ -91,15 +91,37 @@ def public_survey(survey: CompiledSurvey, locale: str, fallback: str) -> dict[st
     }
 
 
-def public_widget_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The look of the widget: position, colour and whether the Feedback button shows."""
-    widget = settings.get("widget", {})
-    color = widget.get("color")
-    return {
-        "position": widget.get("position") if widget.get("position") in POSITIONS else POSITIONS[0],
-        "color": color if isinstance(color, str) and COLOR.fullmatch(color) else DEFAULT_COLOR,
-        "show_button": widget.get("show_button", True) is not False,
-    }
+def on_color(color: str) -> str:
+    """Black or white (#111 or #fff), whichever contrasts more with *color* (#rgb or #rrggbb).
+
+    With the WCAG relative luminance L of *color*, the contrast is (L + .05) / .05 against black
+    and 1.05 / (L + .05) against white.
+    """
+    hex_digits = color[1:] if len(color) == 7 else "".join(c * 2 for c in color[1:])
+    channels = [int(hex_digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
+
+
+def public_widget_settings(settings: Mapping[str, Any], asked: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """The look of the widget: position, colour (with the text colour on it) and whether the
+    Feedback button shows. *asked* is what the shop's page asked for (``data-position``,
+    ``data-color``), which wins over the site's settings where it is valid."""
+    widget, asked = settings.get("widget", {}), asked or {}
+
+    colors = [c for c in (asked.get("color"), widget.get("color")) if isinstance(c, str) and COLOR.fullmatch(c)]
+    color = colors[0] if colors else DEFAULT_COLOR
+    position = next((p for p in (asked.get("position"), widget.get("position")) if p in POSITIONS), POSITIONS[0])
+    return {"position": position, "color": color, "on_color": on_color(color),
+            "show_button": widget.get("show_button", True) is not False}
+
+
+def asked_look() -> dict[str, str | None]:
+    """The look the widget's page asks for: the config request's ``color`` and ``position``."""
+    if not has_request_context():
+        return {}
+    return {"color": request.args.get("color"), "position": request.args.get("position")}
 
 
 def complaint_api_available() -> bool:
@@ -141,7 +163,7 @@ def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,
-        "widget": public_widget_settings(site.settings),
+        "widget": public_widget_settings(site.settings, asked_look()),
         # The widget waits this long after showing a form before sending it (spam defence).
         "min_fill_ms": round(float(current_app.config[config.MIN_FILL_SECONDS]) * 1000),
         "complaints": complaints,

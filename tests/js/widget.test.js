@@ -36,7 +36,7 @@ const stock = {
 };
 const baseConfig = () => ({
   locale: "en", site: {key: "site_t", default_locale: "en"}, strings,
-  widget: {position: "bottom-left", color: "#1f5fbf", show_button: true},
+  widget: {position: "bottom-left", color: "#1f5fbf", on_color: "#fff", show_button: true},
   complaints: {enabled: false}, surveys: [structuredClone(nps), structuredClone(stock)],
 });
 
@@ -77,27 +77,24 @@ afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
 describe.each([["the source", "static/widget.js"], ["the build", "static/widget.min.js"]])("%s", (_, file) => {
   beforeAll(() => { code = read(file); });
 
+  // Which language and look win is the server's choice (tests/test_widget_config.py, tests/test_i18n.py):
+  // the widget asks for what its page and browser prefer.
+  const CONFIG_URL = "https://fw.test/feedback/api/v1/sites/site_t/config";
   describe("language", () => {
-    it("maps every Chinese tag to zh and ignores unsupported ones", () => {
-      const {norm} = boot()._;
-      expect(["zh", "zh-CN", "zh-Hans", "zh_Hans_CN"].map(norm)).toEqual(["zh", "zh", "zh", "zh"]);
-      expect(norm("de-DE")).toBe(null);
-    });
-    it("takes data-lang first, then setLanguage, then the browser's languages", async () => {
+    it("asks for data-lang first, then setLanguage's, then the browser's languages", async () => {
       setLanguages(["de-DE", "zh-CN", "hu"]);
-      expect(boot()._.pickLocale()).toBe("zh");
-      const api = boot({attrs: {lang: "hu-HU"}});
-      api.setLanguage("zh");
-      expect(api._.pickLocale()).toBe("hu");
-      expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config?locale=hu");
-      const other = boot();
-      other.setLanguage("hu");
-      expect(other._.pickLocale()).toBe("hu");
-    });
-    it("asks the server for the site's default when no language is supported", () => {
-      setLanguages(["de-DE"]);
       boot();
-      expect(fetch.mock.calls[0][0]).toBe("https://fw.test/feedback/api/v1/sites/site_t/config");
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=de-DE,zh-CN,hu");
+      const api = boot({attrs: {lang: "hu-HU"}});
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=hu-HU,de-DE,zh-CN,hu");
+      await ready();
+      await api.setLanguage("zh");
+      expect(fetch.mock.calls.at(-1)[0]).toBe(CONFIG_URL + "?locale=hu-HU,zh,de-DE,zh-CN,hu");
+    });
+    it("asks for the site's default when the browser names no language", () => {
+      setLanguages([]);
+      boot();
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL);
     });
   });
 
@@ -123,10 +120,15 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect($(".fw-button").textContent).toBe("Feedback");
       expect(document.body.querySelectorAll("style, [style]").length).toBe(0);
     });
-    it("data-position wins over the site's setting and the button can be hidden", async () => {
-      boot({attrs: {position: "right"}});
+    it("asks for data-position and data-color, shows the look the server answers, and the button can be hidden", async () => {
+      const asked = baseConfig();
+      asked.widget = {position: "right", color: "#ffeb3b", on_color: "#111", show_button: true};
+      boot({attrs: {position: "right", color: "#ffeb3b"}, config: asked});
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=en-US&color=%23ffeb3b&position=right");
       await ready();
       expect($(".fw").className).toBe("fw fw-right");
+      expect($(".fw").style.getPropertyValue("--fw-color")).toBe("#ffeb3b");
+      expect($(".fw").style.getPropertyValue("--fw-on-color")).toBe("#111");
       const config = baseConfig();
       config.widget.show_button = false;
       boot({config});
@@ -420,7 +422,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
       fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
       await api.setLanguage("hu-HU");
-      expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu$/);
+      expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu-HU,en-US$/);
       expect($(".fw-button").textContent).toBe("Visszajelzés");
       expect($(".fw").getAttribute("lang")).toBe("hu");
     });
