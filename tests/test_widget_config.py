@@ -68,8 +68,15 @@ def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content
     assert widget_assets().script.body.startswith(b"!function(){")  # minified: terser's output
 
 
-def test_the_whole_widget_stays_light() -> None:
-    assert len(gzip.compress(widget_assets().script.body, 9)) < 7_000
+def test_the_whole_widget_stays_light(client: FlaskClient, site: Site) -> None:
+    # Issue #3's measure: the script (styles inside) and the UI strings of the largest locale, each
+    # gzipped. Its target is 6144 B; this bound keeps what has been reached (README "Widget").
+    def strings(locale: str) -> int:
+        text = json.dumps(config(client, site, locale)["strings"], ensure_ascii=False, separators=(",", ":"))
+        return len(gzip.compress(text.encode(), 9))
+
+    script = len(gzip.compress(widget_assets().script.body, 9))
+    assert script + max(strings(locale) for locale in ("en", "hu", "zh")) <= 6_500
 
 
 def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site) -> None:
