@@ -138,7 +138,6 @@ def browser_runs(base: str, shop_url: str, loads: int) -> list[dict[str, float]]
                       before_paint: entries.filter(e => e.name.startsWith(%r) && e.startTime <= window.__fw.ready).length};
             }""") % base)
             requests_at_paint = float(timing["before_paint"])
-            page.wait_for_function("FeedbackWidget._.state.armed")
             page.wait_for_load_state("networkidle")
             open_ms = page.evaluate("""async () => { const start = performance.now(); await FeedbackWidget.open();
                 const shown = !!document.querySelector('feedback-widget').shadowRoot.querySelector('[role=dialog]');

@@ -3,10 +3,13 @@
 //   static/widget.min.js            the widget: the source without its @complaint part, minified by terser,
 //                                   with widget.css (up to its @complaint marker) minified inside;
 //   static/widget-complaint.min.js  the complaint form (the @complaint part) with the rest of the CSS,
-//                                   fetched by the widget when a visitor first opens the form.
+//                                   fetched by the widget when a visitor first opens the form;
+//   static/widget-debug.min.js      the sentences of debug mode (the @debug part), fetched by the widget
+//                                   only on a page whose script tag has data-debug.
 //
-// Both files are committed: the Python server serves them without node (feedbackwidget/widget/assets.py
-// names the complaint script by its content hash and fills in the form's strings in every language).
+// All three are committed: the Python server serves them without node (feedbackwidget/widget/assets.py
+// names the complaint and debug scripts by their content hashes and fills in the form's strings in
+// every language).
 // tests/js/build.test.js fails when they are stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -14,8 +17,10 @@ import { fileURLToPath } from "node:url";
 import { minify } from "terser";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const OUTPUTS = { widget: "static/widget.min.js", complaint: "static/widget-complaint.min.js" };
-const JS_MARKERS = ["/*@complaint*/", "/*@complaint-end*/"];
+export const OUTPUTS = {
+  widget: "static/widget.min.js", complaint: "static/widget-complaint.min.js", debug: "static/widget-debug.min.js",
+};
+const COMPLAINT_MARKERS = ["/*@complaint*/", "/*@complaint-end*/"], DEBUG_MARKERS = ["/*@debug*/", "/*@debug-end*/"];
 const CSS_MARKER = "/*@complaint*/";
 
 // Our hand-written CSS only: comments and white space go. A space before ":" is kept (".fw :focus-visible"
@@ -47,7 +52,8 @@ async function terse(code) {
 export async function build(root = ROOT) {
   const source = readFileSync(resolve(root, "static/widget.js"), "utf8");
   const stylesheet = readFileSync(resolve(root, "static/widget.css"), "utf8");
-  const [before, form, after] = cut(source, JS_MARKERS, "static/widget.js");
+  const [start, debug, rest] = cut(source, DEBUG_MARKERS, "static/widget.js");
+  const [before, form, after] = cut(start + rest, COMPLAINT_MARKERS, "static/widget.js");
   const [widgetCss, formCss] = cut(stylesheet, [CSS_MARKER], "static/widget.css");
   if (!before.includes('"__FW_CSS__"')) throw new Error('static/widget.js lost its "__FW_CSS__" placeholder');
   const widget = await terse((before + after).replace('"__FW_CSS__"', JSON.stringify(minifyCss(widgetCss))));
@@ -55,7 +61,9 @@ export async function build(root = ROOT) {
   // server fills in (every language) to the widget, which set FeedbackWidget._complaint before fetching it.
   const complaint = await terse(`(function (complaintReady) {"use strict";${form}})(
     (form) => window.FeedbackWidget._complaint(form, ${JSON.stringify(minifyCss(formCss))}, "__FW_STRINGS__"));`);
-  return { [OUTPUTS.widget]: widget, [OUTPUTS.complaint]: complaint };
+  // The debug part calls debugReady(say): here that hands say to the widget, which buffered its messages.
+  const sentences = await terse(`(function (debugReady) {"use strict";${debug}})((say) => window.FeedbackWidget._debug(say));`);
+  return { [OUTPUTS.widget]: widget, [OUTPUTS.complaint]: complaint, [OUTPUTS.debug]: sentences };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -8,7 +8,8 @@
  * complaint form) as static/widget-complaint.min.js, fetched only when a visitor opens that form.
  * The whole widget must stay within 6 KB gzipped (README "Widget"), hence a few habits: state lives
  * in closure variables, not object properties (a minifier shortens the former, never the latter);
- * debug messages are short; whatever the server can work out comes in the site config. */
+ * debug mode logs codes and data, which the @debug part (its own script, fetched only with
+ * data-debug) turns into sentences; whatever the server can work out comes in the site config. */
 (function () {
   "use strict";
   const W = window, D = document, N = navigator;
@@ -23,14 +24,55 @@
   // Filled in by the build (widget.css up to its @complaint marker); raw, the stylesheet is linked.
   const CSS = "__FW_CSS__";
   const now = () => Date.now();
-  const log = (...args) => DEBUG && console.info("[FeedbackWidget]", ...args);
-  const say = (survey, ...args) => log("survey", survey.slug, ...args);
+  // Debug mode: log(code, ...data) tells the console why a survey was or was not shown, in the words
+  // of the @debug part below. Shops get that part as its own script, fetched on the first message
+  // with data-debug (never without); the messages wait for it. Raw, it is right here.
+  let speak, heard = [];
+  const log = (...args) => DEBUG && (speak ? speak(...args) : heard.push(args) > 1 || D.head.append(h("script", {src: BASE + "__FW_DEBUG__",
+    onerror: () => debugReady((...args) => console.info("[FeedbackWidget]", ...args))})));
+  function debugReady(say) {
+    speak = say;
+    heard.forEach((args) => say(...args));
+  }
+
+  /*@debug*/
+  // The debug part: the sentences for log()'s codes. The survey's codes are blockReason()'s and
+  // tryAutoShow()'s: why it is not shown, with the moment that would have shown it (none: on load).
+  debugReady((code, subject, detail) => {
+    const slug = subject && subject.slug, t = slug && subject.triggers;
+    const reasons = {
+      url: () => "URL rule " + JSON.stringify(t.url) + " does not match " + location.href,
+      sample: () => "sampling: outside the " + t.sample_percent + "% sample",
+      dialog: () => "a dialog is open",
+      once: () => "one survey per page view has shown already",
+    };
+    const says = {
+      shown: () => "shown: trigger " + detail,
+      manual: () => "is manual: only the Feedback button or FeedbackWidget.open() shows it",
+      waits: () => "waits for " + JSON.stringify(t, detail),
+      none: () => "no active survey for this site",
+      storage: () => "localStorage is not available: " + subject,
+      send: () => "sending failed, will retry: " + subject.message,
+      dropped: () => "the server refused a submission (HTTP " + detail + "), dropped: " + subject.body,
+      complaint: () => "the complaint form's script did not load",
+      open: () => "open(" + (subject || "") + "): no such survey",
+      config: () => "no site config: " + subject,
+      track: () => "track " + subject,
+      lang: () => "data-lang comes before setLanguage()",
+      site: () => "no data-site attribute on the script tag",
+    };
+    // A number: the time the survey's cooldown ends (it was answered or dismissed).
+    const reason = typeof code == "number" ? "cooldown (answered or dismissed) till " + new Date(code).toISOString()
+      : reasons[code] && reasons[code]();
+    const sentence = reason ? "not shown" + (detail ? " (" + detail + ")" : "") + ": " + reason : (says[code] || (() => code))();
+    console.info("[FeedbackWidget]", ...(slug ? ["survey", slug, sentence] : [sentence]));
+  });
+  /*@debug-end*/
 
   // What this page view knows: the site config, the shadow root and its parts, the open dialog's parts.
   let config, lang, root, frame, button, host, waiting = [], autoShown, pendingOpen, complaintForm;
-  let dialog, body, trap, openedAt, returnTo, onDismiss;
+  let dialog, body, trap, openedAt, returnTo, onDismiss, customer;
   const handlers = {}, tracked = [], started = now();
-  const state = {customer: null, armed: false};  // the unit tests read these too
   const emit = (name, detail) => (handlers[name] || []).forEach((cb) => { try { cb(detail); } catch (e) { console.error(e); } });
 
   // localStorage under one key per site; the widget sets no cookies.
@@ -39,7 +81,7 @@
   function save(change) {
     const data = load();
     change(data);
-    try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log("no localStorage", e); }
+    try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log("storage", e); }
   }
 
   // --- rendering: textContent only, never innerHTML
@@ -81,45 +123,45 @@
       return subject.startsWith(pattern);
     });
   }
-  // Why *survey* may not be shown by itself now, or null when it may.
+  // Why *survey* may not be shown by itself now ("url", "sample", or the time its cooldown ends), or
+  // null when it may.
   function blockReason(survey) {
     const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls || {};
     const until = (data.seen || {})[slug] + (t.cooldown_days == null ? 30 : t.cooldown_days) * 864e5;
-    if (t.url && !urlMatches(t.url, location)) return "URL rule " + JSON.stringify(t.url) + " does not match " + location.href;
-    if (until > now()) return "cooldown (answered or dismissed) till " + new Date(until).toISOString();
+    if (t.url && !urlMatches(t.url, location)) return "url";
+    if (until > now()) return until;
     if (t.sample_percent == null) return null;
     // Sampling is decided once per visitor: the roll is kept.
     if (rolls[slug] == null) save((d) => { d.rolls = Object.assign(rolls, {[slug]: Math.random() * 100}); });
-    return rolls[slug] < t.sample_percent ? null : "sampling: outside the " + t.sample_percent + "% sample";
+    return rolls[slug] < t.sample_percent ? null : "sample";
   }
   // A moment happened: show the waiting surveys whose triggers it *hits* (the first one wins).
   const fire = (hits, why) => waiting.forEach((survey) => hits(survey.triggers) && tryAutoShow(survey, why));
   const fireEvent = (name) => fire((t) => [].concat(t.event).includes(name), "event " + name);
   function tryAutoShow(survey, why) {
-    const reason = dialog ? "a dialog is open" : autoShown ? "one per page view" : blockReason(survey);
-    if (reason) return say(survey, "not shown (" + why + "):", reason);
+    const reason = dialog ? "dialog" : autoShown ? "once" : blockReason(survey);
+    if (reason) return log(reason, survey, why);
     waiting = waiting.filter((s) => s != survey);
     autoShown = true;
-    say(survey, "shown: trigger", why);
+    log("shown", survey, why);
     openSurvey(survey, why);
   }
   function arm() {
-    if (!config.surveys.length) log("no active survey");
+    if (!config.surveys.length) log("none");
     config.surveys.forEach((survey) => {
       const t = survey.triggers = survey.triggers || {};
       const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => t[k] != null && t[k] !== false);
       const reason = !t.manual && blockReason(survey);
-      if (t.manual) say(survey, "is manual (button or open())");
-      else if (reason) say(survey, "not shown:", reason);
+      if (t.manual) log("manual", survey);
+      else if (reason) log(reason, survey);
       else if (!moments.length) tryAutoShow(survey, "page load");
       else {
         waiting.push(survey);
-        say(survey, "waits for", JSON.stringify(t, moments));
+        log("waits", survey, moments);
         if (t.delay_seconds != null) setTimeout(fire, started + t.delay_seconds * 1e3 - now(), (x) => x == t, "delay");
       }
     });
     tracked.forEach(fireEvent);
-    state.armed = true;
     const awaits = (key) => waiting.some((s) => s.triggers[key] != null);
     // Exit intent needs a mouse: the pointer leaving through the top of the window.
     if (awaits("exit_intent") && W.matchMedia && W.matchMedia("(pointer: fine)").matches) {
@@ -151,9 +193,9 @@
       response = await fetch(API + item.path, {method: "POST", body: item.body, keepalive: item.body.length < 6e4,
         credentials: "omit", headers: {"Content-Type": "application/json", "Idempotency-Key": item.key}});
       status = response.status;
-    } catch (e) { log("send failed:", e.message); }
+    } catch (e) { log("send", e); }
     const refused = status >= 400 && status < 500 && status != 408 && status != 429;
-    if (refused) log("HTTP " + status + ": dropped", item.body);
+    if (refused) log("dropped", item, status);
     const done = (status && status < 400) || refused;
     // Retry-After is seconds or an HTTP date; without it, exponential backoff with jitter.
     const header = response && response.headers.get("Retry-After");
@@ -269,7 +311,7 @@
       done = true;
       markSeen(slug);
       enqueue("/responses", {survey: slug, answers: given, page_url: location.href.slice(0, 2048), locale: config.locale,
-        customer: state.customer || undefined});
+        customer});
       thanks(str("thanks"));
       emit("submitted", {survey: slug, answers: given});
     }
@@ -331,8 +373,8 @@
       // Offline, say: the next click tries again.
       D.head.append(h("script", {src: BASE + "__FW_COMPLAINT__", onerror: () => { complaintForm = null; reject(); }}));
     });
-    return complaintForm.then(([form, strings]) => form({h, str, openDialog, enqueue, thanks, config, customer: state.customer || {}}, strings),
-      () => log("complaint form not loaded"));
+    return complaintForm.then(([form, strings]) => form({h, str, openDialog, enqueue, thanks, config, customer: customer || {}}, strings),
+      () => log("complaint"));
   }
 
   /*@complaint*/
@@ -388,7 +430,7 @@
       : surveys.find((s) => !(s.triggers || {}).url || urlMatches(s.triggers.url, location)) || surveys[0];
     if (survey) return openSurvey(survey, "open");
     if (!slug && config.complaints.enabled) return openComplaint();
-    log("open(" + (slug || "") + "): no such survey");
+    log("open", slug);
   }
 
   // What the page asks for goes to the server, which answers with what to use: the language (the
@@ -400,7 +442,7 @@
     const query = Object.keys(asked).filter((k) => asked[k]).map((k) => k + "=" + asked[k]).join("&");
     return fetch(API + "/config" + (query && "?" + query), {credentials: "omit"})
       .then((r) => r.ok ? r.json() : Promise.reject("HTTP " + r.status))
-      .catch((e) => log("no site config:", e));
+      .catch((e) => log("config", e));
   }
 
   // The Feedback button, in a shadow root whose host is a custom element: the shop's rules on div or
@@ -430,10 +472,10 @@
       return Promise.resolve(config && open(slug));
     },
     close: () => closeDialog(),
-    identify(customer) {
-      const c = customer || {}, clean = {id: c.id, email: c.email, loyalty_tier: c.loyaltyTier};
+    identify(who) {
+      const c = who || {}, clean = {id: c.id, email: c.email, loyalty_tier: c.loyaltyTier};
       for (const k in clean) if (clean[k] == null || clean[k] === "") delete clean[k]; else clean[k] += "";
-      state.customer = Object.keys(clean).length ? clean : null;
+      customer = Object.keys(clean).length ? clean : undefined;
     },
     track(event) {
       log("track", event);
@@ -441,7 +483,7 @@
       fireEvent(event);
     },
     setLanguage(code) {
-      if (attr("lang")) log("data-lang comes before setLanguage");
+      if (attr("lang")) log("lang");
       lang = code;
       return config ? fetchConfig().then((loaded) => {
         if (!loaded) return;
@@ -451,11 +493,11 @@
       }) : Promise.resolve();
     },
     on(name, callback) { (handlers[name] = handlers[name] || []).push(callback); return api; },
-    // Internal, for the widget's own unit tests: not part of the public API.
-    _: {load, state, urlMatches, blockReason, enqueue},
+    // Internal: the @debug part's script hands its sentences over here.
+    _debug: debugReady,
   };
   queued.forEach((call) => typeof api[call[0]] == "function" && api[call[0]](...call.slice(1)));
-  if (!SITE) return log("no data-site");
+  if (!SITE) return log("site");
   // A submission left from an earlier page is sent now, even if no config comes.
   retryNow();
   W.addEventListener("online", retryNow);

@@ -56,15 +56,33 @@ def test_the_complaint_form_comes_in_a_second_script_named_by_the_widget(client:
     assert "immutable" not in client.get("/feedback/widget-complaint.0123456789ab.js").headers["Cache-Control"]
 
 
-def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content() -> None:
-    widget = "const f=a+\"__FW_COMPLAINT__\";"
-    built = build_widget(widget, 'x._complaint(f,".c{}","__FW_STRINGS__");', {"hu": {"complaint_send": "Küldés"}})
+def test_debug_modes_sentences_come_in_a_third_script_named_by_the_widget(client: FlaskClient) -> None:
+    widget = client.get("/feedback/widget.js").get_data(as_text=True)
+    [name] = re.findall(r"widget-debug\.[0-9a-f]{12}\.js", widget)
+    debug = client.get(f"/feedback/{name}")
 
-    assert built.script.body.decode() == f'const f=a+"widget-complaint.{built.complaint.version}.js";'
+    assert debug.mimetype == "text/javascript" and "immutable" in debug.headers["Cache-Control"]
+    sentences = debug.get_data(as_text=True)
+    assert "_debug" in sentences and "cooldown (answered or dismissed) till" in sentences
+    assert "(answered or dismissed)" not in widget and "does not match" not in widget  # the widget logs codes
+    assert "immutable" not in client.get("/feedback/widget-debug.0123456789ab.js").headers["Cache-Control"]
+
+
+def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content() -> None:
+    widget = "const f=a+\"__FW_COMPLAINT__\",d=a+\"__FW_DEBUG__\";"
+    built = build_widget(widget, 'x._complaint(f,".c{}","__FW_STRINGS__");', "x._debug(s);",
+                         {"hu": {"complaint_send": "Küldés"}})
+
+    assert built.script.body.decode() == (f'const f=a+"widget-complaint.{built.complaint.version}.js",'
+                                          f'd=a+"widget-debug.{built.debug.version}.js";')
     assert built.complaint.body.decode() == 'x._complaint(f,".c{}",{"hu":{"complaint_send":"Küldés"}});'
-    assert build_widget(widget, 'x("__FW_STRINGS__")', {"hu": {"a": "b"}}).complaint.version != built.complaint.version
+    assert built.debug.body.decode() == "x._debug(s);"
+    rebuilt = build_widget(widget, 'x("__FW_STRINGS__")', "x._debug(t);", {"hu": {"a": "b"}})
+    assert rebuilt.complaint.version != built.complaint.version and rebuilt.debug.version != built.debug.version
     with pytest.raises(RuntimeError, match="npm run build"):
-        build_widget("no placeholder", "", {})
+        build_widget("no placeholder", "", "", {})
+    with pytest.raises(RuntimeError, match="npm run build"):
+        build_widget("\"__FW_COMPLAINT__\"", '"__FW_STRINGS__"', "", {})
     assert widget_assets().script.body.startswith(b"!function(){")  # minified: terser's output
 
 

@@ -6,11 +6,14 @@ server needs no node:
 
 - ``static/widget.min.js``, served as ``/widget.js``: the whole survey widget with its styles;
 - ``static/widget-complaint.min.js``, served as ``/widget-complaint.<version>.js``: the complaint
-  form and its styles, which the widget fetches when a visitor first opens that form.
+  form and its styles, which the widget fetches when a visitor first opens that form;
+- ``static/widget-debug.min.js``, served as ``/widget-debug.<version>.js``: the sentences of debug
+  mode, which the widget fetches only on a page whose script tag has ``data-debug``.
 
 Here the complaint script gets the form's strings in every language (from the translation
-catalogs, so the site config need not carry them) and its content version, which the widget's
-script is then given in place of its ``__FW_COMPLAINT__`` placeholder.
+catalogs, so the site config need not carry them) and its content version; the widget's script
+is then given the two scripts' names in place of its ``__FW_COMPLAINT__`` and ``__FW_DEBUG__``
+placeholders.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from ..i18n import SUPPORTED_LOCALES
 from ..resources import package_folder
 from .strings import FORM_STRINGS, widget_strings
 
-WIDGET_FILE, COMPLAINT_FILE = "widget.min.js", "widget-complaint.min.js"
-COMPLAINT_NAME = "__FW_COMPLAINT__"
+WIDGET_FILE, COMPLAINT_FILE, DEBUG_FILE = "widget.min.js", "widget-complaint.min.js", "widget-debug.min.js"
+COMPLAINT_NAME, DEBUG_NAME = "__FW_COMPLAINT__", "__FW_DEBUG__"
 STRINGS_PLACEHOLDER = '"__FW_STRINGS__"'
 REBUILD = "run 'npm run build' (scripts/build-widget.mjs)"
 
@@ -42,6 +45,7 @@ class Asset:
 class WidgetAssets:
     script: Asset
     complaint: Asset
+    debug: Asset
 
 
 def _asset(source: str) -> Asset:
@@ -54,28 +58,34 @@ def complaint_form_strings() -> dict[str, dict[str, str]]:
     return {locale: {k: v for k, v in widget_strings(locale).items() if k in FORM_STRINGS} for locale in SUPPORTED_LOCALES}
 
 
-def build_widget(script: str, complaint: str, strings: Mapping[str, Mapping[str, str]]) -> WidgetAssets:
+def build_widget(script: str, complaint: str, debug: str, strings: Mapping[str, Mapping[str, str]]) -> WidgetAssets:
     """The served scripts from the built files and the complaint form's strings.
 
     :raises RuntimeError: when a placeholder is missing (a build that is not ours, or stale).
     """
-    if COMPLAINT_NAME not in script or complaint.count(STRINGS_PLACEHOLDER) != 1:
+    if COMPLAINT_NAME not in script or DEBUG_NAME not in script or complaint.count(STRINGS_PLACEHOLDER) != 1:
         raise RuntimeError(f"{WIDGET_FILE} or {COMPLAINT_FILE} lacks its placeholders: {REBUILD}")
     text = json.dumps(strings, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    form = _asset(complaint.replace(STRINGS_PLACEHOLDER, text))
-    return WidgetAssets(_asset(script.replace(COMPLAINT_NAME, f"widget-complaint.{form.version}.js")), form)
+    form, sentences = _asset(complaint.replace(STRINGS_PLACEHOLDER, text)), _asset(debug)
+    named = script.replace(COMPLAINT_NAME, f"widget-complaint.{form.version}.js")
+    return WidgetAssets(_asset(named.replace(DEBUG_NAME, f"widget-debug.{sentences.version}.js")), form, sentences)
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
 
 
 @lru_cache(maxsize=8)
-def _load(script_path: str, complaint_path: str, mtimes: tuple[float, float]) -> WidgetAssets:
-    with open(script_path, encoding="utf-8") as script, open(complaint_path, encoding="utf-8") as complaint:
-        return build_widget(script.read(), complaint.read(), complaint_form_strings())
+def _load(paths: tuple[str, ...], mtimes: tuple[float, ...]) -> WidgetAssets:
+    script, complaint, debug = (_read(path) for path in paths)
+    return build_widget(script, complaint, debug, complaint_form_strings())
 
 
 def widget_assets() -> WidgetAssets:
     """The served scripts as of now (read again when a built file changes on disk)."""
     folder = package_folder("static")
-    paths = os.path.join(folder, WIDGET_FILE), os.path.join(folder, COMPLAINT_FILE)
+    paths = tuple(os.path.join(folder, name) for name in (WIDGET_FILE, COMPLAINT_FILE, DEBUG_FILE))
     if not all(os.path.isfile(path) for path in paths):
         raise RuntimeError(f"the widget is not built: {REBUILD}")
-    return _load(*paths, (os.path.getmtime(paths[0]), os.path.getmtime(paths[1])))
+    return _load(paths, tuple(os.path.getmtime(path) for path in paths))

@@ -51,7 +51,17 @@ def widget_complaint_js(version: str) -> Response:
     An older version is answered with the current script, briefly cached, so a page
     loaded just before an update still opens the form.
     """
-    asset = widget_assets().complaint
+    return _part_response(widget_assets().complaint, version)
+
+
+@widget.get("/widget-debug.<version>.js")
+def widget_debug_js(version: str) -> Response:
+    """The sentences of debug mode, fetched by the widget only on a page whose script tag has
+    ``data-debug``; immutable under its version, an older version answered like the complaint form's."""
+    return _part_response(widget_assets().debug, version)
+
+
+def _part_response(asset: Asset, version: str) -> Response:
     current = version == asset.version
     return _script_response(asset, IMMUTABLE_MAX_AGE if current else SHORT_MAX_AGE, immutable=current)
 

@@ -22,17 +22,18 @@ HOSTILE_CSS = "* { all: unset } div { display: none !important } button { font-s
 SHOP_HTML = """<!doctype html><html lang="hu"><head><meta charset="utf-8"><title>Kávébolt</title>
 <link rel="stylesheet" href="/hostile.css"></head>
 <body><h1>Kávébolt</h1><a href="/kave">Kávék</a> <a href="/tea">Teák</a><div>Ajánlat</div><button>Kosár</button>
-<script src="{widget}/feedback/widget.js" data-site="{key}" async></script></body></html>"""
+<script src="{widget}/feedback/widget.js" data-site="{key}"{extra} async></script></body></html>"""
 
 
-def shop(shop_server: ShopServer, live_server: LiveServer, key: str, csp: bool = True) -> str:
+def shop(shop_server: ShopServer, live_server: LiveServer, key: str, csp: bool = True, debug: bool = False) -> str:
     widget = live_server.url
     headers = {}
     if csp:
         headers["Content-Security-Policy"] = (
             f"default-src 'none'; script-src {widget}; style-src 'self' {widget}; connect-src {widget}; img-src 'self'"
         )
-    shop_server.pages["/"] = ShopPage(SHOP_HTML.format(widget=widget, key=key), headers=headers)
+    html = SHOP_HTML.format(widget=widget, key=key, extra=" data-debug" if debug else "")
+    shop_server.pages["/"] = ShopPage(html, headers=headers)
     shop_server.pages["/hostile.css"] = ShopPage(HOSTILE_CSS, "text/css")
     return shop_server.origin + "/"
 
@@ -115,8 +116,7 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(shop(shop_server, live_server, shop_site.key))
-    page.locator("feedback-widget .fw-button").wait_for()
-    page.wait_for_function("FeedbackWidget._.state.armed")
+    page.locator("feedback-widget .fw-button").wait_for()  # the config is in: nothing more to fetch
     context.set_offline(True)
 
     page.evaluate("FeedbackWidget.open('nps')")
@@ -134,6 +134,35 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(
     page.locator("feedback-widget .fw-button").wait_for()
     page.wait_for_function("!(JSON.parse(localStorage.getItem('feedbackwidget:' + %r)) || {}).queue?.length" % shop_site.key)
     assert [(r.nps_score, r.comment) for r in rows(db)] == [(9, "Fast delivery")]
+    context.close()
+
+
+def test_debug_mode_says_why_under_the_csp(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site
+) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(shop(shop_server, live_server, shop_site.key, debug=True))
+    page.locator("feedback-widget .fw-button").wait_for()
+    # The templates' surveys are manual (shown by the button or open() only), which debug mode says
+    # once its script, from the widget's origin, has come.
+    deadline = time.monotonic() + 10
+    while not [m for m in messages if "survey nps is manual" in m] and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert [m for m in messages if m.startswith("info: [FeedbackWidget] survey nps is manual: only")]
+    assert len([url for url in fetched if "/feedback/widget-debug." in url]) == 1
+    assert not [m for m in messages if "Content Security Policy" in m or "Refused" in m]
+
+    messages.clear()
+    page.goto(shop(shop_server, live_server, shop_site.key))  # without data-debug: no debug script, no messages
+    page.locator("feedback-widget .fw-button").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert len([url for url in fetched if "/feedback/widget-debug." in url]) == 1
+    assert not [m for m in messages if "FeedbackWidget" in m]
     context.close()
 
 

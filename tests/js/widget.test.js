@@ -1,17 +1,21 @@
 // @vitest-environment jsdom
 // Unit tests of the widget in jsdom, with fetch and storage under our control: every test runs on the
 // hand-written static/widget.js and again on the build that shops get (static/widget.min.js, with the
-// complaint form's static/widget-complaint.min.js fetched on demand; `npm run build` makes them).
+// complaint form's static/widget-complaint.min.js and debug mode's static/widget-debug.min.js fetched
+// on demand; `npm run build` makes them). They use only what a shop's page can use: the public API,
+// the shadow root, localStorage, the requests and the console.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 const read = (file) => readFileSync(resolve(__dirname, "../..", file), "utf8");
 let code;  // the widget's script under test
-// The built widget fetches the complaint form's script by appending a <script> (jsdom loads none): run it.
-const complaintScript = read("static/widget-complaint.min.js");
+// The built widget fetches the complaint form's and debug mode's scripts by appending a <script> (jsdom
+// loads none): run them.
+const complaintScript = read("static/widget-complaint.min.js"), debugScript = read("static/widget-debug.min.js");
 new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
   if (node.src && node.src.endsWith("__FW_COMPLAINT__")) setTimeout(() => new Function(complaintScript)());
+  if (node.src && node.src.endsWith("__FW_DEBUG__")) new Function(debugScript)();
 }))).observe(document.head, {childList: true});
 const strings = {
   button: "Feedback", dialog_title: "Your feedback", close: "Close", send: "Send", next: "Next", back: "Back",
@@ -44,10 +48,11 @@ let posts;
 function respond(status, headers = {}) {
   return Promise.resolve({ok: status < 400, status, headers: new Headers(headers), json: () => Promise.resolve({})});
 }
-function boot({attrs = {}, config = baseConfig(), post = () => respond(201)} = {}) {
+function boot({attrs = {}, config = baseConfig(), post = () => respond(201), queued} = {}) {
   document.head.textContent = "";
   document.body.textContent = "";
   delete window.FeedbackWidget;
+  if (queued) window.FeedbackWidget = {q: queued};  // calls made before the script loaded
   const script = document.createElement("script");
   script.setAttribute("src", "https://fw.test/feedback/widget.js");
   script.setAttribute("data-site", "site_t");
@@ -68,7 +73,15 @@ const $$ = (selector) => [...shadow().querySelectorAll(selector)];
 const ready = () => vi.waitFor(() => expect(shadow()).toBeTruthy());
 const submit = () => $("form").dispatchEvent(new Event("submit", {cancelable: true}));
 const choose = (index) => { $$("input[type=radio]")[index].checked = true; };
-const queue = () => JSON.parse(localStorage.getItem("feedbackwidget:site_t") || "{}").queue || [];
+const stored = () => JSON.parse(localStorage.getItem("feedbackwidget:site_t") || "{}");
+const queue = () => stored().queue || [];
+const logged = (info) => info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");  // console.info's, sans prefix
+// A visitor answers "In stock?" with yes: one submission.
+async function answerStock(api) {
+  await api.open("stock");
+  choose(0);
+  submit();
+}
 const setLanguages = (list) => Object.defineProperty(navigator, "languages", {get: () => list, configurable: true});
 
 beforeEach(() => { localStorage.clear(); setLanguages(["en-US"]); });
@@ -99,16 +112,26 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
   });
 
   describe("URL rules", () => {
-    const loc = {href: "https://shop.example/checkout/done?x=1#top", pathname: "/checkout/done", search: "?x=1"};
+    afterEach(() => history.replaceState(null, "", "/"));
+    // Whether a survey with this URL rule (and no moment) shows by itself on /checkout/done?x=1#top.
+    async function showsOnCheckout(url) {
+      history.replaceState(null, "", "/checkout/done?x=1#top");
+      const config = baseConfig();
+      config.surveys = [Object.assign(config.surveys[0], {triggers: {url}})];
+      boot({config});
+      await ready();
+      await new Promise((resolve) => setTimeout(resolve));
+      return $("[role=dialog]") != null;
+    }
     it("match exactly, by prefix and by glob", async () => {
-      const {urlMatches} = boot()._;
-      expect(urlMatches({match: "exact", value: "/checkout/done"}, loc)).toBe(true);
-      expect(urlMatches({match: "exact", value: "/checkout"}, loc)).toBe(false);
-      expect(urlMatches({match: "prefix", value: "/checkout"}, loc)).toBe(true);
-      expect(urlMatches({match: "glob", value: "/checkout/*"}, loc)).toBe(true);
-      expect(urlMatches({match: "glob", value: "/cart/*"}, loc)).toBe(false);
-      expect(urlMatches({match: "glob", value: "https://shop.example/*/done?x=?"}, loc)).toBe(true);
-      expect(urlMatches([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}], loc)).toBe(true);
+      expect(await showsOnCheckout({match: "exact", value: "/checkout/done"})).toBe(true);
+      expect(await showsOnCheckout({match: "exact", value: "/checkout"})).toBe(false);
+      expect(await showsOnCheckout({match: "prefix", value: "/checkout"})).toBe(true);
+      expect(await showsOnCheckout({match: "glob", value: "/checkout/*"})).toBe(true);
+      expect(await showsOnCheckout({match: "glob", value: "/cart/*"})).toBe(false);
+      expect(await showsOnCheckout({match: "glob", value: location.origin + "/*/done?x=?"})).toBe(true);
+      expect(await showsOnCheckout({match: "glob", value: location.origin + "/*/done?x=12"})).toBe(false);
+      expect(await showsOnCheckout([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}])).toBe(true);
     });
   });
 
@@ -209,9 +232,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect($("[role=dialog]")).toBe(null);
       expect(shadow().activeElement).toBe($(".fw-button"));
       expect(dismissed).toHaveBeenCalledWith({survey: "nps"});
-      const {blockReason} = api._;
-      expect(blockReason({slug: "nps", triggers: {}})).toMatch(/^cooldown/);
-      expect(blockReason({slug: "nps", triggers: {cooldown_days: 0}})).toBe(null);
+      expect(stored().seen.nps).toBeLessThanOrEqual(Date.now());  // the cooldown (see "triggers") starts
     });
     it("keeps Tab inside the dialog", async () => {
       const api = boot();
@@ -264,7 +285,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       const api = boot({post: () => respond(503, {"Retry-After": "120"})});
       await ready();
       const before = Date.now();
-      api._.enqueue("/responses", {survey: "nps", answers: {score: 1}});
+      await answerStock(api);
       await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
       expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
       expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
@@ -272,7 +293,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
       const api = boot({post: () => respond(422)});
       await ready();
-      api._.enqueue("/responses", {survey: "nps", answers: {score: 99}});
+      await answerStock(api);
       await vi.waitFor(() => expect(posts.length).toBe(1));
       await vi.waitFor(() => expect(queue()).toEqual([]));
     });
@@ -281,7 +302,8 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       Object.defineProperty(navigator, "onLine", {get: () => online, configurable: true});
       const api = boot();
       await ready();
-      api._.enqueue("/responses", {survey: "nps", answers: {score: 7}});
+      await answerStock(api);
+      expect($(".fw-note").textContent).toBe("You are offline.");
       expect(posts.length).toBe(0);
       expect(queue().length).toBe(1);
       online = true;
@@ -305,7 +327,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       vi.advanceTimersByTime(5000);
       await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
       expect(shown).toHaveBeenCalledWith({survey: "nps", trigger: "delay"});
-      expect(info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n")).toMatch(/survey nps shown: trigger delay/);
+      expect(logged(info)).toMatch(/survey nps waits for \{"delay_seconds":5\}\n(.*\n)*survey nps shown: trigger delay$/);
     });
     it("logs why a survey is not shown: URL rule, sampling, manual", async () => {
       const info = vi.spyOn(console, "info").mockImplementation(() => {});
@@ -316,11 +338,27 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       boot({config, attrs: {debug: "true"}});
       await ready();
       await vi.waitFor(() => expect(info.mock.calls.length).toBeGreaterThan(2));
-      const logged = info.mock.calls.map((c) => c.slice(1).join(" ")).join("\n");
-      expect(logged).toMatch(/survey nps not shown: URL rule .* does not match/);
-      expect(logged).toMatch(/survey stock not shown: sampling: outside the 0% sample/);
-      expect(logged).toMatch(/survey manual is manual/);
+      expect(logged(info)).toMatch(/survey nps not shown: URL rule .* does not match/);
+      expect(logged(info)).toMatch(/survey stock not shown: sampling: outside the 0% sample/);
+      expect(logged(info)).toMatch(/survey manual is manual/);
       expect($("[role=dialog]")).toBe(null);
+    });
+    it("logs that a dismissed survey waits for its cooldown, and shows it once the cooldown is over", async () => {
+      const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      const api = boot();
+      await ready();
+      await api.open("nps");
+      api.close();
+      const config = baseConfig();
+      config.surveys = [Object.assign(config.surveys[0], {triggers: {}})];  // shows on page load, if it may
+      boot({config, attrs: {debug: ""}});
+      await vi.waitFor(() => expect(logged(info)).toMatch(
+        /survey nps not shown: cooldown \(answered or dismissed\) till \d{4}-\d\d-\d\dT/));
+      expect($("[role=dialog]")).toBe(null);
+      config.surveys[0].triggers = {cooldown_days: 0};
+      boot({config, attrs: {debug: ""}});
+      await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
+      await vi.waitFor(() => expect(logged(info)).toMatch(/survey nps shown: trigger page load/));
     });
     it("shows a survey on a tracked event, also one tracked before the config arrived", async () => {
       const config = baseConfig();
@@ -330,11 +368,16 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await ready();
       await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
     });
-    it("is silent without data-debug", async () => {
+    it("is silent without data-debug, and fetches no debug script", async () => {
       const info = vi.spyOn(console, "info").mockImplementation(() => {});
-      boot();
+      const config = baseConfig();
+      config.surveys[1].triggers = {sample_percent: 0};
+      const api = boot({config});
       await ready();
+      api.track("purchase");
+      await api.open("nope");
       expect(info).not.toHaveBeenCalled();
+      expect(document.querySelectorAll("script").length).toBe(1);  // the widget's own
     });
   });
 
@@ -348,7 +391,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("shows a survey once the visitor scrolled far enough", async () => {
       boot({config: only({scroll_percent: 50})});
       await ready();
-      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      await ready();
       expect($("[role=dialog]")).toBe(null);
       window.dispatchEvent(new Event("scroll"));
       await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
@@ -356,7 +399,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("shows a survey on exit intent with a mouse, not without one", async () => {
       window.matchMedia = () => ({matches: true});
       boot({config: only({exit_intent: true})});
-      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      await ready();
       document.dispatchEvent(new MouseEvent("mouseout", {clientY: 200, relatedTarget: null}));
       expect($("[role=dialog]")).toBe(null);
       document.dispatchEvent(new MouseEvent("mouseout", {clientY: 0, relatedTarget: null}));
@@ -370,7 +413,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       submit();
       submit();
       boot({config: only({cooldown_days: 30})});
-      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
+      await ready();
       expect($("[role=dialog]")).toBe(null);
       expect(api).not.toBe(window.FeedbackWidget);
     });
@@ -379,19 +422,25 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       const api = boot({config});
       const field = document.body.appendChild(document.createElement("input"));
       field.focus();
-      await vi.waitFor(() => expect(api._.state.armed).toBe(true));
+      await ready();
       api.track("typing");
       await vi.waitFor(() => expect($("[role=dialog]")).not.toBe(null));
       expect(document.activeElement).toBe(field);
       expect($("[role=dialog]").getAttribute("aria-modal")).toBe("false");
     });
     it("decides sampling once per visitor", async () => {
-      const first = boot({config: only({sample_percent: 50})});
-      await vi.waitFor(() => expect(first._.state.armed).toBe(true));
-      const roll = first._.load().rolls.nps;
       boot({config: only({sample_percent: 50})});
-      await vi.waitFor(() => expect(window.FeedbackWidget._.state.armed).toBe(true));
-      expect(window.FeedbackWidget._.load().rolls.nps).toBe(roll);
+      await ready();
+      const roll = stored().rolls.nps;
+      expect(roll).toBeGreaterThanOrEqual(0);
+      const shown = $("[role=dialog]") != null;
+      expect(shown).toBe(roll < 50);
+      for (let load = 0; load < 3; load++) {
+        boot({config: only({sample_percent: 50, cooldown_days: 0})});
+        await ready();
+        expect(stored().rolls.nps).toBe(roll);
+        expect($("[role=dialog]") != null).toBe(shown);
+      }
     });
     it("opens surveys by code even when the button is hidden", async () => {
       const config = baseConfig();
@@ -404,17 +453,13 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect($("[role=dialog]")).toBe(null);
     });
     it("replays calls queued before the script loaded", async () => {
-      document.head.textContent = "";
-      document.body.textContent = "";
-      window.FeedbackWidget = {q: [["identify", {id: "C7"}], ["open", "nps"]]};
-      const script = document.createElement("script");
-      script.setAttribute("src", "https://fw.test/feedback/widget.js");
-      script.setAttribute("data-site", "site_t");
-      document.head.appendChild(script);
-      globalThis.fetch = vi.fn(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(baseConfig())}));
-      new Function(code)();
+      boot({queued: [["identify", {id: "C7"}], ["open", "nps"], ["nonsense"]]});
       await vi.waitFor(() => expect(shadow()?.querySelector("[role=dialog]")).toBeTruthy());
-      expect(window.FeedbackWidget._.state.customer).toEqual({id: "C7"});
+      choose(9);
+      submit();
+      submit();
+      await vi.waitFor(() => expect(posts.length).toBe(1));
+      expect(posts[0].body.customer).toEqual({id: "C7"});
     });
     it("reloads its texts in the language set by setLanguage", async () => {
       const api = boot();
