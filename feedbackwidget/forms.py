@@ -10,8 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from .extension import get_state
+
+#: Each language by its own name, so it is found whatever the page's language.
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("hu", "Magyar"), SelectChoice("zh", "中文")]
 
 
 class ProtectedForm(FlaskForm):  # type: ignore[misc]

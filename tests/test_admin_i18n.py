@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 
+from feedbackwidget.models import Site
+
 DASHBOARD = "/feedback/admin/"
 
 
@@ -37,3 +39,15 @@ def test_the_host_app_gets_no_babel_of_ours(logged_in: Callable[..., FlaskClient
     app = client.application
     assert "babel" not in app.extensions
     assert "_" not in app.jinja_env.globals or app.jinja_env.globals["_"].__module__ != "feedbackwidget.admin.locale"
+
+
+def test_the_options_of_the_admin_forms_are_in_the_admins_language(
+    logged_in: Callable[..., FlaskClient], site: Site
+) -> None:
+    client = logged_in("owner")
+    site_page = client.get(f"/feedback/admin/sites/{site.id}?lang=hu").text
+    assert '<option value="manager">Kezelő</option>' in site_page
+    alerts = client.get(f"/feedback/admin/outbox/sites/{site.id}?lang=hu").text
+    assert '<option value="csat_bad">A kiszolgálást rossznak értékelték</option>' in alerts
+    assert '<option value="">Minden kérdőív</option>' in alerts
+    assert '<option value="daily">Naponta</option>' in alerts

@@ -10,10 +10,9 @@ from ..delivery import invalidate_delivery
 from ..extension import get_state
 from ..models import Site, Survey
 from ..site_admin import create_site
-from ..surveys.templates import TEMPLATES
 from . import admin
 from .access import access, current_admin, login_required, site_or_404, visible_sites
-from .forms import ButtonForm, MemberForm, NewSiteForm, NewSurveyForm, SiteForm
+from .forms import ButtonForm, MemberForm, NewSiteForm, NewSurveyForm, SiteForm, role_choices
 from .locale import gettext
 from .site_settings import SettingsError, SiteChanges, add_member, members_of, remove_member, site_values, update_site
 
@@ -64,9 +63,8 @@ def _site_page(site: Site, form: SiteForm, member_form: MemberForm | None = None
     is_owner = access().has_role(site.id, "owner")
     surveys = db.query(Survey).filter(Survey.site_id == site.id).order_by(Survey.position, Survey.id).all()
     survey_form = NewSurveyForm(formdata=None)
-    survey_form.template.choices = sorted(TEMPLATES)
     member_form = member_form or MemberForm(formdata=None)
-    member_form.role.choices = [(role, gettext(role.capitalize())) for role in ("viewer", "manager", "owner")]
+    member_form.role.choices = role_choices(gettext)
     return render_template(
         "feedbackwidget/admin/site.html", site=site, form=form, is_owner=is_owner, saved=saved,
         snippet=embed_snippet_for(site), surveys=surveys, survey_form=survey_form,

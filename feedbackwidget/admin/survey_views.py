@@ -16,7 +16,6 @@ from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, normalize_locale
 from ..models import Site, Survey
 from ..site_admin import add_survey
-from ..surveys.templates import TEMPLATES
 from ..widget.triggers import validate_triggers
 from . import admin
 from .access import access, login_required, site_or_404
@@ -134,7 +133,6 @@ def survey_create(site_id: int) -> Response:
     """A new survey from a template, switched off until the owner has looked at it."""
     site = site_or_404(site_id, "owner")
     form = NewSurveyForm()
-    form.template.choices = sorted(TEMPLATES)
     if not form.validate_on_submit():
         abort(400, description=gettext("Choose a template and a short name of lowercase letters, digits, - and _."))
     db = get_state().session()

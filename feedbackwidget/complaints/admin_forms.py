@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
-from ..forms import ProtectedForm
+from ..forms import LANGUAGE_CHOICES, ProtectedForm
 from .forms import COMPLAINT_FIELDS
 
 
@@ -17,7 +18,7 @@ class AssignForm(ProtectedForm):
 
 
 class EscalateForm(ProtectedForm):
-    level = SelectField(choices=[("1", "1"), ("2", "2"), ("3", "3")], validate_choice=False)
+    level = SelectField(choices=[SelectChoice(level) for level in ("1", "2", "3")], validate_choice=False)
     reason = TextAreaField()
 
 
@@ -33,7 +34,7 @@ class CompensationForm(ProtectedForm):
 
 
 class MessageForm(ProtectedForm):
-    visibility = SelectField(choices=[("internal", "internal"), ("public", "public")], validate_choice=False)
+    visibility = SelectField(choices=[SelectChoice("internal"), SelectChoice("public")], validate_choice=False)
     body = TextAreaField()
 
 
@@ -51,7 +52,7 @@ class StaffComplaintForm(ProtectedForm):
     description = TextAreaField()
     desired_resolution = TextAreaField()
     consent = BooleanField()
-    locale = SelectField(choices=[("en", "English"), ("hu", "Magyar"), ("zh", "中文")], validate_choice=False)
+    locale = SelectField(choices=LANGUAGE_CHOICES, validate_choice=False)
 
     def values(self) -> dict[str, object]:
         names = (*COMPLAINT_FIELDS, "customer_id", "loyalty_tier")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from wtforms.fields.choices import SelectChoice
+
 from ..i18n import N_
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -60,6 +62,6 @@ def label(labels: Mapping[Any, str], value: Any, translate: Callable[[str], str]
     return translate(known) if known else str(value)
 
 
-def category_choices(categories: Sequence[str], translate: Callable[[str], str]) -> list[tuple[str, str]]:
-    """``(value, label)`` pairs of a site's complaint categories, in the site's order."""
-    return [(category, label(CATEGORY_LABELS, category, translate)) for category in categories]
+def category_choices(categories: Sequence[str], translate: Callable[[str], str]) -> list[SelectChoice]:
+    """A site's complaint categories as options, named in the reader's language, in the site's order."""
+    return [SelectChoice(category, label(CATEGORY_LABELS, category, translate)) for category in categories]

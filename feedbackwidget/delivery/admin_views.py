@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional
 
 from .. import config
@@ -20,7 +21,7 @@ from ..admin.access import ADMIN_NAV, NavItem, require_role, site_or_404, visibl
 from ..admin.forms import ButtonForm
 from ..admin.locale import gettext
 from ..extension import get_state
-from ..forms import ProtectedForm
+from ..forms import LANGUAGE_CHOICES, ProtectedForm
 from ..i18n import N_
 from ..models import Site, Survey
 from . import invalidate_delivery
@@ -41,6 +42,8 @@ RULE_LABELS = {
     "complaint_overdue": N_("A complaint past its deadline"),
 }
 STATUS_LABELS = {"pending": N_("Waiting"), "sending": N_("Being sent"), "sent": N_("Sent"), "failed": N_("Failed")}
+DIGEST_LABELS = {"none": N_("None"), "daily": N_("Daily"), "weekly": N_("Weekly")}
+EVERY_SURVEY = SelectChoice("", N_("Every survey"))
 
 
 class RuleForm(ProtectedForm):
@@ -50,18 +53,19 @@ class RuleForm(ProtectedForm):
 
 
 class NewRuleForm(RuleForm):
-    kind = SelectField(N_("Alert when"), choices=[(kind, label) for kind, label in RULE_LABELS.items()])
-    survey = SelectField(N_("Survey"), choices=[("", N_("Every survey"))])
+    kind = SelectField(N_("Alert when"), choices=[SelectChoice(kind, label) for kind, label in RULE_LABELS.items()])
+    survey = SelectField(N_("Survey"), choices=[EVERY_SURVEY])
 
 
 class RecipientForm(ProtectedForm):
-    locale = SelectField(N_("Language"), choices=[("en", "English"), ("hu", "Magyar"), ("zh", "中文")])
-    digest = SelectField(N_("Digest"), choices=[("none", N_("None")), ("daily", N_("Daily")), ("weekly", N_("Weekly"))])
+    locale = SelectField(N_("Language"), choices=LANGUAGE_CHOICES)
+    digest = SelectField(N_("Digest"), choices=[SelectChoice(digest, label) for digest, label in DIGEST_LABELS.items()])
 
 
 class WebhookForm(ProtectedForm):
     url = URLField(N_("URL"), validators=[DataRequired(), URL(require_tld=False)])
-    events = SelectMultipleField(N_("Events"), choices=[(e, e) for e in WEBHOOK_EVENTS], default=list(WEBHOOK_EVENTS))
+    events = SelectMultipleField(N_("Events"), choices=[SelectChoice(event) for event in WEBHOOK_EVENTS],
+                                 default=list(WEBHOOK_EVENTS))
 
 
 @delivery_admin.get("/")
@@ -144,7 +148,7 @@ def update_rule(site_id: int, rule_id: int) -> Response | str:
 def _new_rule_form(site: Site, **kwargs: object) -> NewRuleForm:
     form = NewRuleForm(**kwargs)
     slugs = get_state().session().scalars(select(Survey.slug).where(Survey.site_id == site.id).order_by(Survey.slug))
-    form.survey.choices = [("", N_("Every survey")), *((slug, slug) for slug in slugs)]
+    form.survey.choices = [EVERY_SURVEY, *(SelectChoice(slug) for slug in slugs)]
     return form
 
 
