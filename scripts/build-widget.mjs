@@ -1,7 +1,7 @@
 // `npm run build`: the widget as shops get it, from the hand-written static/widget.js and static/widget.css.
 //
-//   static/widget.min.js            the widget: the source without its @complaint part, minified by terser,
-//                                   with widget.css (up to its @complaint marker) minified inside;
+//   static/widget.min.js            the widget: the source without its @debug, @complaint and @raw parts,
+//                                   minified by terser, with widget.css (up to its @complaint marker) inside;
 //   static/widget-complaint.min.js  the complaint form (the @complaint part) with the rest of the CSS,
 //                                   fetched by the widget when a visitor first opens the form;
 //   static/widget-debug.min.js      the sentences of debug mode (the @debug part), fetched by the widget
@@ -21,6 +21,8 @@ export const OUTPUTS = {
   widget: "static/widget.min.js", complaint: "static/widget-complaint.min.js", debug: "static/widget-debug.min.js",
 };
 const COMPLAINT_MARKERS = ["/*@complaint*/", "/*@complaint-end*/"], DEBUG_MARKERS = ["/*@debug*/", "/*@debug-end*/"];
+// What only the raw source needs (it runs unbuilt in the unit tests) goes: /*@raw*/ ... /*@raw-end*/.
+const RAW_ONLY = /\/\*@raw\*\/[\s\S]*?\/\*@raw-end\*\//g;
 const CSS_MARKER = "/*@complaint*/";
 
 // Our hand-written CSS only: comments and white space go. A space before ":" is kept (".fw :focus-visible"
@@ -52,17 +54,17 @@ async function terse(code) {
 export async function build(root = ROOT) {
   const source = readFileSync(resolve(root, "static/widget.js"), "utf8");
   const stylesheet = readFileSync(resolve(root, "static/widget.css"), "utf8");
-  const [start, debug, rest] = cut(source, DEBUG_MARKERS, "static/widget.js");
+  const [start, debug, rest] = cut(source.replace(RAW_ONLY, ""), DEBUG_MARKERS, "static/widget.js");
   const [before, form, after] = cut(start + rest, COMPLAINT_MARKERS, "static/widget.js");
   const [widgetCss, formCss] = cut(stylesheet, [CSS_MARKER], "static/widget.css");
   if (!before.includes('"__FW_CSS__"')) throw new Error('static/widget.js lost its "__FW_CSS__" placeholder');
   const widget = await terse((before + after).replace('"__FW_CSS__"', JSON.stringify(minifyCss(widgetCss))));
-  // The form's part calls complaintReady(form): here that hands the form, its CSS and the strings the
-  // server fills in (every language) to the widget, which set FeedbackWidget._complaint before fetching it.
-  const complaint = await terse(`(function (complaintReady) {"use strict";${form}})(
-    (form) => window.FeedbackWidget._complaint(form, ${JSON.stringify(minifyCss(formCss))}, "__FW_STRINGS__"));`);
-  // The debug part calls debugReady(say): here that hands say to the widget, which buffered its messages.
-  const sentences = await terse(`(function (debugReady) {"use strict";${debug}})((say) => window.FeedbackWidget._debug(say));`);
+  // Each part calls ready(name, code): here that hands the code to the widget, which set
+  // FeedbackWidget._<name> before fetching the script; the form comes with its CSS and the strings the
+  // server fills in (every language).
+  const complaint = await terse(`(function (ready) {"use strict";${form}})(
+    (name, form) => window.FeedbackWidget._complaint(form, ${JSON.stringify(minifyCss(formCss))}, "__FW_STRINGS__"));`);
+  const sentences = await terse(`(function (ready) {"use strict";${debug}})((name, say) => window.FeedbackWidget._debug(say));`);
   return { [OUTPUTS.widget]: widget, [OUTPUTS.complaint]: complaint, [OUTPUTS.debug]: sentences };
 }
 

@@ -4,12 +4,15 @@
  * Everything renders in a Shadow DOM; every server or visitor text goes through textContent.
  *
  * This file runs as it is (the unit tests run it raw). Shops get it minified by `npm run build`:
- * static/widget.min.js with widget.css inside, and the part between the @complaint markers (the
- * complaint form) as static/widget-complaint.min.js, fetched only when a visitor opens that form.
+ * static/widget.min.js with widget.css inside, the part between the @complaint markers (the
+ * complaint form) as static/widget-complaint.min.js, fetched only when a visitor opens that form,
+ * and the part between the @debug markers as static/widget-debug.min.js, fetched only with
+ * data-debug; what is between @raw markers only the raw file needs, and the build leaves it out.
  * The whole widget must stay within 6 KB gzipped (README "Widget"), hence a few habits: state lives
  * in closure variables, not object properties (a minifier shortens the former, never the latter);
- * debug mode logs codes and data, which the @debug part (its own script, fetched only with
- * data-debug) turns into sentences; whatever the server can work out comes in the site config. */
+ * debug mode logs codes and data, which the @debug part turns into sentences; the complaint form
+ * gets what it needs as arguments, not as an object's properties; whatever the server can work out
+ * comes in the site config. */
 (function () {
   "use strict";
   const W = window, D = document, N = navigator;
@@ -24,21 +27,29 @@
   // Filled in by the build (widget.css up to its @complaint marker); raw, the stylesheet is linked.
   const CSS = "__FW_CSS__";
   const now = () => Date.now();
-  // Debug mode: log(code, ...data) tells the console why a survey was or was not shown, in the words
-  // of the @debug part below. Shops get that part as its own script, fetched on the first message
-  // with data-debug (never without); the messages wait for it. Raw, it is right here.
-  let speak, heard = [];
-  const log = (...args) => DEBUG && (speak ? speak(...args) : heard.push(args) > 1 || D.head.append(h("script", {src: BASE + "__FW_DEBUG__",
-    onerror: () => debugReady((...args) => console.info("[FeedbackWidget]", ...args))})));
-  function debugReady(say) {
-    speak = say;
-    heard.forEach((args) => say(...args));
+
+  // The parts between the @debug and the @complaint markers come as scripts of their own in the build,
+  // fetched when first needed: part(name, script) promises what the script hands over, calling
+  // FeedbackWidget._<name>(...code) (once more after a failure: offline, say). Raw, each part is in
+  // this file and hands its code over at once by ready(name, ...code). (Nothing calls part() before
+  // the api below exists.)
+  const parts = {};
+  const ready = (name, ...code) => parts[name] = Promise.resolve(code);
+  function part(name, script) {
+    return parts[name] = parts[name] || new Promise((resolve, reject) => {
+      api["_" + name] = (...code) => resolve(code);
+      D.head.append(h("script", {src: BASE + script, onerror: () => { parts[name] = null; reject(); }}));
+    });
   }
+  // Debug mode: log(code, ...data) tells the console why a survey was or was not shown, in the words
+  // of the @debug part, fetched with the first message (never without data-debug); the messages wait
+  // for it, in order.
+  const log = (...args) => DEBUG && part("debug", "__FW_DEBUG__").then(([say]) => say(...args), () => {});
 
   /*@debug*/
   // The debug part: the sentences for log()'s codes. The survey's codes are blockReason()'s and
   // tryAutoShow()'s: why it is not shown, with the moment that would have shown it (none: on load).
-  debugReady((code, subject, detail) => {
+  ready("debug", (code, subject, detail) => {
     const slug = subject && subject.slug, t = slug && subject.triggers;
     const reasons = {
       url: () => "URL rule " + JSON.stringify(t.url) + " does not match " + location.href,
@@ -56,7 +67,7 @@
       dropped: () => "the server refused a submission (HTTP " + detail + "), dropped: " + subject.body,
       complaint: () => "the complaint form's script did not load",
       open: () => "open(" + (subject || "") + "): no such survey",
-      config: () => "no site config: " + subject,
+      config: () => "no site config: " + (subject > 0 ? "HTTP " + subject : subject),
       track: () => "track " + subject,
       lang: () => "data-lang comes before setLanguage()",
       site: () => "no data-site attribute on the script tag",
@@ -70,7 +81,7 @@
   /*@debug-end*/
 
   // What this page view knows: the site config, the shadow root and its parts, the open dialog's parts.
-  let config, lang, root, frame, button, host, waiting = [], autoShown, pendingOpen, complaintForm;
+  let config, lang, root, frame, button, host, waiting = [], autoShown, pendingOpen;
   let dialog, body, trap, openedAt, returnTo, onDismiss, customer;
   const handlers = {}, tracked = [], started = now();
   const emit = (name, detail) => (handlers[name] || []).forEach((cb) => { try { cb(detail); } catch (e) { console.error(e); } });
@@ -97,12 +108,16 @@
     (children || []).forEach((c) => c && node.append(c));
     return node;
   }
-  const makeButton = (cls, text, onclick, type) => h("button", {type: type || "button", class: cls, text, onclick});
-  const str = (name, vars) => String(config.strings[name] || name).replace(/\{(\w+)\}/g, (m, k) => vars && k in vars ? vars[k] : m);
+  // Without a type, a button submits its form: Back, the one other button inside a form, says "button".
+  const makeButton = (cls, text, onclick, type) => h("button", {type, class: cls, text, onclick});
+  // A UI string, its {placeholders} filled in from *vars* (only "progress" and "chars_left" have any:
+  // tests/test_widget_config.py holds every translation to that).
+  const str = (name, vars) => (config.strings[name] || name).replace(/\{(\w+)\}/g, (m, k) => vars[k]);
   // Constructed stylesheets need no CSP allowance; where they are missing (or raw) the stylesheet is linked.
   function adopt(css) {
     try {
-      if (css.startsWith("__FW_")) throw css;
+      // Raw, CSS is still its placeholder: link the stylesheet. (The build fills it in, so leaves this out.)
+      /*@raw*/if (css.startsWith("__FW_")) throw css;/*@raw-end*/
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
       root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet);
@@ -149,7 +164,7 @@
   function arm() {
     if (!config.surveys.length) log("none");
     config.surveys.forEach((survey) => {
-      const t = survey.triggers = survey.triggers || {};
+      const t = survey.triggers;
       const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => t[k] != null && t[k] !== false);
       const reason = !t.manual && blockReason(survey);
       if (t.manual) log("manual", survey);
@@ -267,7 +282,7 @@
     expanded(false);
     if (quiet) return;
     if (onDismiss) onDismiss();
-    if (returnTo && returnTo.focus && returnTo.isConnected) returnTo.focus();
+    if (returnTo && returnTo.isConnected) returnTo.focus();
   }
   const markSeen = (slug) => save((d) => { (d.seen = d.seen || {})[slug] = now(); });
 
@@ -299,8 +314,8 @@
         h("p", {class: "fw-step", text: str("progress", {current: index + 1, total: questions.length})}),
         node, error,
         h("div", {class: "fw-actions"}, [
-          index && makeButton("fw-secondary", str("back"), () => { index--; step(); }),
-          makeButton("fw-primary", str(more ? "next" : "send"), null, "submit")])]));
+          index && makeButton("fw-secondary", str("back"), () => { index--; step(); }, "button"),
+          makeButton("fw-primary", str(more ? "next" : "send"))])]));
       if (config.complaints.enabled) view.append(makeButton("fw-link", str("complaint_link"), openComplaint));
       if (!passive) control.focus();
       passive = false;
@@ -322,7 +337,7 @@
   function renderQuestion(q, answers) {
     const score = answers[q.follow_up_of];
     const band = score <= 6 ? "detractor" : score <= 8 ? "passive" : "promoter";
-    const text = q.follow_up_of && score != null && (q.text_by_band || {})[band] || q.text;
+    const text = q.follow_up_of && score != null && q.text_by_band[band] || q.text;
     const required = q.required && "true";
     if (q.type == "text") {
       const max = q.max_length || 2000;
@@ -362,25 +377,16 @@
   }
 
   // --- the complaint form: its code, styles and strings come when first asked for (the @complaint part)
-  const complaintReady = (form) => complaintForm = Promise.resolve([form]);
-  function openComplaint() {
-    complaintForm = complaintForm || new Promise((resolve, reject) => {
-      // The form's script calls FeedbackWidget._complaint(form, css, strings).
-      api._complaint = (form, css, strings) => {
-        adopt(css);
-        resolve([form, strings]);
-      };
-      // Offline, say: the next click tries again.
-      D.head.append(h("script", {src: BASE + "__FW_COMPLAINT__", onerror: () => { complaintForm = null; reject(); }}));
-    });
-    return complaintForm.then(([form, strings]) => form({h, str, openDialog, enqueue, thanks, config, customer: customer || {}}, strings),
-      () => log("complaint"));
-  }
+  // The form's script hands over the form, its styles and its strings in every language (raw: the form).
+  const openComplaint = () => part("complaint", "__FW_COMPLAINT__").then(([form, css, strings]) => {
+    if (css) adopt(css);
+    form(h, str, openDialog, enqueue, thanks, config, customer || {}, strings);
+  }, () => log("complaint"));
 
   /*@complaint*/
   // The complaint form, offered when the site config enables it (config.complaints.enabled). Shops
   // get this part as its own script, with its strings in every language; raw, it registers here.
-  complaintReady(function ({h, str, openDialog, enqueue, thanks, config, customer}, strings) {
+  ready("complaint", function (h, str, openDialog, enqueue, thanks, config, customer, strings) {
     const t = (name) => ((strings || {})[config.locale] || {})[name] || str(name);
     const c = config.complaints, form = openDialog(null, t("complaint_title")), errors = {};
     const control = (tag, id, props, children) => h(tag, Object.assign({id: "fw-c-" + id, "aria-describedby": "fw-c-" + id + "-error",
@@ -427,7 +433,7 @@
   function open(slug) {
     const surveys = config.surveys;
     const survey = slug ? surveys.find((s) => s.slug == slug)
-      : surveys.find((s) => !(s.triggers || {}).url || urlMatches(s.triggers.url, location)) || surveys[0];
+      : surveys.find((s) => !s.triggers.url || urlMatches(s.triggers.url, location)) || surveys[0];
     if (survey) return openSurvey(survey, "open");
     if (!slug && config.complaints.enabled) return openComplaint();
     log("open", slug);
@@ -437,11 +443,10 @@
   // first it has of data-lang, setLanguage(), the browser's languages; else the site's default) and
   // the look (data-color and data-position if valid, else the site's, with the text colour on it).
   function fetchConfig() {
-    const asked = {locale: [attr("lang"), lang].concat(N.languages || [N.language]).filter(Boolean).map(encodeURIComponent).join(),
-      color: encodeURIComponent(attr("color") || ""), position: encodeURIComponent(attr("position") || "")};
-    const query = Object.keys(asked).filter((k) => asked[k]).map((k) => k + "=" + asked[k]).join("&");
-    return fetch(API + "/config" + (query && "?" + query), {credentials: "omit"})
-      .then((r) => r.ok ? r.json() : Promise.reject("HTTP " + r.status))
+    const asked = [["locale", [attr("lang"), lang].concat(N.languages || [N.language]).filter(Boolean).join()],
+      ["color", attr("color")], ["position", attr("position")]];
+    return fetch(API + "/config?" + new URLSearchParams(asked.filter((pair) => pair[1])), {credentials: "omit"})
+      .then((r) => r.ok ? r.json() : Promise.reject(r.status))
       .catch((e) => log("config", e));
   }
 
@@ -475,7 +480,7 @@
     identify(who) {
       const c = who || {}, clean = {id: c.id, email: c.email, loyalty_tier: c.loyaltyTier};
       for (const k in clean) if (clean[k] == null || clean[k] === "") delete clean[k]; else clean[k] += "";
-      customer = Object.keys(clean).length ? clean : undefined;
+      customer = clean;
     },
     track(event) {
       log("track", event);
@@ -493,8 +498,6 @@
       }) : Promise.resolve();
     },
     on(name, callback) { (handlers[name] = handlers[name] || []).push(callback); return api; },
-    // Internal: the @debug part's script hands its sentences over here.
-    _debug: debugReady,
   };
   queued.forEach((call) => typeof api[call[0]] == "function" && api[call[0]](...call.slice(1)));
   if (!SITE) return log("site");

@@ -97,17 +97,17 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("asks for data-lang first, then setLanguage's, then the browser's languages", async () => {
       setLanguages(["de-DE", "zh-CN", "hu"]);
       boot();
-      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=de-DE,zh-CN,hu");
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=de-DE%2Czh-CN%2Chu");  // a comma-separated list
       const api = boot({attrs: {lang: "hu-HU"}});
-      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=hu-HU,de-DE,zh-CN,hu");
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?locale=hu-HU%2Cde-DE%2Czh-CN%2Chu");
       await ready();
       await api.setLanguage("zh");
-      expect(fetch.mock.calls.at(-1)[0]).toBe(CONFIG_URL + "?locale=hu-HU,zh,de-DE,zh-CN,hu");
+      expect(fetch.mock.calls.at(-1)[0]).toBe(CONFIG_URL + "?locale=hu-HU%2Czh%2Cde-DE%2Czh-CN%2Chu");
     });
     it("asks for the site's default when the browser names no language", () => {
       setLanguages([]);
       boot();
-      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL);
+      expect(fetch.mock.calls[0][0]).toBe(CONFIG_URL + "?");
     });
   });
 
@@ -467,7 +467,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
       fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
       await api.setLanguage("hu-HU");
-      expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu-HU,en-US$/);
+      expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu-HU%2Cen-US$/);
       expect($(".fw-button").textContent).toBe("Visszajelzés");
       expect($(".fw").getAttribute("lang")).toBe("hu");
     });
