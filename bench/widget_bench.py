@@ -12,7 +12,8 @@ another port of 127.0.0.1, then reports, gzip -9 of each response:
   on their own), against the 6 KB target (issue #3) and the published sizes of other widgets;
 - the site config in each locale: the shop's surveys (question texts, options, triggers) and
   those strings; the survey content is the shop's data, not the widget, so only the strings count;
-- the complaint form's script, which the widget fetches only when a visitor opens the form;
+- the complaint form's script, which the widget fetches only when a visitor opens the form, and
+  debug mode's sentences, fetched only on a page whose script tag has ``data-debug``;
 - in headless chromium (median of --loads page loads): the requests before the Feedback button
   shows (at most 2: the script and the config), the time from the script starting to load to the
   button being interactive, with the config request's own time beside it, and from
@@ -93,7 +94,7 @@ def start_servers(tmp: str) -> tuple[str, str, str]:
 
 
 def weight(base: str, key: str, origin: str) -> dict[str, int]:
-    """gzip -9 sizes: "script", "strings <locale>", "config <locale>" and "complaint form"."""
+    """gzip -9 sizes: "script", "strings <locale>", "config <locale>", "complaint form" and "debug"."""
     import json
     import urllib.request
 
@@ -111,6 +112,8 @@ def weight(base: str, key: str, origin: str) -> dict[str, int]:
         sizes[f"config {locale}"] = gz(config)
     [form] = re.findall(rb"widget-complaint\.[0-9a-f]+\.js", script)
     sizes["complaint form"] = gz(fetch(f"{base}/feedback/{form.decode()}"))
+    [debug] = re.findall(rb"widget-debug\.[0-9a-f]+\.js", script)
+    sizes["debug"] = gz(fetch(f"{base}/feedback/{debug.decode()}"))
     return sizes
 
 
@@ -172,6 +175,7 @@ def main() -> None:
     for locale in LOCALES:
         print(f"  {'site config, ' + locale + ' (surveys + strings)':<40} {sizes[f'config {locale}']:>6} B")
     print(f"  {'complaint form (on first use)':<40} {sizes['complaint form']:>6} B")
+    print(f"  {'debug sentences (data-debug only)':<40} {sizes['debug']:>6} B")
     ready = statistics.median(r["ready_ms"] for r in runs)
     config = statistics.median(r["config_ms"] for r in runs)
     requests = max(r["requests"] for r in runs)

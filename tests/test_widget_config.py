@@ -163,6 +163,7 @@ def test_the_page_can_ask_for_its_own_look_and_gets_a_readable_one(client: Flask
 
 def test_the_page_sends_its_languages_by_preference(client: FlaskClient, site: Site) -> None:
     assert config(client, site, "de-DE,zh-CN,hu")["locale"] == "zh"
+    assert config(client, site, "de-DE%2Czh-CN%2Chu")["locale"] == "zh"  # as the widget's URLSearchParams sends it
     assert config(client, site, "de-DE")["locale"] == "en"  # none supported: the site's default
 
 
