@@ -110,9 +110,15 @@
   }
   // Without a type, a button submits its form: Back, the one other button inside a form, says "button".
   const makeButton = (cls, text, onclick, type) => h("button", {type, class: cls, text, onclick});
+  // The UI strings come as a list, the site config's "strings", in the order of CONFIG_STRINGS in
+  // feedbackwidget/widget/strings.py: these name the places (tests/test_widget_config.py holds the two
+  // to one order; the build writes the numbers in).
+  const STRING_BUTTON = 0, STRING_DIALOG_TITLE = 1, STRING_CLOSE = 2, STRING_SEND = 3, STRING_NEXT = 4, STRING_BACK = 5,
+    STRING_PROGRESS = 6, STRING_THANKS = 7, STRING_NPS_LOW = 8, STRING_NPS_HIGH = 9, STRING_REQUIRED = 10,
+    STRING_CHARS_LEFT = 11, STRING_OFFLINE = 12, STRING_COMPLAINT_LINK = 13;
   // A UI string, its {placeholders} filled in from *vars* (only "progress" and "chars_left" have any:
   // tests/test_widget_config.py holds every translation to that).
-  const str = (name, vars) => (config.strings[name] || name).replace(/\{(\w+)\}/g, (m, k) => vars[k]);
+  const str = (place, vars) => config.strings[place].replace(/\{(\w+)\}/g, (m, k) => vars[k]);
   // Constructed stylesheets need no CSP allowance; where they are missing (or raw) the stylesheet is linked.
   function adopt(css) {
     try {
@@ -254,10 +260,10 @@
     // The honeypot: a field no person sees or reaches (hidden), which form-filling bots fill.
     trap = h("input", {name: "website", tabindex: -1, autocomplete: "off"});
     const close = makeButton("fw-close", "\u00d7", () => closeDialog());
-    close.setAttribute("aria-label", str("close"));
+    close.setAttribute("aria-label", str(STRING_CLOSE));
     frame.append(dialog = h("div", {role: "dialog", "aria-modal": true, "aria-labelledby": "fw-title", class: "fw-dialog",
       tabindex: -1, onkeydown: keys}, [
-      h("div", {class: "fw-head"}, [h("h2", {id: "fw-title", text: heading || str("dialog_title")}), close]),
+      h("div", {class: "fw-head"}, [h("h2", {id: "fw-title", text: heading || str(STRING_DIALOG_TITLE)}), close]),
       body = h("div"), h("div", {hidden: ""}, [trap])]));
     expanded(true);
     return body;
@@ -304,19 +310,19 @@
         e.preventDefault();
         const value = read();
         if (value == null && q.required) {
-          error.textContent = str("required");
+          error.textContent = str(STRING_REQUIRED);
           return control.focus();
         }
         if (value == null) delete answers[q.key]; else answers[q.key] = value;
         if (index < visible().length - 1) { index++; step(); } else finish();
       }}, [
         h("progress", {max: questions.length, value: index + 1, "aria-hidden": true}),
-        h("p", {class: "fw-step", text: str("progress", {current: index + 1, total: questions.length})}),
+        h("p", {class: "fw-step", text: str(STRING_PROGRESS, {current: index + 1, total: questions.length})}),
         node, error,
         h("div", {class: "fw-actions"}, [
-          index && makeButton("fw-secondary", str("back"), () => { index--; step(); }, "button"),
-          makeButton("fw-primary", str(more ? "next" : "send"))])]));
-      if (config.complaints.enabled) view.append(makeButton("fw-link", str("complaint_link"), openComplaint));
+          index && makeButton("fw-secondary", str(STRING_BACK), () => { index--; step(); }, "button"),
+          makeButton("fw-primary", str(more ? STRING_NEXT : STRING_SEND))])]));
+      if (config.complaints.enabled) view.append(makeButton("fw-link", str(STRING_COMPLAINT_LINK), openComplaint));
       if (!passive) control.focus();
       passive = false;
     }
@@ -327,7 +333,7 @@
       markSeen(slug);
       enqueue("/responses", {survey: slug, answers: given, page_url: location.href.slice(0, 2048), locale: config.locale,
         customer});
-      thanks(str("thanks"));
+      thanks(str(STRING_THANKS));
       emit("submitted", {survey: slug, answers: given});
     }
     step();
@@ -348,7 +354,7 @@
       // The counter speaks up (aria-live) only once few characters are left.
       (area.oninput = () => {
         const left = max - area.value.length;
-        count.textContent = str("chars_left", {count: left});
+        count.textContent = str(STRING_CHARS_LEFT, {count: left});
         if (left < 50) count.setAttribute("aria-live", "polite");
       })();
       return [h("div", null, [h("label", {for: "fw-answer", class: "fw-legend", text}), area, count]),
@@ -360,7 +366,7 @@
     const options = q.options;
     const inputs = options.map((o, i) => h("input", {type: "radio", name: "answer", value: i, checked: answers[q.key] === o.value}));
     const checked = () => inputs.find((i) => i.checked);
-    const hint = q.type == "nps" && h("div", {class: "fw-hint", id: "fw-hint"}, [h("span", {text: str("nps_low")}), h("span", {text: str("nps_high")})]);
+    const hint = q.type == "nps" && h("div", {class: "fw-hint", id: "fw-hint"}, [h("span", {text: str(STRING_NPS_LOW)}), h("span", {text: str(STRING_NPS_HIGH)})]);
     return [h("fieldset", {role: "radiogroup", "aria-describedby": (hint ? "fw-hint " : "") + "fw-error", "aria-required": required}, [
       h("legend", {text}),
       h("div", {class: "fw-options fw-" + q.type}, options.map((o, i) => h("label", {class: "fw-option"}, [inputs[i], h("span", {text: o.text})]))),
@@ -369,10 +375,10 @@
   }
 
   function thanks(text) {
-    const close = makeButton("fw-primary", str("close"), () => closeDialog());
+    const close = makeButton("fw-primary", str(STRING_CLOSE), () => closeDialog());
     body.textContent = "";
     body.append(h("div", {class: "fw-thanks", role: "status"}, [h("p", {text}),
-      N.onLine === false && h("p", {class: "fw-note", text: str("offline")}), close]));
+      N.onLine === false && h("p", {class: "fw-note", text: str(STRING_OFFLINE)}), close]));
     close.focus();
   }
 
@@ -380,14 +386,15 @@
   // The form's script hands over the form, its styles and its strings in every language (raw: the form).
   const openComplaint = () => part("complaint", "__FW_COMPLAINT__").then(([form, css, strings]) => {
     if (css) adopt(css);
-    form(h, str, openDialog, enqueue, thanks, config, customer || {}, strings);
+    form(h, openDialog, enqueue, thanks, config, customer || {}, strings);
   }, () => log("complaint"));
 
   /*@complaint*/
   // The complaint form, offered when the site config enables it (config.complaints.enabled). Shops
   // get this part as its own script, with its strings in every language; raw, it registers here.
-  ready("complaint", function (h, str, openDialog, enqueue, thanks, config, customer, strings) {
-    const t = (name) => ((strings || {})[config.locale] || {})[name] || str(name);
+  ready("complaint", function (h, openDialog, enqueue, thanks, config, customer, strings) {
+    // Raw, there are no strings (no server fills them in): the form shows their names.
+    const t = (name) => ((strings || {})[config.locale] || {})[name] || name;
     const c = config.complaints, form = openDialog(null, t("complaint_title")), errors = {};
     const control = (tag, id, props, children) => h(tag, Object.assign({id: "fw-c-" + id, "aria-describedby": "fw-c-" + id + "-error",
       "aria-required": "true"}, props), children);
@@ -461,7 +468,7 @@
     frame.style.setProperty("--fw-color", widget.color);
     frame.style.setProperty("--fw-on-color", widget.on_color);
     if (widget.show_button !== false) {
-      frame.append(button = makeButton("fw-button", str("button"), () => api.open()));
+      frame.append(button = makeButton("fw-button", str(STRING_BUTTON), () => api.open()));
       button.setAttribute("aria-haspopup", "dialog");
       expanded(false);
     }
@@ -493,7 +500,7 @@
       return config ? fetchConfig().then((loaded) => {
         if (!loaded) return;
         config = loaded;
-        if (button) button.textContent = str("button");
+        if (button) button.textContent = str(STRING_BUTTON);
         frame.setAttribute("lang", config.locale);
       }) : Promise.resolve();
     },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.i18n import SUPPORTED_LOCALES
 from feedbackwidget.models import Site, Survey
-from feedbackwidget.widget.strings import widget_strings
+from feedbackwidget.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
 from feedbackwidget.widget.triggers import public_triggers, validate_triggers
 from feedbackwidget.widget.assets import build_widget, widget_assets
 
@@ -24,6 +25,12 @@ def config(client: FlaskClient, site: Site, locale: str = "en") -> Any:
     response = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale={locale}", headers={"Origin": SHOP_ORIGIN})
     assert response.status_code == 200
     return response.json
+
+
+def strings_by_name(body: Any) -> dict[str, str]:
+    """The config's strings (a list in the order of CONFIG_STRINGS) by name."""
+    assert len(body["strings"]) <= len(CONFIG_STRINGS)
+    return dict(zip(CONFIG_STRINGS, body["strings"]))
 
 
 def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: FlaskClient) -> None:
@@ -112,8 +119,8 @@ def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site
     body = config(client, site, "zh-Hans")
 
     assert body["locale"] == "zh"
-    assert body["strings"]["button"] == "反馈"
-    assert body["strings"]["progress"] == "第 {current} 题，共 {total} 题"
+    assert strings_by_name(body)["button"] == "反馈"
+    assert strings_by_name(body)["progress"] == "第 {current} 题，共 {total} 题"
     nps = next(s for s in body["surveys"] if s["slug"] == "nps")
     assert nps["questions"][1]["text_by_band"]["detractor"] != nps["questions"][1]["text"]
     # Every question with a choice of answers comes with its options, texts in the locale.
@@ -122,11 +129,20 @@ def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site
     assert [o["value"] for o in csat["options"]] == ["excellent", "good", "bad"] and csat["options"][0]["text"] != "Excellent"
     [stock] = [s["questions"][0] for s in body["surveys"] if s["slug"] == "stock"]
     assert [o["value"] for o in stock["options"]] == [True, False] and stock["options"][0]["text"] != "Yes"
-    assert "yes" not in body["strings"] and "excellent" not in body["strings"]
+    assert stock["options"][0]["text"] not in body["strings"] and csat["options"][0]["text"] not in body["strings"]
+
+
+def test_the_widget_names_the_places_of_the_config_strings_in_their_order() -> None:
+    # static/widget.js reads the list by place: STRING_BUTTON = 0, STRING_DIALOG_TITLE = 1, ...
+    source = (Path(__file__).parents[1] / "static" / "widget.js").read_text(encoding="utf-8")
+    places = {int(place): name.lower() for name, place in re.findall(r"\bSTRING_(\w+) = (\d+)", source)}
+    assert [places[place] for place in sorted(places)] == list(CONFIG_STRINGS)
+    assert sorted(places) == list(range(len(CONFIG_STRINGS)))
+    assert "required" in FORM_STRINGS  # the form's empty fields say so in its own strings
 
 
 def test_every_widget_string_is_translated() -> None:
-    from feedbackwidget.widget.strings import widget_strings
+    from feedbackwidget.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
 
     english = widget_strings("en")
     for locale in ("hu", "zh"):
@@ -174,8 +190,9 @@ def test_complaints_are_offered_only_where_the_complaint_api_answers(client: Fla
     with client.application.test_request_context():
         available = complaint_api_available()
     assert body["complaints"]["enabled"] is available
-    assert ("complaint_link" in body["strings"]) is available
-    assert "complaint_title" not in body["strings"]  # the form's own strings come with its script
+    assert ("complaint_link" in strings_by_name(body)) is available
+    # The form's own strings come with its script.
+    assert widget_strings("en")["complaint_title"] not in body["strings"]
     if available:
         assert {c["value"] for c in body["complaints"]["categories"]} >= {"delivery", "other"}
         assert body["complaints"]["privacy_policy_version"] == "1"
@@ -188,7 +205,7 @@ def test_a_site_can_switch_the_complaint_entry_off(client: FlaskClient, site: Si
     db.commit()
     body = config(client, site)
     assert body["complaints"] == {"enabled": False}
-    assert "complaint_link" not in body["strings"] and "button" in body["strings"]
+    assert list(strings_by_name(body)) == list(CONFIG_STRINGS[:-1])
 
 
 def test_survey_triggers_reach_the_widget_without_broken_rules(client: FlaskClient, site: Site, db: Session) -> None:

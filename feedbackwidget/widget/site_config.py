@@ -31,7 +31,7 @@ from ..i18n import translate
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN
 from ..surveys.templates import CSAT_LABELS
-from .strings import ANSWER_STRINGS, COMPLAINT_STRINGS, FORM_STRINGS, WIDGET_STRINGS, category_label, widget_strings
+from .strings import WIDGET_STRINGS, category_label, config_strings
 from .triggers import public_triggers
 
 POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
@@ -153,13 +153,13 @@ def public_complaints(site: SiteConfig, locale: str) -> dict[str, Any]:
 def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     """The JSON body of ``GET /api/v1/sites/{key}/config``.
 
-    The strings are the survey dialog's: answer labels come as question options, the complaint
-    form's own strings with its script (see ``assets.py``), and "Something went wrong? Tell us"
-    only when the form is offered.
+    The strings are the survey dialog's, as a list in the order of ``CONFIG_STRINGS``
+    (``strings.py``): answer labels come as question options, the complaint form's own strings
+    with its script (see ``assets.py``), and "Something went wrong? Tell us" only when the form
+    is offered.
     """
     complaints = public_complaints(site, locale)
-    left_out = ANSWER_STRINGS | (FORM_STRINGS if complaints["enabled"] else COMPLAINT_STRINGS)
-    strings = {name: text for name, text in widget_strings(locale).items() if name not in left_out}
+    strings = config_strings(locale, complaints["enabled"])
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,

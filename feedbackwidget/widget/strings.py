@@ -44,22 +44,33 @@ WIDGET_STRINGS: dict[str, str] = {
     "consent_required": N_("Please accept the privacy policy so that we can handle your complaint."),
 }
 
-# Strings of the complaint feature (the config sends none of them when the form is not offered).
-COMPLAINT_STRINGS: frozenset[str] = frozenset(
-    name for name in WIDGET_STRINGS
-    if name.startswith("complaint_") or name in ("privacy_policy", "invalid_email", "consent_required")
+# The strings the site config sends, as a list in this order: static/widget.js names each place (its
+# STRING_ constants; tests/test_widget_config.py holds the two to one order), so no names travel with
+# the texts. The last, "Something went wrong? Tell us", comes only when the complaint form is offered.
+# Answer labels come as the options of the questions that use them, not among the strings.
+CONFIG_STRINGS: tuple[str, ...] = (
+    "button", "dialog_title", "close", "send", "next", "back", "progress", "thanks", "nps_low", "nps_high",
+    "required", "chars_left", "offline", "complaint_link",
 )
-# Answer labels: they come as the options of the questions that use them, not among the strings.
-ANSWER_STRINGS: frozenset[str] = frozenset({"yes", "no", "excellent", "good", "bad"})
-# Of the complaint strings, the ones only the form itself shows: they come with the form's script (every language),
-# not in the site config, so a visitor who never opens the form never downloads them.
-FORM_STRINGS: frozenset[str] = COMPLAINT_STRINGS - {"complaint_link"}
-
+# The strings only the complaint form shows, with "required" for its empty fields: they come with the
+# form's script (every language), not in the site config, so a visitor who never opens the form never
+# downloads them.
+FORM_STRINGS: frozenset[str] = frozenset(
+    name for name in WIDGET_STRINGS
+    if (name.startswith("complaint_") and name != "complaint_link")
+    or name in ("privacy_policy", "invalid_email", "consent_required", "required")
+)
 
 
 def widget_strings(locale: str) -> dict[str, str]:
     """The widget's strings in *locale*."""
     return {name: translate(locale, message) for name, message in WIDGET_STRINGS.items()}
+
+
+def config_strings(locale: str, complaints: bool) -> list[str]:
+    """The site config's ``strings`` in *locale*: :data:`CONFIG_STRINGS`' texts, "Tell us" only with *complaints*."""
+    names = CONFIG_STRINGS if complaints else CONFIG_STRINGS[:-1]
+    return [translate(locale, WIDGET_STRINGS[name]) for name in names]
 
 
 def category_label(locale: str, category: str) -> str:

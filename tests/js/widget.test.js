@@ -12,18 +12,20 @@ const read = (file) => readFileSync(resolve(__dirname, "../..", file), "utf8");
 let code;  // the widget's script under test
 // The built widget fetches the complaint form's and debug mode's scripts by appending a <script> (jsdom
 // loads none): run them.
-const complaintScript = read("static/widget-complaint.min.js"), debugScript = read("static/widget-debug.min.js");
+// The server fills in the form's strings in every language (feedbackwidget/widget/assets.py); so does this.
+const formStrings = {en: {invalid_email: "Bad e-mail", consent_required: "Accept the policy", complaint_thanks: "Complaint recorded"}};
+const complaintScript = read("static/widget-complaint.min.js").replace('"__FW_STRINGS__"', JSON.stringify(formStrings));
+const debugScript = read("static/widget-debug.min.js");
 new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
   if (node.src && node.src.endsWith("__FW_COMPLAINT__")) setTimeout(() => new Function(complaintScript)());
   if (node.src && node.src.endsWith("__FW_DEBUG__")) new Function(debugScript)();
 }))).observe(document.head, {childList: true});
-const strings = {
-  button: "Feedback", dialog_title: "Your feedback", close: "Close", send: "Send", next: "Next", back: "Back",
-  progress: "Question {current} of {total}", thanks: "Thank you!", required: "Please answer this question.",
-  chars_left: "{count} characters left", nps_low: "0 = no", nps_high: "10 = yes",
-  offline: "You are offline.", complaint_link: "Something went wrong? Tell us", invalid_email: "Bad e-mail",
-  consent_required: "Accept the policy", complaint_thanks: "Complaint recorded",
-};
+// The site config's strings: a list in the order of CONFIG_STRINGS (feedbackwidget/widget/strings.py).
+const strings = [
+  "Feedback", "Your feedback", "Close", "Send", "Next", "Back", "Question {current} of {total}", "Thank you!",
+  "0 = no", "10 = yes", "Please answer this question.", "{count} characters left", "You are offline.",
+  "Something went wrong? Tell us",
+];
 const nps = {
   slug: "nps", template: "nps", triggers: {manual: true}, questions: [
     {key: "score", type: "nps", required: true, text: "How likely?",
@@ -464,7 +466,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("reloads its texts in the language set by setLanguage", async () => {
       const api = boot();
       await ready();
-      const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: Object.assign({}, strings, {button: "Visszajelzés"})});
+      const hungarian = Object.assign(baseConfig(), {locale: "hu", strings: ["Visszajelzés", ...strings.slice(1)]});
       fetch.mockImplementation(() => Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(hungarian)}));
       await api.setLanguage("hu-HU");
       expect(fetch.mock.calls.at(-1)[0]).toMatch(/config\?locale=hu-HU%2Cen-US$/);
@@ -486,6 +488,8 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await api.open("nps");
       expect($(".fw-link")).toBe(null);
     });
+    // Raw, no server fills in the form's strings: it shows their names.
+    const formText = (name) => file == "static/widget.js" ? name : formStrings.en[name];
     it("are checked, then sent in the complaint API's shape", async () => {
       const api = boot({config: withComplaints()});
       api.identify({id: "C1", loyaltyTier: "gold"});
@@ -495,15 +499,15 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await vi.waitFor(() => expect($("select option")?.textContent).toBe("Delivery"));
       expect($("a")).toBe(null);  // a javascript: policy URL is never linked
       submit();
-      expect($("#fw-c-email-error").textContent).toBe("Bad e-mail");
-      expect($("#fw-c-consent-error").textContent).toBe("Accept the policy");
+      expect($("#fw-c-email-error").textContent).toBe(formText("invalid_email"));
+      expect($("#fw-c-consent-error").textContent).toBe(formText("consent_required"));
       $("#fw-c-description").value = "Broken cup";
       $("#fw-c-wish").value = "A new one";
       $("#fw-c-name").value = "Ann";
       $("#fw-c-email").value = "ann@example.com";
       $("#fw-c-consent").checked = true;
       submit();
-      expect($(".fw-thanks").textContent).toContain("Complaint recorded");
+      expect($(".fw-thanks").textContent).toContain(formText("complaint_thanks"));
       await vi.waitFor(() => expect(posts.length).toBe(1));
       expect(posts[0].url).toBe("https://fw.test/feedback/api/v1/sites/site_t/complaints");
       expect(posts[0].body).toEqual({category: "delivery", description: "Broken cup", desired_resolution: "A new one",
