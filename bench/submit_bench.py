@@ -7,6 +7,8 @@ with wrk from a second process, for a bounded time:
 - ``hello``: a Flask hello world (the yardstick: every figure is a ratio to it);
 - ``bare-<db>``: a bare Flask view that validates the same body with a WTForms
   form and inserts one row with SQLAlchemy Core in its own transaction;
+- ``bare1-postgresql``: the same bare view with its INSERT in autocommit mode
+  (one round trip instead of BEGIN, INSERT, COMMIT): a reference, not a target;
 - ``app-<db>``: feedbackwidget's ``POST /feedback/api/v1/sites/<key>/responses``
   (rate limits, site lookup, origin check, idempotency, CORS), each request with
   its own Idempotency-Key (bench/submit.lua), the rate limits set high.
@@ -108,9 +110,12 @@ def hello_app() -> Flask:
     return app
 
 
-def bare_app() -> Flask:
+def bare_app(single_round_trip: bool = False) -> Flask:
+    """The bare view; with *single_round_trip* its INSERT runs in autocommit mode (no BEGIN, no COMMIT)."""
     app = Flask("bare")
     engine = bare_engine(os.environ["BENCH_DATABASE_URL"])
+    if single_round_trip:
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     site_id, survey_id = int(os.environ["BENCH_SITE_ID"]), int(os.environ["BENCH_SURVEY_ID"])
 
     @app.post("/submit")
@@ -335,6 +340,9 @@ def measure_all(args: argparse.Namespace, work: Path, urls: dict[str, str]) -> d
         key, site_id, survey_id = sites[backend]
         env = app_env(url, site_id, survey_id)
         targets.append((f"bare-{backend}", "submit_bench:bare_app()", env, "/ready", "/submit", True))
+        if backend == "postgresql" and args.single_round_trip:
+            targets.append(("bare1-postgresql", "submit_bench:bare_app(single_round_trip=True)", env, "/ready",
+                            "/submit", True))
         targets.append((f"app-{backend}", "feedbackwidget:create_app()", env, "/feedback/healthz",
                         f"/feedback/api/v1/sites/{key}/responses", True))
     for round_number in range(args.rounds):
@@ -375,6 +383,11 @@ def report(results: dict[str, list[Measurement]], backends: list[str]) -> str:
         met = speedup >= targets[backend] and (backend == "sqlite" or p99_vs <= 1.0)
         lines.append(f"- {backend}: app ÷ bare = {speedup:.2f}x req/s (target ≥ {targets[backend]}x), "
                      f"p99 app ÷ bare = {p99_vs:.2f} — {'target met' if met else 'TARGET NOT MET'}")
+        single = ratios.get(f"bare1-{backend}")
+        if single:
+            lines.append(f"  reference: the bare view in one round trip ÷ bare = {single[0] / bare[0]:.2f}x req/s "
+                         f"(issue 2 quotes 0.26x-0.39x against 0.22x hello: 1.18x-1.77x); "
+                         f"app ÷ that = {app[0] / single[0]:.2f}x")
     return "\n".join(lines)
 
 
@@ -385,6 +398,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-single-round-trip", dest="single_round_trip", action="store_false",
+                        help="skip bare1-postgresql, the bare view with its INSERT in autocommit mode "
+                             "(one round trip: the reference issue 2 quotes at 0.26x-0.39x hello)")
     parser.add_argument("--pg-synchronous-commit", default="on", choices=["on", "off"],
                         help="diagnostic only: 'off' takes the commit's WAL flush out of the measurement "
                              "(not the default durability the targets are about)")
