@@ -7,9 +7,12 @@ Run from the repository root (needs Debian's chromium and the dev extras):
 It starts the standalone app on a temporary SQLite database and a shop page on
 another port of 127.0.0.1, then reports, gzip -9 of each response:
 
-- the widget: its script as served (``/feedback/widget.js``, the styles inside) plus its UI
-  strings in the largest of its locales (en, hu, zh: the ``strings`` of the site config, gzipped
-  on their own), against the 6 KB target (issue #3) and the published sizes of other widgets;
+- the widget's weight, issue #3's measure against its 6 KB target (6144 B) and the published sizes
+  of other widgets: its script as served (``/feedback/widget.js``, the styles inside) plus its UI
+  strings in all three of its locales (en, hu, zh): each locale's ``strings`` of the site config,
+  exactly as the server sends them (the text of that JSON value in the response), gzipped on its
+  own, and the three summed. A visitor's browser fetches one locale, so the sum is the
+  conservative figure; the three in one bundle, gzipped together, is reported beside it;
 - the site config in each locale: the shop's surveys (question texts, options, triggers) and
   those strings; the survey content is the shop's data, not the widget, so only the strings count;
 - the complaint form's script, which the widget fetches only when a visitor opens the form, and
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import logging
 import re
 import statistics
@@ -93,9 +97,19 @@ def start_servers(tmp: str) -> tuple[str, str, str]:
     return base, f"http://127.0.0.1:{shop_port}/", key
 
 
+def sent_strings(config: bytes) -> str:
+    """The site config's ``strings`` value as the server wrote it (its JSON text, escapes and all)."""
+    text = config.decode()
+    found = re.search(r'"strings"\s*:\s*', text)
+    if not found:
+        raise ValueError("the site config has no strings: is the server this repository's?")
+    start = found.end()
+    _, end = json.JSONDecoder().raw_decode(text, start)
+    return text[start:end]
+
+
 def weight(base: str, key: str, origin: str) -> dict[str, int]:
-    """gzip -9 sizes: "script", "strings <locale>", "config <locale>", "complaint form" and "debug"."""
-    import json
+    """gzip -9 sizes: "script", "strings <locale>", "strings bundle", "config <locale>", "complaint form", "debug"."""
     import urllib.request
 
     def fetch(url: str) -> bytes:
@@ -105,11 +119,14 @@ def weight(base: str, key: str, origin: str) -> dict[str, int]:
 
     script = fetch(f"{base}/feedback/widget.js")
     sizes = {"script": gz(script)}
+    bundle = []
     for locale in LOCALES:
         config = fetch(f"{base}/feedback/api/v1/sites/{key}/config?locale={locale}")
-        strings = json.loads(config)["strings"]
-        sizes[f"strings {locale}"] = gz(json.dumps(strings, ensure_ascii=False, separators=(",", ":")).encode())
+        strings = sent_strings(config)
+        sizes[f"strings {locale}"] = gz(strings.encode())
         sizes[f"config {locale}"] = gz(config)
+        bundle.append(f'"{locale}":{strings}')
+    sizes["strings bundle"] = gz(("{" + ",".join(bundle) + "}").encode())
     [form] = re.findall(rb"widget-complaint\.[0-9a-f]+\.js", script)
     sizes["complaint form"] = gz(fetch(f"{base}/feedback/{form.decode()}"))
     [debug] = re.findall(rb"widget-debug\.[0-9a-f]+\.js", script)
@@ -161,14 +178,17 @@ def main() -> None:
         base, shop_url, key = start_servers(tmp)
         sizes = weight(base, key, shop_url.rstrip("/"))
         runs = browser_runs(base, shop_url, args.loads)
-    strings_locale = max(LOCALES, key=lambda locale: sizes[f"strings {locale}"])
-    widget = sizes["script"] + sizes[f"strings {strings_locale}"]
-    verdict = "met" if widget <= TARGET_BYTES else "NOT met"
-    print("== widget weight: what a visitor downloads to see and answer a survey (gzip -9) ==")
+    strings = sum(sizes[f"strings {locale}"] for locale in LOCALES)
+    widget = sizes["script"] + strings
+    verdict = "met" if widget <= TARGET_BYTES else f"NOT met ({widget - TARGET_BYTES} B over)"
+    print("== widget weight (issue #3): script + the UI strings of all three locales (gzip -9) ==")
     print(f"  {'widget.js (script + styles)':<40} {sizes['script']:>6} B")
     for locale in LOCALES:
-        print(f"  {'UI strings, ' + locale:<40} {sizes[f'strings {locale}']:>6} B")
-    print(f"  {'widget, largest locale (' + strings_locale + ')':<40} {widget:>6} B of {TARGET_BYTES} B: target {verdict}")
+        print(f"  {'UI strings, ' + locale + ' (as sent, gzipped alone)':<40} {sizes[f'strings {locale}']:>6} B")
+    print(f"  {'UI strings, the three summed':<40} {strings:>6} B")
+    print(f"  {'widget: script + the three':<40} {widget:>6} B of {TARGET_BYTES} B: target {verdict}")
+    bundled = sizes["script"] + sizes["strings bundle"]
+    print(f"  {'  beside: the three in one bundle':<40} {sizes['strings bundle']:>6} B (script + bundle {bundled} B)")
     for name, size in OTHERS.items():
         print(f"    vs {name:<35} {size / 1024:4.1f} KB: {widget / size:.2f} x")
     print("== not part of the widget's weight ==")
