@@ -53,6 +53,6 @@ def test_every_catalog_entry_is_translated_and_compiled(po_path: Path) -> None:
 def test_every_template_text_is_translated(template: str, locale: str) -> None:
     for question in questions_from_template(template):
         texts = [question["text"], *[o["text"] for o in question.get("options", [])],
-                 *question.get("text_by_band", {}).values()]
+                 *question.get("text_by_band", {}).values(), *question.get("scale", {}).values()]
         for text in texts:
             assert text[locale] and text[locale] != text["en"], f"{template}.{question['key']} in {locale}"

@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import N_, in_every_locale
+
 NPS_MIN, NPS_MAX = 0, 10
+# The ends of a 0-10 scale; each question names them in its own words ("scale": {"low": {locale: text}, ...}).
+SCALE_ENDS: tuple[str, ...] = ("low", "high")
+# The anchors of a 0-10 question that has none of its own (one stored before questions had them).
+DEFAULT_SCALE: dict[str, str] = {"low": N_("0 = Not at all likely"), "high": N_("10 = Extremely likely")}
 CSAT_VALUES: tuple[str, ...] = ("excellent", "good", "bad")
 DEFAULT_TEXT_MAX_LENGTH = 2000
 # Control characters other than tab and line breaks, which free text may hold.
@@ -49,6 +55,8 @@ class Question:
     # A follow-up whose wording depends on the NPS band of another question.
     follow_up_of: str | None = None
     text_by_band: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # A 0-10 question's anchors by end ("low", "high"), each {locale: text}.
+    scale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def is_shown(self, answers: Mapping[str, Any]) -> bool:
         """Whether the visitor is asked this question, given the other *answers*."""
@@ -129,6 +137,26 @@ def is_unanswered(value: Any) -> bool:
     return _is_blank(value)
 
 
+def question_scale(raw: Mapping[str, Any]) -> dict[str, Mapping[str, str]]:
+    """The anchors of 0-10 question *raw* by end: its own, else :data:`DEFAULT_SCALE` in every locale."""
+    own = raw.get("scale")
+    return {end: own[end] if own else in_every_locale(DEFAULT_SCALE[end]) for end in SCALE_ENDS}
+
+
+def _check_scale(key: str, kind: str, scale: Any) -> None:
+    """:raises ValueError: unless *scale* names both ends of a 0-10 question, each in at least one locale."""
+    example = '{"low": {"en": "0 = Not at all satisfied"}, "high": {"en": "10 = Completely satisfied"}}'
+    if kind != "nps":
+        raise ValueError(f"question {key!r} of type {kind!r} has a 'scale': only a 0-10 question (nps) has anchors")
+    if not isinstance(scale, Mapping) or sorted(scale) != sorted(SCALE_ENDS):
+        raise ValueError(f"question {key!r} has scale {scale!r}: give both ends, e.g. {example}")
+    for end in SCALE_ENDS:
+        texts = scale[end]
+        if not isinstance(texts, Mapping) or not texts or not all(
+                isinstance(locale, str) and isinstance(text, str) and text.strip() for locale, text in texts.items()):
+            raise ValueError(f"question {key!r} has scale {end!r} {texts!r}: give it as {{locale: text}}, e.g. {example}")
+
+
 def parse_question(raw: Mapping[str, Any]) -> Question:
     """Build a :class:`Question` from its stored JSON form.
 
@@ -144,6 +172,8 @@ def parse_question(raw: Mapping[str, Any]) -> Question:
     options = tuple(Option(o["value"], o.get("text", {})) for o in raw.get("options", ()))
     if kind == "choice" and not options:
         raise ValueError(f"choice question {key!r} has no options: add at least one")
+    if "scale" in raw:
+        _check_scale(key, kind, raw["scale"])
     return Question(
         key=key,
         type=kind,
@@ -155,4 +185,5 @@ def parse_question(raw: Mapping[str, Any]) -> Question:
         show_if=raw.get("show_if"),
         follow_up_of=raw.get("follow_up_of"),
         text_by_band=raw.get("text_by_band", {}),
+        scale=question_scale(raw) if kind == "nps" else {},
     )

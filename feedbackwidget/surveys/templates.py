@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_, in_every_locale
+from .questions import DEFAULT_SCALE
 
 REASON = N_("What influenced your rating?")
+# The anchors of the loyalty program's 0-10 scale: it asks how satisfied, not how likely.
+SATISFACTION_SCALE = {"low": N_("0 = Not at all satisfied"), "high": N_("10 = Completely satisfied")}
 
 TEMPLATES: dict[str, list[dict[str, Any]]] = {
     "nps": [
         {"key": "score", "type": "nps", "required": True, "metric": "nps",
-         "text": N_("How likely are you to recommend us to a friend or colleague?")},
+         "text": N_("How likely are you to recommend us to a friend or colleague?"), "scale": DEFAULT_SCALE},
         {"key": "reason", "type": "text", "metric": "reason", "follow_up_of": "score", "text": REASON,
          "text_by_band": {
              "detractor": N_("We are sorry to hear that. What influenced your rating?"),
@@ -42,7 +45,7 @@ TEMPLATES: dict[str, list[dict[str, Any]]] = {
         {"key": "member", "type": "yes_no", "required": True,
          "text": N_("Are you a member of our loyalty program?")},
         {"key": "program_score", "type": "nps", "metric": "loyalty", "show_if": {"question": "member", "in": [True]},
-         "text": N_("How satisfied are you with our loyalty program?")},
+         "text": N_("How satisfied are you with our loyalty program?"), "scale": SATISFACTION_SCALE},
         {"key": "preferred_reward", "type": "choice", "text": N_("Which reward would you prefer?"),
          "options": [
              {"value": "points", "text": N_("Bonus points")},
@@ -66,6 +69,8 @@ def _localize(question: dict[str, Any]) -> dict[str, Any]:
         localized["options"] = [dict(o, text=in_every_locale(o["text"])) for o in question["options"]]
     if "text_by_band" in question:
         localized["text_by_band"] = {band: in_every_locale(t) for band, t in question["text_by_band"].items()}
+    if "scale" in question:
+        localized["scale"] = {end: in_every_locale(t) for end, t in question["scale"].items()}
     return localized
 
 
