@@ -114,8 +114,8 @@
   // feedbackwidget/widget/strings.py: these name the places (tests/test_widget_config.py holds the two
   // to one order; the build writes the numbers in).
   const STRING_BUTTON = 0, STRING_DIALOG_TITLE = 1, STRING_CLOSE = 2, STRING_SEND = 3, STRING_NEXT = 4, STRING_BACK = 5,
-    STRING_PROGRESS = 6, STRING_THANKS = 7, STRING_NPS_LOW = 8, STRING_NPS_HIGH = 9, STRING_REQUIRED = 10,
-    STRING_CHARS_LEFT = 11, STRING_OFFLINE = 12, STRING_COMPLAINT_LINK = 13;
+    STRING_PROGRESS = 6, STRING_THANKS = 7, STRING_REQUIRED = 8, STRING_CHARS_LEFT = 9, STRING_OFFLINE = 10,
+    STRING_COMPLAINT_LINK = 11;
   // A UI string, its {placeholders} filled in from *vars* (only "progress" and "chars_left" have any:
   // tests/test_widget_config.py holds every translation to that).
   const str = (place, vars) => config.strings[place].replace(/\{(\w+)\}/g, (m, k) => vars[k]);
@@ -362,11 +362,11 @@
     }
     // Radios with one name: the browser moves between them with the arrow keys.
     // The server sends the options of every such question, also NPS's 0 to 10 and yes/no, as values
-    // to send and texts in the visitor's language.
-    const options = q.options;
+    // to send and texts in the visitor's language, and a 0-10 question's anchors as its scale.
+    const options = q.options, scale = q.scale;
     const inputs = options.map((o, i) => h("input", {type: "radio", name: "answer", value: i, checked: answers[q.key] === o.value}));
     const checked = () => inputs.find((i) => i.checked);
-    const hint = q.type == "nps" && h("div", {class: "fw-hint", id: "fw-hint"}, [h("span", {text: str(STRING_NPS_LOW)}), h("span", {text: str(STRING_NPS_HIGH)})]);
+    const hint = scale && h("div", {class: "fw-hint", id: "fw-hint"}, [h("span", {text: scale.low}), h("span", {text: scale.high})]);
     return [h("fieldset", {role: "radiogroup", "aria-describedby": (hint ? "fw-hint " : "") + "fw-error", "aria-required": required}, [
       h("legend", {text}),
       h("div", {class: "fw-options fw-" + q.type}, options.map((o, i) => h("label", {class: "fw-option"}, [inputs[i], h("span", {text: o.text})]))),

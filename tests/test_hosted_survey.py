@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.extension import get_state
-from feedbackwidget.models import Response, Site
+from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.widget.links import Reference, sign_reference
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RENDERED = re.compile(r'name="rendered" type="hidden" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 FOLLOW_UP = re.compile(r'<label for="q_reason" class="legend">(.*?)(?: <span|</label>)')
+SCALE = re.compile(r'<p class="scale"><span>(.*?)</span><span>(.*?)</span></p>')
 GENERIC = "What influenced your rating?"
 
 
@@ -100,6 +101,34 @@ def test_yes_no_and_conditional_questions(client: FlaskClient, site: Site, db: S
 
     assert [(r.in_stock, r.answers) for r in stored(db)] == [
         (True, {"in_stock": True}), (False, {"in_stock": False, "missing": "Decaf beans"})]
+
+
+@pytest.mark.parametrize(("lang", "anchors"), [
+    ("en", ("0 = Not at all satisfied", "10 = Completely satisfied")),
+    ("hu", ("0 = Egyáltalán nem elégedett", "10 = Teljes mértékben elégedett")),
+    ("zh", ("0 = 完全不满意", "10 = 完全满意")),
+])
+def test_the_loyalty_programs_scale_speaks_of_satisfaction(client: FlaskClient, site: Site, lang: str,
+                                                           anchors: tuple[str, str]) -> None:
+    html = client.get(page_url(site, "loyalty", f"lang={lang}")).get_data(as_text=True)
+    assert SCALE.findall(html) == [anchors]
+
+
+def test_the_recommendation_scale_still_speaks_of_likelihood(client: FlaskClient, site: Site) -> None:
+    assert SCALE.findall(client.get(page_url(site)).get_data(as_text=True)) == [
+        ("0 = Not at all likely", "10 = Extremely likely")]
+    assert SCALE.findall(client.get(page_url(site, query="lang=zh")).get_data(as_text=True)) == [
+        ("0 = 完全不可能", "10 = 极有可能")]
+
+
+def test_a_0_to_10_question_stored_without_anchors_gets_the_default_ones(client: FlaskClient, site: Site,
+                                                                         db: Session) -> None:
+    survey = db.scalars(select(Survey).where(Survey.site_id == site.id, Survey.slug == "loyalty")).one()
+    survey.questions = [{k: v for k, v in q.items() if k != "scale"} for q in survey.questions]
+    db.commit()
+
+    html = client.get(page_url(site, "loyalty", "lang=hu")).get_data(as_text=True)
+    assert SCALE.findall(html) == [("0 = Egyáltalán nem valószínű", "10 = Nagyon valószínű")]
 
 
 def test_without_the_csrf_token_nothing_is_stored(client: FlaskClient, site: Site, db: Session) -> None:

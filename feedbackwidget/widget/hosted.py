@@ -19,7 +19,7 @@ from ..spam import SpamGuardedForm
 from ..i18n import translate
 from ..metrics.formulas import nps_band
 from ..sites import CompiledSurvey
-from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, Question
+from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question
 from ..surveys.templates import CSAT_LABELS
 from .strings import WIDGET_STRINGS
 
@@ -48,6 +48,11 @@ def answer_choices(question: Question, locale: str, fallback: str) -> list[tuple
     if question.type == "yes_no":
         return [("yes", translate(locale, WIDGET_STRINGS["yes"])), ("no", translate(locale, WIDGET_STRINGS["no"]))]
     return [(o.value, _text(o.text, locale, fallback)) for o in question.options]
+
+
+def scale_anchors(question: Question, locale: str, fallback: str) -> list[str]:
+    """The anchors of a 0-10 question's scale in *locale*, low end first (none for other questions)."""
+    return [_text(question.scale[end], locale, fallback) for end in SCALE_ENDS if end in question.scale]
 
 
 def _field(question: Question, locale: str, fallback: str) -> Field:

@@ -28,7 +28,7 @@ from ..ratelimit import enforce
 from ..responses import IdempotencyConflict, record_response
 from ..sites import CompiledSurvey, SiteConfig
 from .hosted import (FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, linked_scores, preselect,
-                     typed_answers, word_follow_ups)
+                     scale_anchors, typed_answers, word_follow_ups)
 from .links import Reference, read_reference
 from .page_strings import PAGE_STRINGS, error_text
 
@@ -102,7 +102,8 @@ def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str,
             labels = dict(answer_choices(condition, locale, fallback)) if condition else {}
             answers = [labels.get(_posted(value), str(value)) for value in question.show_if["in"]]
             hint = t("only_if", answer=", ".join(answers))
-        views.append({"question": question, "field": form[FIELD_PREFIX + question.key], "hint": hint})
+        views.append({"question": question, "field": form[FIELD_PREFIX + question.key], "hint": hint,
+                      "scale": scale_anchors(question, locale, fallback)})
     return views
 
 

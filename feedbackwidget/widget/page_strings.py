@@ -18,8 +18,6 @@ PAGE_STRINGS: dict[str, str] = {
     "language": N_("Language"),
     "only_if": N_("Only if you answered: {answer}"),
     "optional": N_("optional"),
-    "nps_low": N_("0 = Not at all likely"),
-    "nps_high": N_("10 = Extremely likely"),
 }
 
 # Messages of the submission rules (surveys.forms / surveys.questions) the page shows translated.

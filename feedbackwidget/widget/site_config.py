@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from .. import config
 from ..i18n import translate
 from ..sites import CompiledSurvey, SiteConfig
-from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN
+from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, question_scale
 from ..surveys.templates import CSAT_LABELS
 from .strings import WIDGET_STRINGS, category_label, config_strings
 from .triggers import public_triggers
@@ -56,8 +56,9 @@ def fixed_options(kind: str, locale: str) -> list[dict[str, Any]]:
 
 
 def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[str, Any]:
-    """One question as the widget needs it: texts in *locale* only, and the options of every
-    question with a choice of answers (the widget renders them as they come)."""
+    """One question as the widget needs it: texts in *locale* only, the options of every
+    question with a choice of answers (the widget renders them as they come) and the anchors
+    of a 0-10 scale (its own, else "0 = Not at all likely" and "10 = Extremely likely")."""
     question: dict[str, Any] = {
         "key": raw["key"],
         "type": raw["type"],
@@ -72,6 +73,8 @@ def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[
         ]
     elif fixed_options(raw["type"], locale):
         question["options"] = fixed_options(raw["type"], locale)
+    if raw["type"] == "nps":
+        question["scale"] = {end: _text(texts, locale, fallback) for end, texts in question_scale(raw).items()}
     if raw.get("show_if"):
         question["show_if"] = raw["show_if"]
     if raw.get("follow_up_of"):

@@ -18,8 +18,6 @@ WIDGET_STRINGS: dict[str, str] = {
     "back": N_("Back"),
     "progress": N_("Question {current} of {total}"),
     "thanks": N_("Thank you for your feedback!"),
-    "nps_low": N_("0 = Not at all likely"),
-    "nps_high": N_("10 = Extremely likely"),
     "yes": N_("Yes"),
     "no": N_("No"),
     "excellent": N_("Excellent"),
@@ -47,10 +45,11 @@ WIDGET_STRINGS: dict[str, str] = {
 # The strings the site config sends, as a list in this order: static/widget.js names each place (its
 # STRING_ constants; tests/test_widget_config.py holds the two to one order), so no names travel with
 # the texts. The last, "Something went wrong? Tell us", comes only when the complaint form is offered.
-# Answer labels come as the options of the questions that use them, not among the strings.
+# Answer labels come as the options of the questions that use them, and a 0-10 scale's anchors as its
+# question's "scale", not among the strings.
 CONFIG_STRINGS: tuple[str, ...] = (
-    "button", "dialog_title", "close", "send", "next", "back", "progress", "thanks", "nps_low", "nps_high",
-    "required", "chars_left", "offline", "complaint_link",
+    "button", "dialog_title", "close", "send", "next", "back", "progress", "thanks", "required", "chars_left",
+    "offline", "complaint_link",
 )
 # The strings only the complaint form shows, with "required" for its empty fields: they come with the
 # form's script (every language), not in the site config, so a visitor who never opens the form never

@@ -23,13 +23,13 @@ new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.
 // The site config's strings: a list in the order of CONFIG_STRINGS (feedbackwidget/widget/strings.py).
 const strings = [
   "Feedback", "Your feedback", "Close", "Send", "Next", "Back", "Question {current} of {total}", "Thank you!",
-  "0 = no", "10 = yes", "Please answer this question.", "{count} characters left", "You are offline.",
-  "Something went wrong? Tell us",
+  "Please answer this question.", "{count} characters left", "You are offline.", "Something went wrong? Tell us",
 ];
 const nps = {
   slug: "nps", template: "nps", triggers: {manual: true}, questions: [
     {key: "score", type: "nps", required: true, text: "How likely?",
-      options: [...Array(11).keys()].map((n) => ({value: n, text: String(n)}))},
+      options: [...Array(11).keys()].map((n) => ({value: n, text: String(n)})),
+      scale: {low: "0 = Not at all likely", high: "10 = Extremely likely"}},
     {key: "reason", type: "text", required: false, max_length: 20, text: "Why?", follow_up_of: "score",
       text_by_band: {detractor: "Sorry! Why?", passive: "What would make it a 10?", promoter: "Thanks! Why?"}},
   ],
@@ -189,6 +189,19 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
         customer: {id: "C1", email: "ann@example.com", loyalty_tier: "gold"}});
       expect(submitted).toHaveBeenCalledWith({survey: "nps", answers: {score: 3, reason: "Too slow"}});
       await vi.waitFor(() => expect(queue()).toEqual([]));
+    });
+    it("shows the anchors each 0-10 question gives its scale, read with the scale", async () => {
+      const config = baseConfig();
+      config.surveys[0].questions[0] = Object.assign(config.surveys[0].questions[0], {text: "How satisfied?",
+        scale: {low: "0 = Not at all satisfied", high: "10 = Completely satisfied"}});
+      const api = boot({config});
+      await ready();
+      await api.open("nps");
+      expect($$(".fw-hint span").map((span) => span.textContent)).toEqual(["0 = Not at all satisfied", "10 = Completely satisfied"]);
+      expect($("fieldset").getAttribute("aria-describedby")).toBe("fw-hint fw-error");
+      await api.open("stock");
+      expect($(".fw-hint")).toBe(null);
+      expect($("fieldset").getAttribute("aria-describedby")).toBe("fw-error");
     });
     it("refuses to go on without a required answer", async () => {
       const api = boot();
