@@ -125,6 +125,34 @@ def test_a_survey_from_a_template_edited_per_language_and_switched_on(
     assert "Milyen volt a kiszolgálás?" in preview.text and "<script" not in preview.text
 
 
+def test_an_owner_words_the_anchors_of_a_0_to_10_scale_per_language(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    client = logged_in("owner")
+    loyalty = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "loyalty"))
+    nps = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "nps"))
+    assert loyalty is not None and nps is not None
+    nps.questions = [{k: v for k, v in q.items() if k != "scale"} for q in nps.questions]  # stored before anchors
+    db.commit()
+
+    url = f"/feedback/admin/surveys/{loyalty.id}"
+    page = client.get(url)
+    assert 'name="scale__program_score__low__hu"' in page.text and 'value="0 = Egyáltalán nem elégedett"' in page.text
+    data = {"csrf_token": csrf_token(page.text), "triggers": "{}",
+            "scale__program_score__high__hu": "10 = Nagyon elégedett"}
+    assert "Saved." in client.post(url, data=data).text
+    nps_page = client.get(f"/feedback/admin/surveys/{nps.id}")
+    assert 'value="10 = Extremely likely"' in nps_page.text  # the defaults, to edit
+    client.post(f"/feedback/admin/surveys/{nps.id}", data={"csrf_token": csrf_token(nps_page.text), "triggers": "{}"})
+
+    db.expire_all()
+    assert loyalty.questions[1]["scale"]["high"] == {"en": "10 = Completely satisfied", "hu": "10 = Nagyon elégedett",
+                                                     "zh": "10 = 完全满意"}
+    assert "scale" not in nps.questions[0]  # unedited defaults stay the server's to translate
+    preview = client.get(f"{url}/preview?in=hu")
+    assert "0 = Egyáltalán nem elégedett · 10 = Nagyon elégedett" in preview.text
+
+
 def test_an_owner_adds_people_to_the_site(logged_in: Callable[..., FlaskClient], site: Site, db: Session,
                                           app: Flask) -> None:
     client = logged_in("owner")

@@ -1,4 +1,4 @@
-"""Surveys: a new one from a template, question texts per language, triggers, on/off, preview."""
+"""Surveys: a new one from a template, question texts (and 0-10 anchors) per language, triggers, on/off, preview."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, normalize_locale
 from ..models import Site, Survey
 from ..site_admin import add_survey
+from ..surveys.questions import SCALE_ENDS, question_scale
 from ..widget.triggers import validate_triggers
 from . import admin
 from .access import access, login_required, site_or_404
@@ -38,26 +39,47 @@ def text_field_name(question_key: str, locale: str, option: str | None = None) -
     return f"text__{question_key}__{option or ''}__{locale}"
 
 
+def scale_field_name(question_key: str, end: str, locale: str) -> str:
+    return f"scale__{question_key}__{end}__{locale}"
+
+
 def survey_form_class(survey: Survey) -> type[ProtectedForm]:
-    """A form with one field per question (and option) text per language, plus the triggers."""
+    """A form with one field per question (option, 0-10 anchor) text per language, plus the triggers."""
     fields: dict[str, Any] = {"triggers": TextAreaField("triggers")}
     for question in survey.questions:
+        ends = SCALE_ENDS if question["type"] == "nps" else ()
         for locale in SUPPORTED_LOCALES:
             fields[text_field_name(question["key"], locale)] = StringField(locale, validators=[Length(max=TEXT_MAX)])
             for option in question.get("options", []):
                 name = text_field_name(question["key"], locale, option["value"])
                 fields[name] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+            for end in ends:
+                fields[scale_field_name(question["key"], end, locale)] = StringField(locale, validators=[Length(max=TEXT_MAX)])
     return type("SurveyForm", (ProtectedForm,), fields)
 
 
 def survey_values(survey: Survey) -> dict[str, Any]:
+    """The form's values: the stored texts; a 0-10 question stored without anchors shows the defaults."""
     values: dict[str, Any] = {"triggers": json.dumps(survey.triggers or {}, indent=2, ensure_ascii=False)}
     for question in survey.questions:
         for locale in SUPPORTED_LOCALES:
             values[text_field_name(question["key"], locale)] = question.get("text", {}).get(locale, "")
             for option in question.get("options", []):
                 values[text_field_name(question["key"], locale, option["value"])] = option["text"].get(locale, "")
+        if question["type"] == "nps":
+            values.update({scale_field_name(question["key"], end, locale): texts.get(locale, "")
+                           for end, texts in question_scale(question).items() for locale in SUPPORTED_LOCALES})
     return values
+
+
+def _edited_scale(question: dict[str, Any], data: dict[str, Any]) -> dict[str, dict[str, str]] | None:
+    """A 0-10 question's anchors with the texts of the form (an empty text keeps the old one); None
+    while a question stored without anchors keeps the defaults, so they stay translated by the server."""
+    current = question_scale(question)
+    edited = {end: {loc: text for loc in SUPPORTED_LOCALES
+                    if (text := data.get(scale_field_name(question["key"], end, loc)) or texts.get(loc, ""))}
+              for end, texts in current.items()}
+    return edited if question.get("scale") or edited != current else None
 
 
 def apply_texts(survey: Survey, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -68,7 +90,9 @@ def apply_texts(survey: Survey, data: dict[str, Any]) -> list[dict[str, Any]]:
                  for loc in SUPPORTED_LOCALES}
         options = [dict(o, text={loc: data.get(text_field_name(question["key"], loc, o["value"])) or o["text"].get(loc, "")
                                  for loc in SUPPORTED_LOCALES}) for o in question.get("options", [])]
-        questions.append(dict(question, text=texts, **({"options": options} if options else {})))
+        scale = _edited_scale(question, data) if question["type"] == "nps" else None
+        questions.append(dict(question, text=texts, **({"options": options} if options else {}),
+                              **({"scale": scale} if scale else {})))
     return questions
 
 
@@ -85,7 +109,8 @@ def parse_triggers(raw: str) -> dict[str, Any]:
 
 def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False) -> str:
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
-                           locales=SUPPORTED_LOCALES, field_name=text_field_name, button=ButtonForm(formdata=None),
+                           locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
+                           scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
 
 
@@ -153,4 +178,4 @@ def survey_preview(survey_id: int) -> str:
     survey, site = survey_or_404(survey_id)
     locale = normalize_locale(request.args.get("in")) or admin_locale()
     return render_template("feedbackwidget/admin/survey_preview.html", survey=survey, site=site, locale=locale,
-                           locales=SUPPORTED_LOCALES)
+                           locales=SUPPORTED_LOCALES, scale_of=question_scale)
