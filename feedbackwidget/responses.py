@@ -2,7 +2,9 @@
 
 A submission without side effects is a single ``INSERT ... ON CONFLICT DO NOTHING
 RETURNING id`` in autocommit mode, compiled once per database dialect and run on
-the pooled driver connection (no ORM, no per-request SQL compilation).  Only when
+the pooled driver connection (no ORM, no per-request SQL compilation; on
+PostgreSQL a statement prepared once per connection and run through psycopg's
+libpq wrapper, see :mod:`feedbackwidget.pg_insert`).  Only when
 a hook (an alert rule, a webhook) wants messages written is a transaction
 opened, so that the response and its outbox rows are stored together or not at
 all.
@@ -21,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, Insert, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,6 +33,9 @@ from sqlalchemy.pool import PoolProxiedConnection
 from .delivery.outbox import OutboxDraft, enqueue
 from .models import Response, utcnow
 from .sites import CompiledSurvey
+
+if TYPE_CHECKING:
+    from .pg_insert import PqInsert
 
 RESPONSES: Table = Response.__table__  # type: ignore[assignment]
 INSERT_COLUMNS: tuple[str, ...] = tuple(column.name for column in RESPONSES.columns if column.name != "id")
@@ -108,27 +113,46 @@ def prepared_insert(dialect: Dialect) -> PreparedInsert:
     return PreparedInsert(compiled.string, compiled.positional, names, processors)
 
 
+@functools.lru_cache(maxsize=16)
+def pq_insert(dialect: Dialect) -> PqInsert:
+    """The INSERT for psycopg's libpq wrapper (see :mod:`feedbackwidget.pg_insert`), compiled once."""
+    from .pg_insert import PqInsert  # psycopg is the postgres extra's: imported only when in use
+
+    return PqInsert.compile(_insert_statement("postgresql"), RESPONSES, list(INSERT_COLUMNS), dialect)
+
+
 def _insert_autocommit(engine: Engine, row: Mapping[str, Any]) -> int | None:
-    """Run the prepared INSERT on a pooled driver connection in autocommit mode: one round trip."""
-    prepared = prepared_insert(engine.dialect)
-    parameters = prepared.parameters(row)
+    """Run the prepared INSERT on a pooled driver connection outside a transaction block: one round trip."""
     dbapi_error = engine.dialect.loaded_dbapi.Error
     try:
         raw = engine.raw_connection()
     except dbapi_error as err:  # the pool hands out driver errors unwrapped
         raise DBAPIError.instance(None, None, err, dbapi_error, dialect=engine.dialect) from err
     try:
-        with _autocommit(engine, raw):
-            cursor = raw.cursor()
-            try:
-                cursor.execute(prepared.sql, parameters)
-                found = cursor.fetchone()
-            finally:
-                cursor.close()
+        if engine.dialect.driver == "psycopg" and _pq_usable(raw):
+            return pq_insert(engine.dialect).run(raw, row)
+        return _insert_with_cursor(engine, raw, row)
     except dbapi_error as err:
         _raise_translated(engine, raw, err)
     finally:
         raw.close()
+
+
+def _pq_usable(raw: PoolProxiedConnection) -> bool:
+    from .pg_insert import usable
+
+    return usable(raw)
+
+
+def _insert_with_cursor(engine: Engine, raw: PoolProxiedConnection, row: Mapping[str, Any]) -> int | None:
+    prepared = prepared_insert(engine.dialect)
+    with _autocommit(engine, raw):
+        cursor = raw.cursor()
+        try:
+            cursor.execute(prepared.sql, prepared.parameters(row))
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
     return None if found is None else int(found[0])
 
 
