@@ -137,6 +137,14 @@ def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site
     assert stock["options"][0]["text"] not in body["strings"] and csat["options"][0]["text"] not in body["strings"]
 
 
+def test_the_config_travels_as_utf8_not_escapes(client: FlaskClient, site: Site) -> None:
+    response = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale=zh", headers={"Origin": SHOP_ORIGIN})
+
+    assert response.mimetype == "application/json"
+    assert "反馈".encode() in response.data and b"\\u" not in response.data
+    assert response.json["strings"][0] == "反馈"
+
+
 def scale(body: Any, slug: str, key: str) -> dict[str, str]:
     """The anchors the config gives the 0-10 question *key* of survey *slug*."""
     survey = next(s for s in body["surveys"] if s["slug"] == slug)
