@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
 
+from .db import sqlite_execute_briefly_waiting
 from .delivery.outbox import OutboxDraft, enqueue
 from .models import Response, utcnow
 from .sites import CompiledSurvey
@@ -146,6 +147,11 @@ def _pq_usable(raw: PoolProxiedConnection) -> bool:
 
 def _insert_with_cursor(engine: Engine, raw: PoolProxiedConnection, row: Mapping[str, Any]) -> int | None:
     prepared = prepared_insert(engine.dialect)
+    if engine.dialect.name == "sqlite":
+        with _autocommit(engine, raw):
+            driver: Any = raw.driver_connection
+            found = sqlite_execute_briefly_waiting(driver, prepared.sql, prepared.parameters(row))
+        return None if found is None else int(found[0])
     with _autocommit(engine, raw):
         cursor = raw.cursor()
         try:

@@ -1,12 +1,15 @@
 """The submit path's single INSERT stores every column as given, on the backend under test.
 
 On PostgreSQL it runs through psycopg's libpq wrapper (feedbackwidget/pg_insert.py),
-not psycopg's cursor: these tests hold it to what the cursor stored.
+not psycopg's cursor: these tests hold it to what the cursor stored.  On SQLite it
+waits out another writer in short steps instead of SQLite's millisecond sleeps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import threading
 from typing import Any
 
 import pytest
@@ -14,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.db import create_feedback_engine
+from feedbackwidget.db import SQLITE_BUSY_TIMEOUT_MS, create_feedback_engine, sqlite_execute_briefly_waiting
 from feedbackwidget.extension import get_state
 from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.responses import StorageUnavailable, body_hash, record_response
@@ -102,3 +105,36 @@ def test_a_statement_the_server_forgot_is_prepared_again(database_url: str, db: 
 
     assert stored(db, first.id).idempotency_key == "before-discard"
     assert stored(db, second.id).idempotency_key == "after-discard"
+
+
+def locked_database(path: Any) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    """Two connections to a WAL database with a table; the first holds the write lock."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t (v) VALUES ('holder')")
+    waiter = sqlite3.connect(path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    return holder, waiter
+
+
+def test_an_sqlite_insert_waits_out_another_writer_and_keeps_the_busy_timeout(tmp_path: Any) -> None:
+    holder, waiter = locked_database(tmp_path / "busy.sqlite")
+    threading.Timer(0.05, holder.commit).start()
+
+    row = sqlite_execute_briefly_waiting(waiter, "INSERT INTO t (v) VALUES (?) RETURNING id, v", ["waiter"])
+
+    assert row == (2, "waiter")
+    assert waiter.execute("SELECT v FROM t ORDER BY id").fetchall() == [("holder",), ("waiter",)]
+    assert waiter.execute("PRAGMA busy_timeout").fetchone() == (SQLITE_BUSY_TIMEOUT_MS,)
+
+
+def test_an_sqlite_insert_gives_up_after_the_busy_timeout(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", 30)
+    holder, waiter = locked_database(tmp_path / "busy.sqlite")
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        sqlite_execute_briefly_waiting(waiter, "INSERT INTO t (v) VALUES (?)", ["waiter"])
+
+    holder.commit()
+    assert waiter.execute("SELECT v FROM t").fetchall() == [("holder",)]
