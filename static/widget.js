@@ -135,10 +135,10 @@
   // --- trigger rules (see README "Triggers")
   const globRegExp = (glob) => RegExp("^" + glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
   // A value starting with http is compared with the whole URL, else with the path and query.
-  function urlMatches(rule, loc) {
-    return [].concat(rule).some((r) => {
-      const pattern = String(r.value || ""), path = loc.pathname;
-      const subject = /^https?:/.test(pattern) ? loc.href.split("#")[0] : path + loc.search;
+  function urlMatches(rule) {
+    return rule.some((r) => {
+      const pattern = r.value, path = location.pathname;
+      const subject = /^https?:/.test(pattern) ? location.href.split("#")[0] : path + location.search;
       if (r.match == "exact") return subject == pattern || path == pattern;
       if (r.match == "glob") return globRegExp(pattern).test(subject) || globRegExp(pattern).test(path);
       return subject.startsWith(pattern);
@@ -148,8 +148,8 @@
   // null when it may.
   function blockReason(survey) {
     const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls || {};
-    const until = (data.seen || {})[slug] + (t.cooldown_days == null ? 30 : t.cooldown_days) * 864e5;
-    if (t.url && !urlMatches(t.url, location)) return "url";
+    const until = (data.seen || {})[slug] + t.cooldown_days * 864e5;
+    if (t.url && !urlMatches(t.url)) return "url";
     if (until > now()) return until;
     if (t.sample_percent == null) return null;
     // Sampling is decided once per visitor: the roll is kept.
@@ -171,7 +171,7 @@
     if (!config.surveys.length) log("none");
     config.surveys.forEach((survey) => {
       const t = survey.triggers;
-      const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => t[k] != null && t[k] !== false);
+      const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => k in t);
       const reason = !t.manual && blockReason(survey);
       if (t.manual) log("manual", survey);
       else if (reason) log(reason, survey);
@@ -183,9 +183,9 @@
       }
     });
     tracked.forEach(fireEvent);
-    const awaits = (key) => waiting.some((s) => s.triggers[key] != null);
+    const awaits = (key) => waiting.some((s) => key in s.triggers);
     // Exit intent needs a mouse: the pointer leaving through the top of the window.
-    if (awaits("exit_intent") && W.matchMedia && W.matchMedia("(pointer: fine)").matches) {
+    if (awaits("exit_intent") && W.matchMedia("(pointer: fine)").matches) {
       D.addEventListener("mouseout", (e) => e.relatedTarget || e.clientY > 0 || fire((t) => t.exit_intent, "exit"));
     }
     if (awaits("scroll_percent")) W.addEventListener("scroll", () => {
@@ -199,7 +199,7 @@
   // Spam defences: the honeypot's value and the time spent on the form go along; an answer given
   // quicker than the site's min_fill_ms waits in the outbox until that much time has passed.
   function enqueue(path, data) {
-    const opened = dialog ? openedAt : now(), minFill = config.min_fill_ms || 0;
+    const opened = dialog ? openedAt : now(), minFill = config.min_fill_ms;
     data.hp = dialog ? trap.value : "";
     data.elapsed_ms = Math.max(Math.round(now() - opened), minFill);
     // 128 random bits (getRandomValues works on plain http pages too, unlike randomUUID).
@@ -346,7 +346,7 @@
     const text = q.follow_up_of && score != null && q.text_by_band[band] || q.text;
     const required = q.required && "true";
     if (q.type == "text") {
-      const max = q.max_length || 2000;
+      const max = q.max_length;
       const count = h("p", {id: "fw-count", class: "fw-count"});
       const area = h("textarea", {id: "fw-answer", maxlength: max, rows: 4, "aria-describedby": "fw-count fw-error",
         "aria-required": required});
@@ -440,7 +440,7 @@
   function open(slug) {
     const surveys = config.surveys;
     const survey = slug ? surveys.find((s) => s.slug == slug)
-      : surveys.find((s) => !s.triggers.url || urlMatches(s.triggers.url, location)) || surveys[0];
+      : surveys.find((s) => !s.triggers.url || urlMatches(s.triggers.url)) || surveys[0];
     if (survey) return openSurvey(survey, "open");
     if (!slug && config.complaints.enabled) return openComplaint();
     log("open", slug);
@@ -450,7 +450,7 @@
   // first it has of data-lang, setLanguage(), the browser's languages; else the site's default) and
   // the look (data-color and data-position if valid, else the site's, with the text colour on it).
   function fetchConfig() {
-    const asked = [["locale", [attr("lang"), lang].concat(N.languages || [N.language]).filter(Boolean).join()],
+    const asked = [["locale", [attr("lang"), lang].concat(N.languages).filter(Boolean).join()],
       ["color", attr("color")], ["position", attr("position")]];
     return fetch(API + "/config?" + new URLSearchParams(asked.filter((pair) => pair[1])), {credentials: "omit"})
       .then((r) => r.ok ? r.json() : Promise.reject(r.status))
@@ -467,7 +467,7 @@
     // Set through the CSSOM, inside the shadow root: no style attribute or element in the shop's page.
     frame.style.setProperty("--fw-color", widget.color);
     frame.style.setProperty("--fw-on-color", widget.on_color);
-    if (widget.show_button !== false) {
+    if (widget.show_button) {
       frame.append(button = makeButton("fw-button", str(STRING_BUTTON), () => api.open()));
       button.setAttribute("aria-haspopup", "dialog");
       expanded(false);

@@ -267,7 +267,7 @@ def test_survey_triggers_reach_the_widget_without_broken_rules(client: FlaskClie
 
     nps = next(s for s in config(client, site)["surveys"] if s["slug"] == "nps")
 
-    assert nps["triggers"] == {"delay_seconds": 5, "url": {"match": "glob", "value": "/checkout/*"}}
+    assert nps["triggers"] == {"delay_seconds": 5, "url": [{"match": "glob", "value": "/checkout/*"}], "cooldown_days": 30}
 
 
 def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
@@ -278,7 +278,10 @@ def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
     message = str(err.value)
     assert "scroll_percent: must be a number from 0 to 100" in message
     assert "url: must be" in message and "when: unknown trigger" in message
-    assert public_triggers({"manual": "yes", "delay_seconds": 3}) == {"delay_seconds": 3}
+    assert public_triggers({"manual": "yes", "delay_seconds": 3}) == {"delay_seconds": 3, "cooldown_days": 30}
+    # As the widget takes them: no false rules, url as a list, the cooldown always set.
+    assert public_triggers({"exit_intent": False, "url": {"match": "exact", "value": "/"}, "cooldown_days": 7}) == {
+        "url": [{"match": "exact", "value": "/"}], "cooldown_days": 7}
 
 
 def test_the_config_matches_its_openapi_description(client: FlaskClient, site: Site, db: Session) -> None:

@@ -94,12 +94,21 @@ def validate_triggers(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def public_triggers(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The valid rules of *raw* for the widget; a wrong rule is left out rather than break the page."""
-    public: dict[str, Any] = {}
+    """The valid rules of *raw* for the widget; a wrong rule is left out rather than break the page.
+
+    Worked out here so that the widget need not: a rule that is ``false`` is left out (the widget
+    asks only whether a key is there), ``url`` is always a list of rules and ``cooldown_days``
+    always set (default 30).
+    """
+    public: dict[str, Any] = {"cooldown_days": DEFAULT_COOLDOWN_DAYS}
     for key, check in CHECKS.items():
         if key in raw:
             try:
                 public[key] = check(raw[key])
             except ValueError:
                 continue
+            if public[key] is False:
+                del public[key]
+    if isinstance(public.get("url"), dict):
+        public["url"] = [public["url"]]
     return public

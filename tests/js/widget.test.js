@@ -37,14 +37,21 @@ const nps = {
 const stock = {
   slug: "stock", template: "stock", triggers: {manual: true}, questions: [
     {key: "in_stock", type: "yes_no", required: true, text: "In stock?", options: [{value: true, text: "Yes"}, {value: false, text: "No"}]},
-    {key: "missing", type: "text", text: "What was missing?", show_if: {question: "in_stock", in: [false]}},
+    {key: "missing", type: "text", max_length: 2000, text: "What was missing?", show_if: {question: "in_stock", in: [false]}},
   ],
 };
 const baseConfig = () => ({
-  locale: "en", site: {key: "site_t", default_locale: "en"}, strings,
+  locale: "en", site: {key: "site_t", default_locale: "en"}, strings, min_fill_ms: 0,
   widget: {position: "bottom-left", color: "#1f5fbf", on_color: "#fff", show_button: true},
   complaints: {enabled: false}, surveys: [structuredClone(nps), structuredClone(stock)],
 });
+
+// Triggers as the server hands them over (public_triggers in feedbackwidget/widget/triggers.py): no
+// rule that is false, url as a list, cooldown_days always set.
+const served = (config) => Object.assign(config, {surveys: config.surveys.map((survey) => Object.assign(survey, {
+  triggers: Object.fromEntries(Object.entries({cooldown_days: 30, ...survey.triggers})
+    .filter(([, value]) => value !== false).map(([key, value]) => [key, key == "url" ? [].concat(value) : value])),
+}))});
 
 let posts;
 function respond(status, headers = {}) {
@@ -62,7 +69,7 @@ function boot({attrs = {}, config = baseConfig(), post = () => respond(201), que
   document.head.appendChild(script);
   posts = [];
   globalThis.fetch = vi.fn((url, init) => {
-    if (!init || !init.method) return Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(config)});
+    if (!init || !init.method) return Promise.resolve({ok: true, status: 200, json: () => Promise.resolve(served(config))});
     posts.push({url, init, body: JSON.parse(init.body)});
     return post(url, init);
   });
