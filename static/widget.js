@@ -133,17 +133,10 @@
   }
 
   // --- trigger rules (see README "Triggers")
-  const globRegExp = (glob) => RegExp("^" + glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
-  // A value starting with http is compared with the whole URL, else with the path and query.
-  function urlMatches(rule) {
-    return rule.some((r) => {
-      const pattern = r.value, path = location.pathname;
-      const subject = /^https?:/.test(pattern) ? location.href.split("#")[0] : path + location.search;
-      if (r.match == "exact") return subject == pattern || path == pattern;
-      if (r.match == "glob") return globRegExp(pattern).test(subject) || globRegExp(pattern).test(path);
-      return subject.startsWith(pattern);
-    });
-  }
+  // The server writes each URL rule as a regular expression (a rule for the path rules out the whole URL):
+  // it is matched against the URL without its #fragment, the path and query, and the path.
+  const urlMatches = (rules) => rules.some((rule) => [location.href.split("#")[0], location.pathname + location.search,
+    location.pathname].some((subject) => RegExp(rule).test(subject)));
   // Why *survey* may not be shown by itself now ("url", "sample", or the time its cooldown ends), or
   // null when it may.
   function blockReason(survey) {

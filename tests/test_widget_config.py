@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget.i18n import SUPPORTED_LOCALES
 from feedbackwidget.models import Site, Survey
 from feedbackwidget.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
-from feedbackwidget.widget.triggers import public_triggers, validate_triggers
+from feedbackwidget.widget.triggers import public_triggers, url_pattern, validate_triggers
 from feedbackwidget.widget.assets import build_widget, widget_assets
 
 from .conftest import SHOP_ORIGIN
@@ -267,7 +267,7 @@ def test_survey_triggers_reach_the_widget_without_broken_rules(client: FlaskClie
 
     nps = next(s for s in config(client, site)["surveys"] if s["slug"] == "nps")
 
-    assert nps["triggers"] == {"delay_seconds": 5, "url": [{"match": "glob", "value": "/checkout/*"}], "cooldown_days": 30}
+    assert nps["triggers"] == {"delay_seconds": 5, "url": ["^(?!https?:)/checkout/.*$"], "cooldown_days": 30}
 
 
 def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
@@ -279,9 +279,25 @@ def test_trigger_rules_are_checked_with_a_message_naming_the_fix() -> None:
     assert "scroll_percent: must be a number from 0 to 100" in message
     assert "url: must be" in message and "when: unknown trigger" in message
     assert public_triggers({"manual": "yes", "delay_seconds": 3}) == {"delay_seconds": 3, "cooldown_days": 30}
-    # As the widget takes them: no false rules, url as a list, the cooldown always set.
+    # As the widget takes them: no false rules, URL rules as regular expressions, the cooldown always set.
     assert public_triggers({"exit_intent": False, "url": {"match": "exact", "value": "/"}, "cooldown_days": 7}) == {
-        "url": [{"match": "exact", "value": "/"}], "cooldown_days": 7}
+        "url": ["^(?!https?:)/$"], "cooldown_days": 7}
+
+
+@pytest.mark.parametrize(("match", "value", "shows"), [
+    ("exact", "/checkout/done", True), ("exact", "/checkout", False), ("prefix", "/checkout", True),
+    ("prefix", "/cart", False), ("glob", "/checkout/*", True), ("glob", "/cart/*", False),
+    ("glob", "/checkout/done?x=?", True), ("glob", "*done", True), ("glob", "*shop.test*", False),
+    ("glob", "https://shop.test/*/done?x=?", True), ("glob", "https://shop.test/*/done?x=12", False),
+    ("exact", "https://shop.test/checkout/done?x=1", True), ("prefix", "https://shop.test/check", True),
+    ("exact", "/checkout/done(1)", False), ("glob", "/checkout/d.ne", False),
+])
+def test_a_url_rule_matches_the_page_the_way_the_readme_says(match: str, value: str, shows: bool) -> None:
+    # On https://shop.test/checkout/done?x=1#top, the widget tests the rule's regular expression
+    # against the URL without its fragment, the path and query, and the path (static/widget.js).
+    subjects = ("https://shop.test/checkout/done?x=1", "/checkout/done?x=1", "/checkout/done")
+    pattern = url_pattern({"match": match, "value": value})
+    assert any(re.search(pattern, subject) for subject in subjects) is shows
 
 
 def test_the_config_matches_its_openapi_description(client: FlaskClient, site: Site, db: Session) -> None:

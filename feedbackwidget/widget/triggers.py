@@ -22,11 +22,14 @@ and query; a glob's ``*`` matches any characters and ``?`` one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 URL_MATCHES: tuple[str, ...] = ("exact", "prefix", "glob")
 DEFAULT_COOLDOWN_DAYS = 30
+REGEX_SPECIAL = frozenset(".+*?^${}()|[]\\")
+WHOLE_URL = re.compile(r"https?:")
 
 
 def _number(low: float, high: float) -> Callable[[Any], Any]:
@@ -97,8 +100,8 @@ def public_triggers(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The valid rules of *raw* for the widget; a wrong rule is left out rather than break the page.
 
     Worked out here so that the widget need not: a rule that is ``false`` is left out (the widget
-    asks only whether a key is there), ``url`` is always a list of rules and ``cooldown_days``
-    always set (default 30).
+    asks only whether a key is there), ``cooldown_days`` is always set (default 30) and ``url`` is
+    a list of regular expressions (see :func:`url_pattern`).
     """
     public: dict[str, Any] = {"cooldown_days": DEFAULT_COOLDOWN_DAYS}
     for key, check in CHECKS.items():
@@ -109,6 +112,20 @@ def public_triggers(raw: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             if public[key] is False:
                 del public[key]
-    if isinstance(public.get("url"), dict):
-        public["url"] = [public["url"]]
+    if "url" in public:
+        rules = public["url"] if isinstance(public["url"], list) else [public["url"]]
+        public["url"] = [url_pattern(rule) for rule in rules]
     return public
+
+
+def url_pattern(rule: Mapping[str, str]) -> str:
+    """The regular expression (the same in JavaScript and Python) the widget matches a URL rule by.
+
+    The widget tests it against the page's URL without its fragment, its path and query, and its
+    path: a rule for the path starts with ``(?!https?:)``, which rules out the whole URL.
+    """
+    value, glob = rule["value"], rule["match"] == "glob"
+    wildcards = {"*": ".*", "?": "."} if glob else {}
+    body = "".join(wildcards.get(c) or ("\\" + c if c in REGEX_SPECIAL else c) for c in value)
+    start = "^" if WHOLE_URL.match(value) else "^(?!https?:)"
+    return start + body + ("" if rule["match"] == "prefix" else "$")

@@ -47,10 +47,9 @@ const baseConfig = () => ({
 });
 
 // Triggers as the server hands them over (public_triggers in feedbackwidget/widget/triggers.py): no
-// rule that is false, url as a list, cooldown_days always set.
+// rule that is false, cooldown_days always set (URL rules are written as the server writes them).
 const served = (config) => Object.assign(config, {surveys: config.surveys.map((survey) => Object.assign(survey, {
-  triggers: Object.fromEntries(Object.entries({cooldown_days: 30, ...survey.triggers})
-    .filter(([, value]) => value !== false).map(([key, value]) => [key, key == "url" ? [].concat(value) : value])),
+  triggers: Object.fromEntries(Object.entries({cooldown_days: 30, ...survey.triggers}).filter(([, value]) => value !== false)),
 }))});
 
 let posts;
@@ -132,15 +131,20 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await new Promise((resolve) => setTimeout(resolve));
       return $("[role=dialog]") != null;
     }
-    it("match exactly, by prefix and by glob", async () => {
-      expect(await showsOnCheckout({match: "exact", value: "/checkout/done"})).toBe(true);
-      expect(await showsOnCheckout({match: "exact", value: "/checkout"})).toBe(false);
-      expect(await showsOnCheckout({match: "prefix", value: "/checkout"})).toBe(true);
-      expect(await showsOnCheckout({match: "glob", value: "/checkout/*"})).toBe(true);
-      expect(await showsOnCheckout({match: "glob", value: "/cart/*"})).toBe(false);
-      expect(await showsOnCheckout({match: "glob", value: location.origin + "/*/done?x=?"})).toBe(true);
-      expect(await showsOnCheckout({match: "glob", value: location.origin + "/*/done?x=12"})).toBe(false);
-      expect(await showsOnCheckout([{match: "exact", value: "/"}, {match: "prefix", value: "/check"}])).toBe(true);
+    // The rules as the server writes them (url_pattern in feedbackwidget/widget/triggers.py, which
+    // tests/test_widget_config.py checks): exact, prefix, glob, for the path or the whole URL.
+    it("match the server's regular expressions against the URL, the path and query, or the path", async () => {
+      expect(await showsOnCheckout(["^(?!https?:)/checkout/done$"])).toBe(true);
+      expect(await showsOnCheckout(["^(?!https?:)/checkout$"])).toBe(false);
+      expect(await showsOnCheckout(["^(?!https?:)/checkout"])).toBe(true);
+      expect(await showsOnCheckout(["^(?!https?:)/checkout/.*$"])).toBe(true);
+      expect(await showsOnCheckout(["^(?!https?:)/cart/.*$"])).toBe(false);
+      expect(await showsOnCheckout(["^(?!https?:)/checkout/done.x=.$"])).toBe(true);
+      expect(await showsOnCheckout(["^(?!https?:).*done$"])).toBe(true);
+      expect(await showsOnCheckout(["^(?!https?:).*localhost.*$"])).toBe(false);
+      expect(await showsOnCheckout(["^" + location.origin.replace(/\./g, "\\.") + "/.*/done.x=.$"])).toBe(true);
+      expect(await showsOnCheckout(["^" + location.origin.replace(/\./g, "\\.") + "/.*/done.x=12$"])).toBe(false);
+      expect(await showsOnCheckout(["^(?!https?:)/$", "^(?!https?:)/check"])).toBe(true);
     });
   });
 
@@ -354,7 +358,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
     it("logs why a survey is not shown: URL rule, sampling, manual", async () => {
       const info = vi.spyOn(console, "info").mockImplementation(() => {});
       const config = baseConfig();
-      config.surveys[0].triggers = {url: {match: "exact", value: "/checkout"}};
+      config.surveys[0].triggers = {url: ["^(?!https?:)/checkout$"]};
       config.surveys[1].triggers = {sample_percent: 0};
       config.surveys.push({slug: "manual", questions: [], triggers: {manual: true}});
       boot({config, attrs: {debug: "true"}});
