@@ -79,7 +79,7 @@ def test_the_same_rules_as_the_api_refuse_a_missing_answer(client: FlaskClient, 
     html = response.get_data(as_text=True)
 
     assert response.status_code == 422
-    assert "Kérjük, válaszoljon erre a kérdésre." in html
+    assert "Kérjük, válaszoljon a kérdésre." in html
     assert 'aria-describedby="q_score-error"' in html
     assert "Nem tudom" in html  # what the visitor wrote is kept
     assert stored(db) == []
