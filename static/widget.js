@@ -43,7 +43,12 @@
   }
   // Debug mode: log(code, ...data) tells the console why a survey was or was not shown, in the words
   // of the @debug part, fetched with the first message (never without data-debug); the messages wait
-  // for it, in order.
+  // for it, in order. The codes are numbers (the build writes them in), the debug part's sentences
+  // come in their order; the first four say why a survey is not shown, and so does a time, the end
+  // of its cooldown (blockReason()).
+  const LOG_URL = 1, LOG_SAMPLE = 2, LOG_DIALOG = 3, LOG_ONCE = 4, LOG_SHOWN = 5, LOG_MANUAL = 6, LOG_WAITS = 7,
+    LOG_NONE = 8, LOG_STORAGE = 9, LOG_SEND = 10, LOG_DROPPED = 11, LOG_COMPLAINT = 12, LOG_OPEN = 13, LOG_CONFIG = 14,
+    LOG_TRACK = 15, LOG_LANG = 16, LOG_SITE = 17;
   const log = (...args) => DEBUG && part("debug", "__FW_DEBUG__").then(([say]) => say(...args), () => {});
 
   /*@debug*/
@@ -51,31 +56,30 @@
   // tryAutoShow()'s: why it is not shown, with the moment that would have shown it (none: on load).
   ready("debug", (code, subject, detail) => {
     const slug = subject && subject.slug, t = slug && subject.triggers;
-    const reasons = {
-      url: () => "URL rule " + JSON.stringify(t.url) + " does not match " + location.href,
-      sample: () => "sampling: outside the " + t.sample_percent + "% sample",
-      dialog: () => "a dialog is open",
-      once: () => "one survey per page view has shown already",
-    };
-    const says = {
-      shown: () => "shown: trigger " + detail,
-      manual: () => "is manual: only the Feedback button or FeedbackWidget.open() shows it",
-      waits: () => "waits for " + JSON.stringify(t, detail),
-      none: () => "no active survey for this site",
-      storage: () => "localStorage is not available: " + subject,
-      send: () => "sending failed, will retry: " + subject.message,
-      dropped: () => "the server refused a submission (HTTP " + detail + "), dropped: " + subject.body,
-      complaint: () => "the complaint form's script did not load",
-      open: () => "open(" + (subject || "") + "): no such survey",
-      config: () => "no site config: " + (subject > 0 ? "HTTP " + subject : subject),
-      track: () => "track " + subject,
-      lang: () => "data-lang comes before setLanguage()",
-      site: () => "no data-site attribute on the script tag",
-    };
-    // A number: the time the survey's cooldown ends (it was answered or dismissed).
-    const reason = typeof code == "number" ? "cooldown (answered or dismissed) till " + new Date(code).toISOString()
-      : reasons[code] && reasons[code]();
-    const sentence = reason ? "not shown" + (detail ? " (" + detail + ")" : "") + ": " + reason : (says[code] || (() => code))();
+    // By code: LOG_URL, LOG_SAMPLE, LOG_DIALOG, LOG_ONCE (why not shown), then LOG_SHOWN to LOG_SITE.
+    const sentences = [,
+      () => "URL rule " + JSON.stringify(t.url) + " does not match " + location.href,
+      () => "sampling: outside the " + t.sample_percent + "% sample",
+      () => "a dialog is open",
+      () => "one survey per page view has shown already",
+      () => "shown: trigger " + detail,
+      () => "is manual: only the Feedback button or FeedbackWidget.open() shows it",
+      () => "waits for " + JSON.stringify(t, detail),
+      () => "no active survey for this site",
+      () => "localStorage is not available: " + subject,
+      () => "sending failed, will retry: " + subject.message,
+      () => "the server refused a submission (HTTP " + detail + "), dropped: " + subject.body,
+      () => "the complaint form's script did not load",
+      () => "open(" + (subject || "") + "): no such survey",
+      () => "no site config: " + (subject > 0 ? "HTTP " + subject : subject),
+      () => "track " + subject,
+      () => "data-lang comes before setLanguage()",
+      () => "no data-site attribute on the script tag",
+    ];
+    // A time (not a code): when the survey's cooldown ends (it was answered or dismissed).
+    const reason = code > 99 ? "cooldown (answered or dismissed) till " + new Date(code).toISOString()
+      : code < 5 && sentences[code]();
+    const sentence = reason ? "not shown" + (detail ? " (" + detail + ")" : "") + ": " + reason : sentences[code]();
     console.info("[FeedbackWidget]", ...(slug ? ["survey", slug, sentence] : [sentence]));
   });
   /*@debug-end*/
@@ -92,7 +96,7 @@
   function save(change) {
     const data = load();
     change(data);
-    try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log("storage", e); }
+    try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log(LOG_STORAGE, e); }
   }
 
   // --- rendering: textContent only, never innerHTML
@@ -137,41 +141,41 @@
   // it is matched against the URL without its #fragment, the path and query, and the path.
   const urlMatches = (rules) => rules.some((rule) => [location.href.split("#")[0], location.pathname + location.search,
     location.pathname].some((subject) => RegExp(rule).test(subject)));
-  // Why *survey* may not be shown by itself now ("url", "sample", or the time its cooldown ends), or
-  // null when it may.
+  // Why *survey* may not be shown by itself now (LOG_URL, LOG_SAMPLE, or the time its cooldown ends),
+  // or null when it may.
   function blockReason(survey) {
     const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls || {};
     const until = (data.seen || {})[slug] + t.cooldown_days * 864e5;
-    if (t.url && !urlMatches(t.url)) return "url";
+    if (t.url && !urlMatches(t.url)) return LOG_URL;
     if (until > now()) return until;
     if (t.sample_percent == null) return null;
     // Sampling is decided once per visitor: the roll is kept.
     if (rolls[slug] == null) save((d) => { d.rolls = Object.assign(rolls, {[slug]: Math.random() * 100}); });
-    return rolls[slug] < t.sample_percent ? null : "sample";
+    return rolls[slug] < t.sample_percent ? null : LOG_SAMPLE;
   }
   // A moment happened: show the waiting surveys whose triggers it *hits* (the first one wins).
   const fire = (hits, why) => waiting.forEach((survey) => hits(survey.triggers) && tryAutoShow(survey, why));
   const fireEvent = (name) => fire((t) => [].concat(t.event).includes(name), "event " + name);
   function tryAutoShow(survey, why) {
-    const reason = dialog ? "dialog" : autoShown ? "once" : blockReason(survey);
+    const reason = dialog ? LOG_DIALOG : autoShown ? LOG_ONCE : blockReason(survey);
     if (reason) return log(reason, survey, why);
     waiting = waiting.filter((s) => s != survey);
     autoShown = true;
-    log("shown", survey, why);
+    log(LOG_SHOWN, survey, why);
     openSurvey(survey, why);
   }
   function arm() {
-    if (!config.surveys.length) log("none");
+    if (!config.surveys.length) log(LOG_NONE);
     config.surveys.forEach((survey) => {
       const t = survey.triggers;
       const moments = ["delay_seconds", "exit_intent", "scroll_percent", "event"].filter((k) => k in t);
       const reason = !t.manual && blockReason(survey);
-      if (t.manual) log("manual", survey);
+      if (t.manual) log(LOG_MANUAL, survey);
       else if (reason) log(reason, survey);
       else if (!moments.length) tryAutoShow(survey, "page load");
       else {
         waiting.push(survey);
-        log("waits", survey, moments);
+        log(LOG_WAITS, survey, moments);
         if (t.delay_seconds != null) setTimeout(fire, started + t.delay_seconds * 1e3 - now(), (x) => x == t, "delay");
       }
     });
@@ -207,9 +211,9 @@
       response = await fetch(API + item.path, {method: "POST", body: item.body, keepalive: item.body.length < 6e4,
         credentials: "omit", headers: {"Content-Type": "application/json", "Idempotency-Key": item.key}});
       status = response.status;
-    } catch (e) { log("send", e); }
+    } catch (e) { log(LOG_SEND, e); }
     const refused = status >= 400 && status < 500 && status != 408 && status != 429;
-    if (refused) log("dropped", item, status);
+    if (refused) log(LOG_DROPPED, item, status);
     const done = (status && status < 400) || refused;
     // Retry-After is seconds or an HTTP date; without it, exponential backoff with jitter.
     const header = response && response.headers.get("Retry-After");
@@ -380,7 +384,7 @@
   const openComplaint = () => part("complaint", "__FW_COMPLAINT__").then(([form, css, strings]) => {
     if (css) adopt(css);
     form(h, openDialog, enqueue, thanks, config, customer || {}, strings);
-  }, () => log("complaint"));
+  }, () => log(LOG_COMPLAINT));
 
   /*@complaint*/
   // The complaint form, offered when the site config enables it (config.complaints.enabled). Shops
@@ -436,7 +440,7 @@
       : surveys.find((s) => !s.triggers.url || urlMatches(s.triggers.url)) || surveys[0];
     if (survey) return openSurvey(survey, "open");
     if (!slug && config.complaints.enabled) return openComplaint();
-    log("open", slug);
+    log(LOG_OPEN, slug);
   }
 
   // What the page asks for goes to the server, which answers with what to use: the language (the
@@ -447,7 +451,7 @@
       ["color", attr("color")], ["position", attr("position")]];
     return fetch(API + "/config?" + new URLSearchParams(asked.filter((pair) => pair[1])), {credentials: "omit"})
       .then((r) => r.ok ? r.json() : Promise.reject(r.status))
-      .catch((e) => log("config", e));
+      .catch((e) => log(LOG_CONFIG, e));
   }
 
   // The Feedback button, in a shadow root whose host is a custom element: the shop's rules on div or
@@ -483,12 +487,12 @@
       customer = clean;
     },
     track(event) {
-      log("track", event);
+      log(LOG_TRACK, event);
       tracked.push(event += "");
       fireEvent(event);
     },
     setLanguage(code) {
-      if (attr("lang")) log("lang");
+      if (attr("lang")) log(LOG_LANG);
       lang = code;
       return config ? fetchConfig().then((loaded) => {
         if (!loaded) return;
@@ -500,7 +504,7 @@
     on(name, callback) { (handlers[name] = handlers[name] || []).push(callback); return api; },
   };
   queued.forEach((call) => typeof api[call[0]] == "function" && api[call[0]](...call.slice(1)));
-  if (!SITE) return log("site");
+  if (!SITE) return log(LOG_SITE);
   // A submission left from an earlier page is sent now, even if no config comes.
   retryNow();
   W.addEventListener("online", retryNow);

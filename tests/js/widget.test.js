@@ -369,6 +369,23 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect(logged(info)).toMatch(/survey manual is manual/);
       expect($("[role=dialog]")).toBe(null);
     });
+    it("logs what the page asked for that cannot be done, and a refused submission", async () => {
+      const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      const config = baseConfig();
+      config.surveys = [config.surveys[1]];
+      const api = boot({config, attrs: {debug: "", lang: "hu"}, post: () => respond(400)});
+      await ready();
+      api.track("purchase");
+      await api.open("nope");
+      await api.setLanguage("en");
+      await api.open("stock");
+      choose(0);
+      submit();
+      await vi.waitFor(() => expect(logged(info)).toMatch(/the server refused a submission \(HTTP 400\), dropped: \{/));
+      expect(logged(info)).toMatch(/^track purchase\nopen\(nope\): no such survey\ndata-lang comes before setLanguage\(\)$/m);
+      boot({config: {...baseConfig(), surveys: []}, attrs: {debug: ""}});
+      await vi.waitFor(() => expect(logged(info)).toMatch(/no active survey for this site/));
+    });
     it("logs that a dismissed survey waits for its cooldown, and shows it once the cooldown is over", async () => {
       const info = vi.spyOn(console, "info").mockImplementation(() => {});
       const api = boot();
