@@ -339,7 +339,8 @@
   // Question *q* rendered: [its node, the control to focus, a function reading its answer (null: none)].
   function renderQuestion(q, answers) {
     const score = answers[q.follow_up_of];
-    const band = score <= 6 ? "detractor" : score <= 8 ? "passive" : "promoter";
+    // A follow-up's texts come for a detractor (0-6), a passive (7-8) and a promoter (9-10), in that order.
+    const band = score <= 6 ? 0 : score <= 8 ? 1 : 2;
     const text = q.follow_up_of && score != null && q.text_by_band[band] || q.text;
     const required = q.required && "true";
     if (q.type == "text") {

@@ -127,7 +127,9 @@ def test_the_config_speaks_the_visitors_language(client: FlaskClient, site: Site
     assert strings_by_name(body)["button"] == "反馈"
     assert strings_by_name(body)["progress"] == "第 {current} 题，共 {total} 题"
     nps = next(s for s in body["surveys"] if s["slug"] == "nps")
-    assert nps["questions"][1]["text_by_band"]["detractor"] != nps["questions"][1]["text"]
+    # A follow-up's texts for a detractor, a passive and a promoter, in that order.
+    assert len(nps["questions"][1]["text_by_band"]) == 3
+    assert nps["questions"][1]["text_by_band"][0] != nps["questions"][1]["text"]
     # Every question with a choice of answers comes with its options, texts in the locale.
     assert nps["questions"][0]["options"] == [{"value": n, "text": str(n)} for n in range(11)]
     [csat] = [s["questions"][0] for s in body["surveys"] if s["slug"] == "csat"]

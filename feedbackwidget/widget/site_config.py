@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import config
 from ..i18n import translate
+from ..metrics.formulas import NPS_BANDS
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, question_scale
 from ..surveys.templates import CSAT_LABELS
@@ -58,7 +59,8 @@ def fixed_options(kind: str, locale: str) -> list[dict[str, Any]]:
 def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[str, Any]:
     """One question as the widget needs it: texts in *locale* only, the options of every
     question with a choice of answers (the widget renders them as they come) and the anchors
-    of a 0-10 scale (its own, else "0 = Not at all likely" and "10 = Extremely likely")."""
+    of a 0-10 scale (its own, else "0 = Not at all likely" and "10 = Extremely likely"); a follow-up's
+    texts by band come as a list, detractor, passive, promoter."""
     question: dict[str, Any] = {
         "key": raw["key"],
         "type": raw["type"],
@@ -79,9 +81,11 @@ def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[
         question["show_if"] = raw["show_if"]
     if raw.get("follow_up_of"):
         question["follow_up_of"] = raw["follow_up_of"]
-        question["text_by_band"] = {
-            band: _text(texts, locale, fallback) for band, texts in raw.get("text_by_band", {}).items()
-        }
+        # A list in NPS_BANDS' order, which the widget picks from by the score; null: the question's text.
+        texts_by_band = raw.get("text_by_band", {})
+        question["text_by_band"] = [
+            _text(texts_by_band[band], locale, fallback) if texts_by_band.get(band) else None for band in NPS_BANDS
+        ]
     return question
 
 

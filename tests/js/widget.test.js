@@ -31,7 +31,7 @@ const nps = {
       options: [...Array(11).keys()].map((n) => ({value: n, text: String(n)})),
       scale: {low: "0 = Not at all likely", high: "10 = Extremely likely"}},
     {key: "reason", type: "text", required: false, max_length: 20, text: "Why?", follow_up_of: "score",
-      text_by_band: {detractor: "Sorry! Why?", passive: "What would make it a 10?", promoter: "Thanks! Why?"}},
+      text_by_band: ["Sorry! Why?", "What would make it a 10?", "Thanks! Why?"]},  // detractor, passive, promoter
   ],
 };
 const stock = {
