@@ -44,12 +44,12 @@ def test_the_script_carries_its_stylesheet_and_is_cached_by_version(client: Flas
     versioned = client.get(f"/feedback/widget.{version}.js")
     assert versioned.status_code == 200 and "immutable" in versioned.headers["Cache-Control"]
     assert client.get("/feedback/widget.js", headers={"If-None-Match": script.headers["ETag"]}).status_code == 304
-    assert client.get("/feedback/widget.0123456789ab.js").status_code == 404
+    assert client.get("/feedback/widget.01234567.js").status_code == 404
 
 
 def complaint_script(client: FlaskClient) -> tuple[str, str]:
     """The name of the complaint form's script, as the widget names it, and its text."""
-    [name] = re.findall(r"widget-complaint\.[0-9a-f]{12}\.js", client.get("/feedback/widget.js").get_data(as_text=True))
+    [name] = re.findall(r"widget-complaint\.[0-9a-f]{8}\.js", client.get("/feedback/widget.js").get_data(as_text=True))
     return name, client.get(f"/feedback/{name}").get_data(as_text=True)
 
 
@@ -62,19 +62,19 @@ def test_the_complaint_form_comes_in_a_second_script_named_by_the_widget(client:
     # The form's strings, in every language, come with it (not in the site config).
     assert "Írja meg, mi történt" in form and "Tell us what went wrong" in form and '"__FW_STRINGS__"' not in form
     assert "immutable" in client.get(f"/feedback/{name}").headers["Cache-Control"]
-    assert "immutable" not in client.get("/feedback/widget-complaint.0123456789ab.js").headers["Cache-Control"]
+    assert "immutable" not in client.get("/feedback/widget-complaint.01234567.js").headers["Cache-Control"]
 
 
 def test_debug_modes_sentences_come_in_a_third_script_named_by_the_widget(client: FlaskClient) -> None:
     widget = client.get("/feedback/widget.js").get_data(as_text=True)
-    [name] = re.findall(r"widget-debug\.[0-9a-f]{12}\.js", widget)
+    [name] = re.findall(r"widget-debug\.[0-9a-f]{8}\.js", widget)
     debug = client.get(f"/feedback/{name}")
 
     assert debug.mimetype == "text/javascript" and "immutable" in debug.headers["Cache-Control"]
     sentences = debug.get_data(as_text=True)
     assert "_debug" in sentences and "cooldown (answered or dismissed) till" in sentences
     assert "(answered or dismissed)" not in widget and "does not match" not in widget  # the widget logs codes
-    assert "immutable" not in client.get("/feedback/widget-debug.0123456789ab.js").headers["Cache-Control"]
+    assert "immutable" not in client.get("/feedback/widget-debug.01234567.js").headers["Cache-Control"]
 
 
 def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content() -> None:

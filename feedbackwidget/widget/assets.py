@@ -50,7 +50,7 @@ class WidgetAssets:
 
 def _asset(source: str) -> Asset:
     body = source.encode()
-    return Asset(body, hashlib.sha256(body).hexdigest()[:12])
+    return Asset(body, hashlib.sha256(body).hexdigest()[:8])
 
 
 def complaint_form_strings() -> dict[str, dict[str, str]]:
