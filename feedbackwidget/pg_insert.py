@@ -134,7 +134,10 @@ class PqInsert:
 
 
 def usable(raw: PoolProxiedConnection) -> bool:
-    """Whether *raw* is a psycopg connection outside any transaction (the pool hands them out so)."""
+    """Whether *raw* is a psycopg connection outside any transaction (the pool hands them out so)
+    that may keep prepared statements: ``prepare_threshold=None`` in the engine's ``connect_args``
+    (as behind PgBouncer in transaction mode) turns them off for psycopg and for this path alike."""
     connection = raw.driver_connection
     return (isinstance(connection, psycopg.Connection)
+            and connection.prepare_threshold is not None
             and connection.pgconn.transaction_status == pq.TransactionStatus.IDLE)

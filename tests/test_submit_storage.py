@@ -138,3 +138,22 @@ def test_an_sqlite_insert_gives_up_after_the_busy_timeout(tmp_path: Any, monkeyp
 
     holder.commit()
     assert waiter.execute("SELECT v FROM t").fetchall() == [("holder",)]
+
+
+def test_no_prepared_statement_where_the_engine_turns_them_off(database_url: str, db: Session, nps: Survey) -> None:
+    # Behind PgBouncer in transaction mode: FEEDBACKWIDGET_ENGINE_OPTIONS = {"connect_args": {"prepare_threshold": None}}.
+    options: dict[str, Any] = {"pool_size": 1, "max_overflow": 0}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"prepare_threshold": None}
+    engine = create_feedback_engine(database_url, options)
+    try:
+        for key in ("unprepared-1", "unprepared-2", "unprepared-3", "unprepared-4", "unprepared-5", "unprepared-6"):
+            record_response(engine, full_row(nps, key))
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                prepared = connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+            assert prepared == 0
+    finally:
+        engine.dispose()
+
+    assert db.query(Response).filter(Response.idempotency_key.like("unprepared-%")).count() == 6
