@@ -59,7 +59,7 @@ def _text(value: Any) -> bytes:
 
 
 def _timestamp(value: Any) -> bytes:
-    return str(value.isoformat()).encode()
+    return value.isoformat().encode()  # type: ignore[no-any-return]
 
 
 def column_encoder(column_type: types.TypeEngine[Any], dialect: Dialect, json_dumps: Callable[[Any], str]) -> Encoder:

@@ -147,18 +147,18 @@ def _pq_usable(raw: PoolProxiedConnection) -> bool:
 
 def _insert_with_cursor(engine: Engine, raw: PoolProxiedConnection, row: Mapping[str, Any]) -> int | None:
     prepared = prepared_insert(engine.dialect)
-    if engine.dialect.name == "sqlite":
-        with _autocommit(engine, raw):
-            driver: Any = raw.driver_connection
-            found = sqlite_execute_briefly_waiting(driver, prepared.sql, prepared.parameters(row))
-        return None if found is None else int(found[0])
+    parameters = prepared.parameters(row)
     with _autocommit(engine, raw):
-        cursor = raw.cursor()
-        try:
-            cursor.execute(prepared.sql, prepared.parameters(row))
-            found = cursor.fetchone()
-        finally:
-            cursor.close()
+        if engine.dialect.name == "sqlite":
+            driver: Any = raw.driver_connection
+            found = sqlite_execute_briefly_waiting(driver, prepared.sql, parameters)
+        else:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(prepared.sql, parameters)
+                found = cursor.fetchone()
+            finally:
+                cursor.close()
     return None if found is None else int(found[0])
 
 
