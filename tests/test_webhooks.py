@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import ssl
 import subprocess
 import threading
@@ -235,3 +236,55 @@ def test_https_goes_to_the_checked_address_and_still_verifies_the_host_name(
     else:
         with pytest.raises(ssl.SSLCertVerificationError):
             post(target, b"{}", {"Content-Type": "application/json"}, 5, client_context)
+
+
+def _unresolvable(host: str, port: int) -> list[str]:
+    raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+
+def test_a_failed_dns_lookup_at_send_time_is_retried_and_the_message_delivered_later(
+    make_app: Callable[..., Flask], site: Site, db: Session, receiver: Receiver
+) -> None:
+    # .invalid never resolves (RFC 6761): the system resolver fails as during a DNS outage.
+    db.add(Webhook(site_id=site.id, url=receiver.url.replace("127.0.0.1", "crm.invalid"), secret="s",
+                   events=["response.created"]))
+    db.commit()
+    app = make_app(FEEDBACKWIDGET_ALLOW_PRIVATE_WEBHOOKS=True)
+    app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses",
+                           json={"survey": "nps", "answers": {"score": 9}})
+    settings = WorkerSettings.from_config(app.config)
+    assert dict(drain(get_state(app).engine, settings)) == {"pending": 1}
+    [message] = db.scalars(select(OutboxMessage)).all()
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "does not resolve" in (message.last_error or "")
+
+    dns_back = WorkerSettings(**{**settings.__dict__, "resolve": lambda host, port: ["127.0.0.1"]})
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    assert dict(drain(get_state(app).engine, dns_back, now=later)) == {"sent": 1}
+    assert [body["event"] for body in receiver.bodies()] == ["response.created"]
+
+
+def test_a_host_name_that_does_not_resolve_is_still_refused_when_saving(site: Site, db: Session) -> None:
+    with pytest.raises(ValueError, match="does not resolve"):
+        add_webhook(db, site, "https://crm.example/hook", resolve=_unresolvable)
+    assert db.scalars(select(Webhook)).all() == []
+
+
+@pytest.mark.parametrize("address", [
+    "2002:c0a8:101::1",  # 6to4 of 192.168.1.1
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+    "2001:0:4136:e378:8000:63bf:3f57:fefe",  # Teredo, client 192.168.1.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "::ffff:10.0.0.1",  # IPv4-mapped
+])
+def test_ipv6_addresses_that_carry_a_private_ipv4_address_are_refused(address: str) -> None:
+    with pytest.raises(UnsafeTarget, match="loopback, private or link-local"):
+        check_target("https://crm.example/hook", allow_private=False, resolve=lambda host, port: [address])
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d822::1", "64:ff9b::5db8:d822"])
+def test_6to4_and_nat64_addresses_of_a_public_ipv4_address_are_accepted(address: str) -> None:
+    target = check_target("https://crm.example/hook", allow_private=False, resolve=lambda host, port: [address])
+    assert target.address == address

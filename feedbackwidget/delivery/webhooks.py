@@ -25,7 +25,7 @@ from .errors import DeliveryError
 from .models import WEBHOOK_EVENTS, Webhook
 from .outbox import OutboxDraft
 from .rules import SiteDelivery
-from .safe_http import Resolver, UnsafeTarget, check_target, post, system_resolver
+from .safe_http import Resolver, UnresolvedHost, UnsafeTarget, check_target, post, system_resolver
 from .signing import SIGNATURE_HEADER, sign
 
 USER_AGENT = "feedbackwidget-webhook/1"
@@ -60,10 +60,13 @@ def deliver_webhook(
 ) -> None:
     """POST *body* signed with *secret* to *url*.
 
-    :raises DeliveryError: permanent for unsafe targets, redirects and 4xx; else temporary.
+    :raises DeliveryError: permanent for unsafe targets, redirects and 4xx; else temporary
+        (a host name that does not resolve now, a timeout, 5xx).
     """
     try:
         target = check_target(url, allow_private=allow_private, resolve=resolve)
+    except UnresolvedHost as err:
+        raise DeliveryError(str(err), permanent=False) from err
     except UnsafeTarget as err:
         raise DeliveryError(str(err), permanent=True) from err
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
