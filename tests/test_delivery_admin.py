@@ -115,3 +115,27 @@ def test_an_owner_adds_a_rule_for_one_survey(
     assert rule is not None
     assert (rule.kind, rule.threshold, rule.recipients) == ("loyalty_at_or_below", 4, ["club@shop.example"])
     assert "(loyalty)" in client.get(f"{OUTBOX_URL}sites/{site.id}").text
+
+
+def test_another_sites_recipient_and_webhook_answer_404_and_stay_unchanged(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    from feedbackwidget.delivery.rules import set_recipient
+
+    other = create_site(db, "Other Shop", ["https://other.example"])
+    theirs = set_recipient(db, other, "them@other.example", locale="hu", digest="none")
+    hook = Webhook(site_id=other.id, url="https://crm.other.example/hook", secret="s", events=["response.created"])
+    db.add(hook)
+    db.commit()
+    # The owner of both sites asks through the page of the one that does not own these.
+    client = logged_in(sites=[(site, "owner"), (other, "owner")], email="both@shop.example")
+    token = csrf_token(client.get(f"{OUTBOX_URL}sites/{site.id}").text)
+
+    recipient = client.post(f"{OUTBOX_URL}sites/{site.id}/recipients/{theirs.id}",
+                            data={"csrf_token": token, "locale": "zh", "digest": "daily"})
+    deleted = client.post(f"{OUTBOX_URL}sites/{site.id}/webhooks/{hook.id}/delete", data={"csrf_token": token})
+
+    assert (recipient.status_code, deleted.status_code) == (404, 404)
+    db.expire_all()
+    assert (theirs.locale, theirs.digest) == ("hu", "none")
+    assert db.get(Webhook, hook.id) is not None

@@ -174,9 +174,11 @@ def create_rule(site_id: int) -> Response | str:
 def update_recipient(site_id: int, recipient_id: int) -> Response:
     site, session = site_or_404(site_id, MANAGER), get_state().session()
     recipient = session.get(AlertRecipient, recipient_id)
+    if recipient is None or recipient.site_id != site.id:
+        abort(404)  # another site's recipient answers as one that does not exist
     form = RecipientForm()
-    if recipient is None or recipient.site_id != site.id or not form.validate():
-        abort(404 if recipient is None else 400)
+    if not form.validate():
+        abort(400)
     set_recipient(session, site, recipient.email, locale=form.locale.data, digest=form.digest.data)
     session.commit()
     return _done(site.id, "saved")
@@ -206,8 +208,10 @@ def create_webhook(site_id: int) -> Response | str:
 def delete_webhook(site_id: int, hook_id: int) -> Response:
     site, session = site_or_404(site_id, MANAGER), get_state().session()
     hook = session.get(Webhook, hook_id)
-    if hook is None or hook.site_id != site.id or not ButtonForm().validate():
-        abort(404 if hook is None else 400)
+    if hook is None or hook.site_id != site.id:
+        abort(404)  # another site's webhook answers as one that does not exist
+    if not ButtonForm().validate():
+        abort(400)
     session.delete(hook)
     session.commit()
     return _done(site.id, "deleted")
