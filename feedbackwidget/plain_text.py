@@ -1,0 +1,38 @@
+"""What one-line and multi-line text may hold, checked the same way by every form and API.
+
+A one-line value (a name, a title, a label, an address) may end up in a mail header or
+on one line of a page: it holds no control, format or line-separator characters (the
+zero-width joiner of emoji excepted).  Multi-line text only loses the C0/C1 controls
+(newline and tab stay).  Lone surrogates (Cs) are not text at all: no database or mail
+can store them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .i18n import N_
+
+ONE_LINE = N_("Must be one line without control characters.")
+CONTROL = N_("Must not contain control characters.")
+SINGLE_LINE_FORBIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+MULTI_LINE_FORBIDDEN = frozenset({"Cc", "Cs"})
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+
+
+def is_forbidden(char: str, *, multi_line: bool = False) -> bool:
+    """Whether *char* may not appear in one-line (or, with *multi_line*, multi-line) text."""
+    if char in ("\n\t" if multi_line else "\u200d"):
+        return False
+    return unicodedata.category(char) in (MULTI_LINE_FORBIDDEN if multi_line else SINGLE_LINE_FORBIDDEN)
+
+
+def has_control_characters(text: str, *, multi_line: bool = False) -> bool:
+    """Whether *text* holds a character :func:`is_forbidden` in its kind of text."""
+    return any(is_forbidden(char, multi_line=multi_line) for char in text)
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """*text* safe to quote on one line of a message: forbidden characters as �, at most *limit* long."""
+    visible = "".join(REPLACEMENT if is_forbidden(char) else char for char in text)
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
