@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .app import create_app
 from .extension import FeedbackWidget, get_state
+from .migrations import include_object
 
-__all__ = ["FeedbackWidget", "create_app", "get_state"]
+__all__ = ["FeedbackWidget", "create_app", "get_state", "include_object"]
 __version__ = "0.1.0"

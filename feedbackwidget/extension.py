@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request_started
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -109,6 +109,41 @@ class FeedbackWidget:
         from .delivery import install as install_delivery
 
         install_delivery(app)
+        exempt_from_host_csrf(app)
+
+
+HOST_CSRF_DONE = "host_csrf_exempted"
+
+
+def exempt_from_host_csrf(app: Flask) -> None:
+    """Keep a host's global Flask-WTF ``CSRFProtect`` off feedbackwidget's own endpoints.
+
+    The JSON API is token-less by design (cross-origin POSTs from shops' pages, checked by
+    origin instead), and every HTML form of ours checks its own CSRF token, signed with our
+    key (see :class:`feedbackwidget.forms.ProtectedForm`).  A host may register
+    ``CSRFProtect`` before or after us: before, we exempt at once; after, on the first
+    request (``request_started`` fires before any ``before_request`` function).
+    """
+    if not _exempt_views(app):
+        request_started.connect(_exempt_on_first_request, app, weak=False)
+
+
+def _exempt_on_first_request(app: Flask, **extra: Any) -> None:
+    if not get_state(app).extras.get(HOST_CSRF_DONE):
+        _exempt_views(app)
+
+
+def _exempt_views(app: Flask) -> bool:
+    """Exempt each of our views from the host's CSRFProtect; False when it has none yet."""
+    host_csrf = app.extensions.get("csrf")
+    if host_csrf is None:
+        return False
+    prefix = EXTENSION_KEY + "."
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(prefix):
+            host_csrf.exempt(view)
+    get_state(app).extras[HOST_CSRF_DONE] = True
+    return True
 
 
 def _build_state(app: Flask) -> FeedbackWidgetState:

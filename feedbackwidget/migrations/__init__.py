@@ -6,8 +6,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from typing import Any
+
 from sqlalchemy import Connection, Engine, text
 
+TABLE_PREFIX = "fw_"
 VERSION_TABLE = "fw_alembic_version"
 # Any constant works: it only has to be the same for every host of one database.
 PG_ADVISORY_LOCK_ID = 0x46570001
@@ -48,3 +51,16 @@ def current_revisions(engine: Engine) -> tuple[str, ...]:
 def head_revisions() -> tuple[str, ...]:
     """The newest revisions shipped (one per branch)."""
     return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
+def include_object(object: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's ``include_object`` hook for a host app that shares its database with us.
+
+    A host's autogenerate (``flask db migrate``) sees feedbackwidget's ``fw_`` tables in the
+    database but not in its own models, and would drop them; this keeps them, their columns,
+    indexes and constraints out of the host's migrations::
+
+        Migrate(app, db, include_object=feedbackwidget.include_object)
+    """
+    table_name = name if type_ == "table" else getattr(getattr(object, "table", None), "name", None)
+    return not (table_name or "").startswith(TABLE_PREFIX)
