@@ -13,6 +13,7 @@ from .delivery.admin_views import delivery_admin
 from .privacy.views import privacy_admin
 from .resources import package_folder
 from .security import apply_security_headers
+from .unavailable import register as answer_database_faults
 from .widget.hosted_views import survey_pages
 from .widget.views import widget
 
@@ -24,6 +25,7 @@ blueprint = Blueprint(
     template_folder=package_folder("templates"),
 )
 blueprint.after_request(apply_security_headers)
+answer_database_faults(blueprint)  # HTML pages; the JSON API answers its own 503 first
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)
 blueprint.register_blueprint(complaint_pages)

@@ -260,3 +260,57 @@ def test_a_full_sqlite_disk_answers_503_and_keeps_its_data(make_app: Callable[..
     stored = sqlite3.connect(path).execute("SELECT idempotency_key FROM fw_responses ORDER BY id").fetchall()
     assert stored[0] == ("first",)
     assert len(stored) == 1 + statuses.count(201)
+
+
+def _down_app(make_app: Callable[..., Flask]) -> Flask:
+    make_app()  # the fixture cleans up through its first app: one on the test database
+    return make_app(FEEDBACKWIDGET_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/none")
+
+
+@pytest.mark.parametrize("path", [
+    "/feedback/complaint/site_abc/status/C-2026-0001?token=abc",
+    "/feedback/complaint/site_abc",
+    "/feedback/s/site_abc/nps",
+])
+def test_with_the_database_down_the_public_pages_answer_a_503_page_in_the_visitors_language(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    client = _down_app(make_app).test_client()
+
+    hungarian = client.get(path, headers={"Accept-Language": "hu-HU,hu;q=0.9"})
+    chinese = client.get(path + ("&" if "?" in path else "?") + "lang=zh")
+
+    for page in (hungarian, chinese):
+        assert page.status_code == 503
+        assert int(page.headers["Retry-After"]) >= 1
+        assert page.mimetype == "text/html"
+    assert "Átmenetileg nem érhető el" in hungarian.text and 'lang="hu"' in hungarian.text
+    assert "此页面暂时无法显示" in chinese.text
+
+
+def test_with_the_database_down_the_admin_login_answers_a_503_page(make_app: Callable[..., Flask]) -> None:
+    from .conftest import csrf_token
+
+    client = _down_app(make_app).test_client()
+    page = client.get("/feedback/admin/login")
+    response = client.post("/feedback/admin/login", data={
+        "csrf_token": csrf_token(page.text), "email": "owner@shop.example", "password": "a long password"})
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "Temporarily unavailable" in response.text and "try again in a few minutes" in response.text
+
+
+def test_a_host_apps_own_database_errors_stay_the_hosts(make_app: Callable[..., Flask]) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    app = _down_app(make_app)
+
+    @app.get("/host-page")
+    def host_page() -> str:
+        raise OperationalError("SELECT 1", {}, Exception("host database down"))
+
+    app.testing = False  # an unhandled error becomes the host's 500, not an exception in the test
+    response = app.test_client().get("/host-page")
+    assert response.status_code == 500
+    assert "Temporarily unavailable" not in response.text
