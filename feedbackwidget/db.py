@@ -1,9 +1,26 @@
 """feedbackwidget's own database engine and sessions, separate from any host app's.
 
 SQLite (the embedded default) is set up for concurrent writers: WAL journal, a
-busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so that two writers
-queue instead of failing with "database is locked".  PostgreSQL goes through
-psycopg 3.
+busy timeout, and two kinds of transaction, so that reading never blocks writing:
+
+- A *write unit* begins ``BEGIN IMMEDIATE``: it takes the write lock at its first
+  statement (waiting for the busy timeout), so two writers queue instead of failing
+  with "database is locked", and what it read stays true until it commits.  This is
+  the default: any session the code does not say only reads (the CLI, the workers,
+  a POST, PUT, PATCH or DELETE request).
+- A *read* begins ``BEGIN DEFERRED``: in WAL mode it reads a snapshot and takes no
+  lock a writer waits for.  Sessions of GET, HEAD and OPTIONS requests read (see
+  :func:`request_session`), and so does anything bound to :func:`reading_engine`.
+
+A read that then writes (a GET request's bookkeeping: an admin session's last-seen
+time, a chosen language) must not upgrade its snapshot to the write lock: once
+another connection has committed since the snapshot began, SQLite refuses at once
+with ``SQLITE_BUSY_SNAPSHOT``, without waiting.  So the first writing statement of
+a read ends the read (nothing to commit) and begins a write unit
+(``BEGIN IMMEDIATE``) before it runs.  The price: what was read before is not held
+under the lock, so a read path writes only what needs no such guarantee.
+PostgreSQL goes through psycopg 3; its reads never block writes, so nothing of
+this applies there.
 
 Pooled PostgreSQL connections are not pinged before every use (SQLAlchemy's
 ``pool_pre_ping`` costs a round trip per request, as much as the submission's
@@ -21,9 +38,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from flask import g
+from flask import g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
@@ -35,6 +53,11 @@ SQLITE_LONGEST_WAIT_SECONDS = 0.002
 IDLE_PING_SECONDS = 5.0
 _CHECKED_IN_AT = "feedbackwidget_checked_in_at"
 SESSION_G_KEY = "_feedbackwidget_session"
+# The execution option choosing how a SQLite transaction begins: DEFERRED (a read) or IMMEDIATE.
+BEGIN_OPTION = "feedbackwidget_begin"
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READING_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+_WRITING = "feedbackwidget_writing"
 
 
 def default_database_url(instance_path: str) -> str:
@@ -105,8 +128,37 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            mode = "DEFERRED" if options.get(BEGIN_OPTION) == "DEFERRED" else "IMMEDIATE"
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            connection.info[_WRITING] = mode == "IMMEDIATE"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                    executemany: bool) -> None:
+        if connection.info.get(_WRITING, True) or not _writes(statement, context):
+            return
+        connection.info[_WRITING] = True
+        if cursor.connection.in_transaction:  # a read's snapshot: end it, then wait for the write lock
+            cursor.connection.execute("COMMIT")
+            cursor.connection.execute("BEGIN IMMEDIATE")
+
+
+def _writes(statement: str, context: Any) -> bool:
+    """Whether *statement* may write (anything but a plain read counts)."""
+    if context is not None and context.is_crud:
+        return True
+    return not statement.lstrip()[:7].upper().startswith(_READING_STATEMENTS)
+
+
+@lru_cache(maxsize=16)
+def reading_engine(engine: Engine) -> Engine:
+    """*engine* for sessions that only read: on SQLite their transactions begin DEFERRED,
+    holding no lock a writer waits for (see the module's docstring)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
 
 def sqlite_execute_briefly_waiting(
@@ -148,10 +200,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def request_session(factory: sessionmaker[Session]) -> Session:
-    """The ORM session of the current app context, opened on first use."""
+    """The ORM session of the current app context, opened on first use.
+
+    In a GET, HEAD or OPTIONS request it reads (:func:`reading_engine`): a page
+    that only shows data never holds SQLite's write lock while it renders.
+    """
     session: Session | None = g.get(SESSION_G_KEY)
     if session is None:
         session = factory()
+        if has_request_context() and request.method in READING_METHODS:
+            session.bind = reading_engine(session.get_bind())
         setattr(g, SESSION_G_KEY, session)
     return session
 
@@ -161,3 +219,4 @@ def close_request_session(exc: BaseException | None = None) -> None:
     session: Session | None = g.pop(SESSION_G_KEY, None)
     if session is not None:
         session.close()
+

@@ -107,3 +107,47 @@ def test_twenty_threads_submitting_through_the_api_all_get_201(
 
     assert statuses == [201] * (WRITERS * SUBMISSIONS_EACH)
     assert db.scalar(select(func.count()).select_from(Response)) == WRITERS * SUBMISSIONS_EACH
+
+
+SHORT_BUSY_TIMEOUT_MS = 300  # a submission that waited for a reader would fail instead of hanging
+
+
+def _submit(app: Flask, site: Site, reason: str) -> int:
+    response = app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses",
+                                      json={"survey": "nps", "answers": {"score": 9, "reason": reason}})
+    return response.status_code
+
+
+def test_a_page_that_is_reading_does_not_hold_up_a_submission(
+    make_app: Callable[..., Flask], site: Site, db: Session, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
+    app = make_app(FEEDBACKWIDGET_RATELIMIT_ENABLED=False)
+    from feedbackwidget import get_state
+
+    with app.test_request_context("/feedback/admin/", method="GET"):
+        page = get_state().session()
+        assert page.scalar(select(func.count()).select_from(Site)) == 1  # its transaction is open now
+
+        assert _submit(app, site, "Stored while a dashboard reads") == 201
+
+    assert db.scalar(select(Response.comment)) == "Stored while a dashboard reads"
+
+
+def test_a_get_request_writing_after_others_committed_is_not_refused(
+    make_app: Callable[..., Flask], site: Site, db: Session, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
+    app = make_app(FEEDBACKWIDGET_RATELIMIT_ENABLED=False)
+    from feedbackwidget import get_state
+
+    with app.test_request_context("/feedback/admin/", method="GET"):
+        page = get_state().session()
+        shop = page.get(Site, site.id)
+        assert shop is not None
+        assert _submit(app, site, "Committed after the page began reading") == 201
+        shop.name = "Renamed by a GET's bookkeeping"
+        page.commit()  # a read snapshot upgraded to a write would fail here with SQLITE_BUSY_SNAPSHOT
+
+    assert db.scalar(select(Site.name)) == "Renamed by a GET's bookkeeping"
+    assert db.scalar(select(Response.comment)) == "Committed after the page began reading"
