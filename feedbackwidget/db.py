@@ -37,7 +37,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -220,3 +221,14 @@ def close_request_session(exc: BaseException | None = None) -> None:
     if session is not None:
         session.close()
 
+
+@contextmanager
+def export_session(engine: Engine) -> Iterator[Session]:
+    """A session of its own for a streamed download, which outlives the request's session.
+
+    On SQLite it reads without a transaction: every transaction here begins
+    IMMEDIATE (a write lock), which a long download must not hold.
+    """
+    bind = engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "sqlite" else engine
+    with Session(bind) as session:
+        yield session

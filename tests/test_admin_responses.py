@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.admin.csv_export import safe_cell
 from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.site_admin import create_site
+from feedbackwidget.spreadsheet import cell as safe_cell
 
 from .conftest import csrf_token
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import config
+from ..db import export_session
 from ..extension import get_state
 from ..metrics.periods import utc_day_today
 from ..models import Response, Survey, utcnow
@@ -83,13 +83,8 @@ def export_responses() -> HttpResponse:
 
 
 def _stream_csv(engine: Engine, filters: ResponseFilter | None) -> Iterator[str]:
-    """The CSV text, read through a session of its own that outlives the request.
-
-    On SQLite it reads without a transaction: the foundation begins every
-    transaction IMMEDIATE (a write lock), which a long download must not hold.
-    """
-    bind = engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "sqlite" else engine
-    with Session(bind) as db:
+    """The CSV text, read through a session of its own that outlives the request."""
+    with export_session(engine) as db:
         yield from csv_chunks(export_rows(db, filters) if filters is not None else iter(()))
 
 

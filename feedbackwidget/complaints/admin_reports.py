@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from flask import Response, abort, render_template, request
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from ..admin.access import login_required, visible_sites
 from ..admin.scope import Scope, scope_from
+from ..db import export_session
 from ..extension import get_state
 from ..models import AdminUser, utcnow
 from .admin_views import admin_complaints, template_helpers
 from .analysis import Period, analyse
-from .export import COMPLAINT_COLUMNS, analysis_rows, complaint_row, to_csv
+from ..spreadsheet import ROWS_PER_CHUNK, to_csv
+from .export import analysis_rows, complaint_csv
 from .models import Complaint
 
 UTC = dt.timezone.utc
@@ -31,7 +34,7 @@ def _scope() -> tuple[Scope, Period]:
     return scope, Period(start, end)
 
 
-def _csv(body: str, filename: str) -> Response:
+def _csv(body: str | Iterator[str], filename: str) -> Response:
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -61,18 +64,21 @@ def analysis_csv() -> Response:
 @admin_complaints.get("/export.csv")
 @login_required
 def export_csv() -> Response:
-    """Every complaint of the site received in the period, one row each."""
+    """Every complaint of the site received in the period, one row each, streamed."""
     scope, period = _scope()
-    session = get_state().session()
-    site_names = {site.id: site.name for site in visible_sites()}
-    rows = session.execute(
+    site_id = scope.site_ids[0]
+    site_name = {site.id: site.name for site in visible_sites()}[site_id]
+    body = _stream_complaints(get_state().engine, site_id, site_name, period)
+    return _csv(body, f"complaints-{site_id}-{period.start:%Y%m%d}.csv")
+
+
+def _stream_complaints(engine: Engine, site_id: int, site_name: str, period: Period) -> Iterator[str]:
+    """The complaint CSV, read through a session of its own that outlives the request."""
+    query = (
         select(Complaint, AdminUser.email).outerjoin(AdminUser, AdminUser.id == Complaint.assignee_id)
-        .where(Complaint.site_id == scope.site_ids[0], Complaint.received_at >= period.start,
-               Complaint.received_at < period.end)
+        .where(Complaint.site_id == site_id, Complaint.received_at >= period.start, Complaint.received_at < period.end)
         .order_by(Complaint.received_at, Complaint.id)
     )
-    now = utcnow()
-    body = to_csv(COMPLAINT_COLUMNS, (complaint_row(c, site_names[c.site_id], email, now) for c, email in rows))
-    return _csv(body, f"complaints-{scope.site_ids[0]}-{period.start:%Y%m%d}.csv")
-
-
+    with export_session(engine) as session:
+        rows = session.execute(query.execution_options(yield_per=ROWS_PER_CHUNK))
+        yield from complaint_csv(((c, site_name, email) for c, email in rows), utcnow())

@@ -1,23 +1,20 @@
 """CSV exports of complaints and of their analysis, safe to open in a spreadsheet.
 
-UTF-8 with a BOM, and every cell that a spreadsheet would run as a formula
-(starting with = + - @ tab or CR) prefixed with ``'``.
+The rows are values; :mod:`feedbackwidget.spreadsheet` writes them (UTF-8 with a
+BOM, every field quoted, no cell a spreadsheet would run as a formula).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from ..spreadsheet import csv_chunks
 from .analysis import ComplaintAnalysis, PeriodFigures
 from .deadlines import is_overdue
 from .models import Complaint
 
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COMPLAINT_COLUMNS: tuple[str, ...] = (
     "reference", "site", "received_at", "due_at", "status", "overdue", "channel", "category", "customer_name",
     "customer_email", "customer_phone", "order_number", "customer_id", "loyalty_tier", "escalation_level",
@@ -26,24 +23,9 @@ COMPLAINT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def safe_cell(value: Any) -> str:
-    """*value* as spreadsheet text that never starts a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
-    return BOM + buffer.getvalue()
+def complaint_csv(rows: Iterable[tuple[Complaint, str, str | None]], now: dt.datetime) -> Iterator[str]:
+    """The complaint export in chunks of CSV text: one row per ``(complaint, site name, assignee)``."""
+    return csv_chunks(COMPLAINT_COLUMNS, (complaint_row(c, site, assignee, now) for c, site, assignee in rows))
 
 
 def complaint_row(complaint: Complaint, site_name: str, assignee: str | None, now: dt.datetime) -> list[Any]:
