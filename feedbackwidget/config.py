@@ -44,6 +44,7 @@ OUTBOX_MAX_ATTEMPTS = "FEEDBACKWIDGET_OUTBOX_MAX_ATTEMPTS"
 OUTBOX_LEASE_SECONDS = "FEEDBACKWIDGET_OUTBOX_LEASE_SECONDS"
 SENDER_INTERVAL_SECONDS = "FEEDBACKWIDGET_SENDER_INTERVAL_SECONDS"
 WEBHOOK_TIMEOUT_SECONDS = "FEEDBACKWIDGET_WEBHOOK_TIMEOUT_SECONDS"
+LINK_MAX_AGE_DAYS = "FEEDBACKWIDGET_LINK_MAX_AGE_DAYS"
 
 DEFAULTS: dict[str, Any] = {
     URL_PREFIX: "/feedback",
@@ -100,6 +101,8 @@ DEFAULTS: dict[str, Any] = {
     OUTBOX_LEASE_SECONDS: 120.0,
     SENDER_INTERVAL_SECONDS: 5.0,
     WEBHOOK_TIMEOUT_SECONDS: 10.0,
+    # Days a survey link (``survey-link``, e-mail invitations) can be answered, and its answer changed.
+    LINK_MAX_AGE_DAYS: 90,
 }
 
 # Flask-Mail's own keys, read from the environment by the standalone server.

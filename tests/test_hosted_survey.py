@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -9,16 +11,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from feedbackwidget.extension import get_state
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.models import Response, Site, Survey, utcnow
+from feedbackwidget.surveys.models import SurveyLink
 from feedbackwidget.widget.links import Reference, sign_reference
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RENDERED = re.compile(r'name="rendered" type="hidden" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+LINK = re.compile(r'name="link" type="hidden" value="([^"]*)"')
 FOLLOW_UP = re.compile(r'<label for="q_reason" class="legend">(.*?)(?: <span|</label>)')
 SCALE = re.compile(r'<p class="scale"><span>(.*?)</span><span>(.*?)</span></p>')
 GENERIC = "What influenced your rating?"
@@ -29,11 +33,21 @@ def page_url(site: Site, slug: str = "nps", query: str = "") -> str:
 
 
 def answer(client: FlaskClient, url: str, answers: dict[str, str], **headers: str) -> Any:
-    form = client.get(url, headers=headers).get_data(as_text=True)
+    """Open *url* as a visitor would (following a link's redirect), fill in *answers* and send the form."""
+    page = client.get(url, headers=headers, follow_redirects=True)
+    form = page.get_data(as_text=True)
     data = {"csrf_token": TOKEN.search(form).group(1), "submission_id": SUBMISSION.search(form).group(1),  # type: ignore[union-attr]
-            "rendered": RENDERED.search(form).group(1),  # type: ignore[union-attr]
+            "rendered": RENDERED.search(form).group(1), "link": LINK.search(form).group(1),  # type: ignore[union-attr]
             **{f"q_{key}": value for key, value in answers.items()}}
-    return client.post(url, data=data, headers=headers)
+    return client.post(page.request.full_path.rstrip("?"), data=data, headers=headers)
+
+
+def cli_link(app: Flask, site: Site, *options: str, slug: str = "nps") -> str:
+    """A link printed by ``survey-link``, as the path and query a browser would request."""
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "survey-link", site.key, slug, *options])
+    assert result.exit_code == 0, result.output
+    link = urlsplit(result.output.strip())
+    return f"{link.path}?{link.query}"
 
 
 def chosen(html: str, key: str = "score") -> list[str]:
@@ -149,11 +163,10 @@ def test_sending_the_form_twice_stores_one_answer(client: FlaskClient, site: Sit
     assert len(stored(db)) == 1
 
 
-def test_a_signed_link_attaches_the_customer_and_order(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
-    token = sign_reference(get_state(app).secret_key, site.key, "nps", Reference("C-77", "A-1001", "ann@example.com"))
-    url = page_url(site, query=f"ref={token}")
+def test_a_link_attaches_the_customer_and_order(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+    url = cli_link(app, site, "--customer-id", "C-77", "--order", "A-1001", "--email", "ann@example.com")
 
-    assert "A-1001" in client.get(url).get_data(as_text=True)
+    assert "A-1001" in client.get(url, follow_redirects=True).get_data(as_text=True)
     answer(client, url, {"score": "3"})
 
     [row] = stored(db)
@@ -161,25 +174,46 @@ def test_a_signed_link_attaches_the_customer_and_order(app: Flask, client: Flask
     assert parse_qs(urlsplit(row.page_url or "").query) == {"order": ["A-1001"]}
 
 
-def test_a_forged_link_is_answered_without_a_reference(client: FlaskClient, site: Site, db: Session) -> None:
-    forged = sign_reference("another-key", site.key, "nps", Reference("C-1", "A-1"))
-    other_survey = sign_reference("test-secret-key", site.key, "csat", Reference("C-1", "A-1"))
-    for token in (forged, other_survey):
-        url = page_url(site, query=f"ref={token}")
-        assert "This link is damaged" in client.get(url).get_data(as_text=True)
-        answer(client, url, {"score": "5"})
-    assert [(r.customer_id, r.nps_score) for r in stored(db)] == [(None, 5), (None, 5)]
+def readable_parts(url: str) -> list[str]:
+    """Every piece of *url*, and each piece read as base64 as well (as anyone could)."""
+    pieces = [piece for piece in re.split(r"[/?&=.:]", url) if piece]
+    decoded = []
+    for piece in pieces:
+        for candidate in (piece, piece[1:], piece[2:], piece[3:]):
+            try:
+                decoded.append(base64.urlsafe_b64decode(candidate + "=" * (-len(candidate) % 4)).decode("latin-1"))
+            except ValueError:
+                pass
+    return pieces + decoded
 
 
-def test_the_cli_prints_a_signed_link(app: Flask, client: FlaskClient, site: Site, db: Session) -> None:
+def test_a_link_holds_no_readable_personal_data(app: Flask, site: Site) -> None:
+    url = cli_link(app, site, "--customer-id", "C-77", "--order", "A-1001", "--email", "ann@example.com",
+                   "--name", "Ann Smith", "--lang", "hu")
+
+    for part in readable_parts(url):
+        assert "@" not in part and "ann" not in part.lower() and "A-1001" not in part and "C-77" not in part
+
+
+def test_opening_a_link_moves_its_token_out_of_the_url_and_records_nothing(app: Flask, client: FlaskClient,
+                                                                           site: Site, db: Session) -> None:
     result = app.test_cli_runner().invoke(
-        args=["feedbackwidget", "survey-link", site.key, "nps", "--customer-id", "C-9", "--order", "B-2", "--lang", "hu"],
-    )
-    assert result.exit_code == 0, result.output
-    link = urlsplit(result.output.strip())
-    assert link.path == f"/feedback/s/{site.key}/nps"
-    html = client.get(f"{link.path}?{link.query}").get_data(as_text=True)
-    assert "B-2" in html and '<html lang="hu">' in html
+        args=["feedbackwidget", "survey-link", site.key, "nps", "--order", "A-1001", "--scores", "--lang", "hu"])
+    link = urlsplit(dict(line.split("\t") for line in result.output.splitlines())["3"])
+
+    response = client.get(f"{link.path}?{link.query}")  # as a mail scanner or the customer would
+
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert target.path == f"/feedback/s/{site.key}/nps" and parse_qs(target.query) == {"score": ["3"], "lang": ["hu"]}
+    cookie = response.headers["Set-Cookie"]
+    assert all(flag in cookie for flag in ("HttpOnly", "SameSite=Lax", f"Path=/feedback/s/{site.key}/nps", "Max-Age="))
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "A-1001" in page.get_data(as_text=True)
+    assert chosen(page.get_data(as_text=True)) == ["3"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert stored(db) == [] and db.scalars(select(SurveyLink.response_id)).all() == [None]
 
 
 def test_unknown_site_or_survey_is_not_found(client: FlaskClient, site: Site) -> None:
@@ -206,18 +240,16 @@ def test_too_many_answers_from_one_network_are_asked_to_wait(make_app: Any, db: 
 
 def test_links_for_e_mails_use_the_public_url(make_app: Any, db: Session) -> None:
     from feedbackwidget.site_admin import create_site
-    from feedbackwidget.widget.links import read_reference, survey_link
+    from feedbackwidget.widget.links import survey_link
 
     app = make_app(FEEDBACKWIDGET_PUBLIC_URL="https://feedback.shop.example/")
     site = create_site(db, "Linked Shop", ["https://shop.example"], templates=("nps",))
     db.commit()
     with app.app_context():
-        link = urlsplit(survey_link(site.key, "nps", Reference(order="A-7"), "zh-CN"))
-        reference = read_reference(get_state(app).secret_key, site.key, "nps", parse_qs(link.query)["ref"][0])
+        link = urlsplit(survey_link(site.key, "nps", "opaque-token", "zh-CN"))
 
     assert (link.scheme, link.netloc, link.path) == ("https", "feedback.shop.example", f"/feedback/s/{site.key}/nps")
-    assert parse_qs(link.query)["lang"] == ["zh"]
-    assert reference == Reference(order="A-7")
+    assert parse_qs(link.query) == {"lang": ["zh"], "link": ["opaque-token"]}
 
 
 def test_the_cli_refuses_a_link_it_could_not_store(app: Flask, site: Site) -> None:
@@ -302,10 +334,10 @@ def test_the_cli_prints_the_eleven_score_links(app: Flask, client: FlaskClient, 
     assert result.exit_code == 0, result.output
     links = {int(score): urlsplit(link) for score, link in (line.split("\t") for line in result.output.splitlines())}
     assert sorted(links) == list(range(11))
-    assert len({parse_qs(link.query)["ref"][0] for link in links.values()}) == 1
+    assert len({parse_qs(link.query)["link"][0] for link in links.values()}) == 1
 
     url = f"{links[10].path}?{links[10].query}"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(url, follow_redirects=True).get_data(as_text=True)
     assert (chosen(page), follow_up(page)) == (["10"], "Köszönjük! Mi befolyásolta az értékelését?")
     assert "B-2" in page and '<html lang="hu">' in page
     assert answer(client, url, {"score": chosen(page)[0], "reason": "Gyors szállítás"}).status_code == 302
@@ -319,3 +351,85 @@ def test_the_cli_refuses_score_links_for_a_survey_without_a_score(app: Flask, si
     result = app.test_cli_runner().invoke(args=["feedbackwidget", "survey-link", site.key, "csat", "--scores"])
     assert result.exit_code == 2
     assert "score links need an NPS survey" in result.output and "leave out --scores" in result.output
+
+
+def test_a_link_takes_one_answer_and_a_second_visit_changes_it(app: Flask, client: FlaskClient, site: Site,
+                                                               db: Session) -> None:
+    url = cli_link(app, site, "--order", "A-1001", "--email", "ann@example.com", "--lang", "hu")
+    assert answer(client, url, {"score": "3", "reason": "Lassú szállítás"}).status_code == 302
+    [first] = stored(db)
+
+    again = client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "Ön már válaszolt" in again
+    assert chosen(again) == ["3"] and "Lassú szállítás" in again
+    assert answer(client, url, {"score": "9", "reason": "Végül megérkezett"}).status_code == 302
+
+    [changed] = stored(db)
+    assert (changed.id, changed.nps_score, changed.comment) == (first.id, 9, "Végül megérkezett")
+    assert changed.customer_email == "ann@example.com"
+
+
+def test_each_tab_answers_its_own_link(app: Flask, site: Site, db: Session) -> None:
+    client = app.test_client()
+    first, second = cli_link(app, site, "--order", "A-1"), cli_link(app, site, "--order", "B-2")
+    page = client.get(first, follow_redirects=True).get_data(as_text=True)
+    client.get(second, follow_redirects=True)  # a second tab: the cookie now holds the other link
+
+    data = {"csrf_token": TOKEN.search(page).group(1), "submission_id": SUBMISSION.search(page).group(1),  # type: ignore[union-attr]
+            "rendered": RENDERED.search(page).group(1), "link": LINK.search(page).group(1), "q_score": "8"}  # type: ignore[union-attr]
+    assert client.post(page_url(site), data=data).status_code == 302
+
+    assert [parse_qs(urlsplit(r.page_url or "").query) for r in stored(db)] == [{"order": ["A-1"]}]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "This link has expired"), ("hu", "Ez a link lejárt"),
+                                            ("zh", "此链接已过期")])
+def test_an_expired_link_says_so_in_the_visitors_language(app: Flask, client: FlaskClient, site: Site, db: Session,
+                                                          lang: str, text: str) -> None:
+    url = cli_link(app, site, "--order", "A-1001")
+    db.execute(update(SurveyLink).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
+
+    page = client.get(url, headers={"Accept-Language": lang}, follow_redirects=True)
+    posted = client.post(page_url(site), data={"q_score": "9"}, headers={"Accept-Language": lang})
+
+    assert page.status_code == 410 and text in page.get_data(as_text=True)
+    assert posted.status_code == 410 and stored(db) == []
+
+
+def test_links_expire_after_the_configured_days(make_app: Any, db: Session) -> None:
+    from feedbackwidget.site_admin import create_site
+
+    app = make_app(FEEDBACKWIDGET_LINK_MAX_AGE_DAYS=7)
+    site = create_site(db, "Weekly Shop", ["https://shop.example"], templates=("nps",))
+    db.commit()
+    cli_link(app, site)
+
+    [link] = db.scalars(select(SurveyLink)).all()
+    assert link.expires_at - link.created_at == dt.timedelta(days=7)
+
+
+def test_a_signed_link_sent_before_the_upgrade_still_takes_one_answer(app: Flask, client: FlaskClient, site: Site,
+                                                                      db: Session) -> None:
+    token = sign_reference(get_state(app).secret_key, site.key, "nps", Reference("C-77", "A-1001", "ann@example.com"))
+    url = page_url(site, query=f"ref={token}")
+
+    opened = client.get(url)
+    assert opened.status_code == 303 and "ref" not in opened.headers["Location"]
+    assert "A-1001" in client.get(opened.headers["Location"]).get_data(as_text=True)
+    answer(client, url, {"score": "3"})
+    answer(client, url, {"score": "6"})
+
+    [row] = stored(db)
+    assert (row.customer_id, row.customer_email, row.nps_score) == ("C-77", "ann@example.com", 6)
+    assert parse_qs(urlsplit(row.page_url or "").query) == {"order": ["A-1001"]}
+
+
+def test_a_forged_or_misplaced_signed_link_is_answered_without_a_reference(client: FlaskClient, site: Site,
+                                                                          db: Session) -> None:
+    forged = sign_reference("another-key", site.key, "nps", Reference("C-1", "A-1"))
+    other_survey = sign_reference("test-secret-key", site.key, "csat", Reference("C-1", "A-1"))
+    for token in (forged, other_survey):
+        url = page_url(site, query=f"ref={token}")
+        assert "This link is damaged" in client.get(url, follow_redirects=True).get_data(as_text=True)
+        answer(client, url, {"score": "5"})
+    assert [(r.customer_id, r.nps_score) for r in stored(db)] == [(None, 5), (None, 5)]

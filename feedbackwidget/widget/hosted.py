@@ -30,9 +30,11 @@ DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only ("²".isdigit()), short enough 
 
 class HostedSurveyForm(SpamGuardedForm):
     """Base of the per-survey forms; ``submission_id`` makes a double submit harmless,
-    the honeypot and the render time keep bots out."""
+    the honeypot and the render time keep bots out; ``link`` carries a survey link's
+    token in the posted body (never in a URL), so each open tab answers its own link."""
 
     submission_id = HiddenField()
+    link = HiddenField()
 
 
 def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
@@ -109,9 +111,20 @@ def linked_scores(survey: CompiledSurvey, args: Mapping[str, str]) -> dict[str, 
 
 
 def preselect(form: HostedSurveyForm, answers: Mapping[str, str]) -> None:
-    """Choose *answers* (by question key) on a form that has not been posted."""
+    """Choose *answers* (by question key) on a form that has not been posted; keys of no question are skipped."""
     for key, value in answers.items():
-        form[FIELD_PREFIX + key].data = value
+        if FIELD_PREFIX + key in form:
+            form[FIELD_PREFIX + key].data = value
+
+
+def posted_value(value: Any) -> str:
+    """A stored answer as the form posts it (``True`` -> ``"yes"``, ``7`` -> ``"7"``)."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+def posted_answers(answers: Mapping[str, Any]) -> dict[str, str]:
+    """Stored *answers* as the form would post them, to show a link's earlier answer."""
+    return {key: posted_value(value) for key, value in answers.items() if value is not None}
 
 
 def word_follow_ups(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, fallback: str) -> None:

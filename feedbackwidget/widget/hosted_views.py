@@ -9,6 +9,7 @@ link stores nothing (mail scanners open links), the visitor still sends the page
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 
@@ -27,9 +29,11 @@ from ..i18n import SUPPORTED_LOCALES, negotiate_locale, translate
 from ..ratelimit import enforce
 from ..responses import IdempotencyConflict, record_response
 from ..sites import CompiledSurvey, SiteConfig
-from .hosted import (FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, linked_scores, preselect,
-                     scale_anchors, typed_answers, word_follow_ups)
-from .links import Reference, read_reference
+from ..surveys.links import is_expired
+from ..surveys.models import SurveyLink
+from .hosted import (FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, linked_scores, posted_value,
+                     preselect, scale_anchors, typed_answers, word_follow_ups)
+from .link_visits import exchange_token, has_token_in_url, previous_answers, store_linked, visited_link
 from .page_strings import PAGE_STRINGS, error_text
 
 survey_pages = Blueprint("survey", __name__)
@@ -60,15 +64,15 @@ def _translator(locale: str) -> Callable[..., str]:
     return t
 
 
-def _body(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, reference: Reference | None) -> dict[str, Any]:
+def _body(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, link: SurveyLink | None) -> dict[str, Any]:
     page_url = url_for(".survey_page", site_key=request.view_args["site_key"], slug=survey.slug,  # type: ignore[index]
                        _external=True)
-    if reference and reference.order:
-        page_url += "?" + urlencode({"order": reference.order})
+    if link and link.order_reference:
+        page_url += "?" + urlencode({"order": link.order_reference})
     body: dict[str, Any] = {"survey": survey.slug, "answers": typed_answers(survey, form), "locale": locale,
                             "page_url": page_url}
-    if reference and (reference.customer_id or reference.email):
-        body["customer"] = {"id": reference.customer_id, "email": reference.email}
+    if link and (link.customer_id or link.customer_email):
+        body["customer"] = {"id": link.customer_id, "email": link.customer_email}
     return body
 
 
@@ -86,11 +90,6 @@ def _store(site: SiteConfig, survey: CompiledSurvey, body: dict[str, Any], key: 
     return {}
 
 
-def _posted(value: Any) -> str:
-    """An answer as the form posts it (``True`` -> ``"yes"``)."""
-    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
-
-
 def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str, fallback: str) -> list[dict[str, Any]]:
     t = _translator(locale)
     word_follow_ups(survey, form, locale, fallback)
@@ -100,7 +99,7 @@ def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str,
         if question.show_if:
             condition = survey.question(question.show_if["question"])
             labels = dict(answer_choices(condition, locale, fallback)) if condition else {}
-            answers = [labels.get(_posted(value), str(value)) for value in question.show_if["in"]]
+            answers = [labels.get(posted_value(value), str(value)) for value in question.show_if["in"]]
             hint = t("only_if", answer=", ".join(answers))
         views.append({"question": question, "field": form[FIELD_PREFIX + question.key], "hint": hint,
                       "scale": scale_anchors(question, locale, fallback)})
@@ -109,24 +108,32 @@ def _question_views(survey: CompiledSurvey, form: HostedSurveyForm, locale: str,
 
 @survey_pages.route("/s/<site_key>/<slug>", methods=["GET", "POST"])
 def survey_page(site_key: str, slug: str) -> Any:
-    """The survey as an HTML form; on a valid POST, store it and show the thank-you page."""
+    """The survey as an HTML form; on a valid POST, store it and show the thank-you page.
+
+    A link's token is first moved out of the URL (:func:`exchange_token`); an expired
+    link gets the expired page (410); a link already answered shows its answer to change.
+    """
     site, survey = _site_and_survey(site_key, slug)
+    if request.method == "GET" and has_token_in_url():
+        return exchange_token(site, slug)
     locale = page_locale(site)
-    token = request.args.get("ref")
-    reference = read_reference(get_state().secret_key, site_key, slug, token) if token else None
     form = hosted_form_class(survey, locale, site.default_locale)()
+    token, link = visited_link(site, slug, form.link.data if form.is_submitted() else None)
+    if link is not None and is_expired(link):
+        return _page("feedbackwidget/survey/link_expired.html", site, locale, status=410)
     if not form.is_submitted():
-        preselect(form, linked_scores(survey, request.args))
+        preselect(form, {**previous_answers(link), **linked_scores(survey, request.args)})
+    form.link.data = token if link is not None else ""
     if not SUBMISSION_ID.fullmatch(form.submission_id.data or ""):
         form.submission_id.data = uuid.uuid4().hex
-    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             enforce("hosted-survey", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE, site_key)
         except RateLimited as err:
-            return _busy(site, survey, form, locale, reference, err.retry_after)
+            return _busy(site, survey, form, locale, link, err.retry_after)
+    errors: dict[str, str] = {}
     if form.validate_on_submit():
-        errors = _store(site, survey, _body(survey, form, locale, reference), "hosted-" + form.submission_id.data)
+        errors = _store_answer(site, survey, form, locale, link)
         if not errors:
             return redirect(url_for(".thanks_page", site_key=site_key, slug=slug, lang=locale))
     for key, message in errors.items():
@@ -134,16 +141,37 @@ def survey_page(site_key: str, slug: str) -> Any:
             form[FIELD_PREFIX + key].errors = [error_text(locale, message)]
     return _page("feedbackwidget/survey/form.html", site, locale, status=422 if request.method == "POST" else 200,
                  form=form, questions=_question_views(survey, form, locale, site.default_locale),
-                 reference=reference, invalid_link=bool(token) and reference is None, survey=survey,
-                 expired=bool(form.errors.get("csrf_token")), rejected=bool(errors))
+                 link=link, answered=_answered_note(link, locale), invalid_link=bool(token) and link is None,
+                 survey=survey, expired=bool(form.errors.get("csrf_token")), rejected=bool(errors))
 
 
-def _busy(site: SiteConfig, survey: CompiledSurvey, form: HostedSurveyForm, locale: str, reference: Reference | None,
+def _store_answer(site: SiteConfig, survey: CompiledSurvey, form: HostedSurveyForm, locale: str,
+                  link: SurveyLink | None) -> dict[str, str]:
+    body = _body(survey, form, locale, link)
+    if link is not None:
+        return store_linked(site, survey, body, link)
+    return _store(site, survey, body, "hosted-" + form.submission_id.data)
+
+
+def long_date(moment: dt.datetime, locale: str) -> str:
+    """*moment*'s date written out in *locale* (``December 6, 2026``, ``2026. december 6.``, ``2026年12月6日``)."""
+    return format_date(moment.date(), format="long", locale={"zh": "zh_Hans_CN"}.get(locale, locale))
+
+
+def _answered_note(link: SurveyLink | None, locale: str) -> str | None:
+    """"You answered on ..., change it until ..." for a link already answered."""
+    if link is None or link.response_id is None:
+        return None
+    answered_on = long_date(link.answered_at or link.created_at, locale)
+    return _translator(locale)("answered", date=answered_on, until=long_date(link.expires_at, locale))
+
+
+def _busy(site: SiteConfig, survey: CompiledSurvey, form: HostedSurveyForm, locale: str, link: SurveyLink | None,
           retry_after: int) -> Response:
     """The form again, answers kept, asking to send it a little later (429 with Retry-After)."""
     response = _page("feedbackwidget/survey/form.html", site, locale, status=429, form=form, survey=survey,
-                     questions=_question_views(survey, form, locale, site.default_locale), reference=reference,
-                     invalid_link=False, expired=False, busy_minutes=max(1, -(-retry_after // 60)))
+                     questions=_question_views(survey, form, locale, site.default_locale), link=link,
+                     answered=None, invalid_link=False, expired=False, busy_minutes=max(1, -(-retry_after // 60)))
     response.headers["Retry-After"] = str(retry_after)
     return response
 
@@ -162,4 +190,5 @@ def _page(template: str, site: SiteConfig, locale: str, status: int = 200, **con
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -1,35 +1,51 @@
-"""Survey links for e-mails: the hosted survey page, optionally with a signed customer/order reference.
+"""Survey links for e-mails: the hosted survey page, opened with a private token.
+
+``survey-link`` stores a link (:mod:`feedbackwidget.surveys.links`: order, customer and
+e-mail stay in the database) and prints ``/s/<site>/<survey>?link=<token>``: the token
+is random, so the link shows nothing about the customer.  A link expires after
+FEEDBACKWIDGET_LINK_MAX_AGE_DAYS and takes one answer, which a second visit changes.
 
 An NPS e-mail can carry the eleven 0-10 links (``survey-link --scores``): each opens
-the page with its score chosen (``?score=7``, the key of the survey's 0-10 question).
+the page with its score chosen (``?score=7``, the key of the survey's 0-10 question);
+opening one records nothing.
 
-The reference is signed with FEEDBACKWIDGET_SECRET_KEY (itsdangerous), so a visitor
-cannot attach an answer to someone else's order by editing the link, and it is
-bound to the site and survey it was made for.
+Links sent before these existed carry a signed ``ref`` (customer id, order, e-mail
+readable in base64).  They are honoured until :data:`LEGACY_LINKS_HONOURED_UNTIL`,
+stored as links of their own on first visit so that they too take one answer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .. import config
 from ..api.submission import EMAIL
 from ..extension import get_state
 from ..i18n import normalize_locale
 from ..sites import CompiledSurvey
+from ..surveys.links import LinkDetails, create_link
 from ..surveys.questions import NPS_MAX, NPS_MIN, Question
 
 SALT = "feedbackwidget.survey-link"
+#: The query parameter of a link's token (``ref`` is the legacy signed reference).
+LINK_PARAM = "link"
+LEGACY_PARAM = "ref"
+#: Signed links already in customers' mailboxes keep working this long (90 days after the release
+#: that replaced them, as long as a new link lives); afterwards they show the expired page.
+LEGACY_LINKS_HONOURED_UNTIL = dt.datetime(2027, 3, 6, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
 class Reference:
-    """Who answers and about what: attached to the stored response."""
+    """A legacy signed link's reference: who answers and about what."""
 
     customer_id: str | None = None
     order: str | None = None
@@ -41,13 +57,13 @@ def _serializer(secret_key: str) -> URLSafeSerializer:
 
 
 def sign_reference(secret_key: str, site_key: str, slug: str, reference: Reference) -> str:
-    """The token to put in the link's ``ref`` parameter."""
+    """A legacy ``ref`` token (no longer printed: kept to test that old links still open)."""
     payload = {"s": site_key, "v": slug, "c": reference.customer_id, "o": reference.order, "e": reference.email}
     return _serializer(secret_key).dumps({k: v for k, v in payload.items() if v is not None})
 
 
 def read_reference(secret_key: str, site_key: str, slug: str, token: str) -> Reference | None:
-    """The reference in *token*, or None when it is forged, damaged or made for another survey."""
+    """The reference in a legacy *token*, or None when it is forged, damaged or made for another survey."""
     try:
         payload = _serializer(secret_key).loads(token)
     except BadSignature:
@@ -57,12 +73,24 @@ def read_reference(secret_key: str, site_key: str, slug: str, token: str) -> Ref
     return Reference(customer_id=payload.get("c"), order=payload.get("o"), email=payload.get("e"))
 
 
-def survey_link(site_key: str, slug: str, reference: Reference | None = None, locale: str | None = None,
+def legacy_details(reference: Reference) -> LinkDetails:
+    """What a legacy link's reference becomes as a stored link."""
+    return LinkDetails(order_reference=reference.order, customer_id=reference.customer_id,
+                       customer_email=reference.email, channel="legacy")
+
+
+def link_max_age() -> dt.timedelta:
+    """How long a new link can be answered: FEEDBACKWIDGET_LINK_MAX_AGE_DAYS (needs an app context)."""
+    return dt.timedelta(days=float(current_app.config[config.LINK_MAX_AGE_DAYS]))
+
+
+def survey_link(site_key: str, slug: str, token: str | None = None, locale: str | None = None,
                 chosen: Mapping[str, int] | None = None) -> str:
     """The absolute URL of the hosted survey page (needs an app context).
 
     The base is FEEDBACKWIDGET_PUBLIC_URL (e-mails are not written during a request).
 
+    :param token: a stored link's token (:func:`feedbackwidget.surveys.links.create_link`).
     :param chosen: 0-10 answers the page opens with, by question key (``{"score": 9}``).
     """
     from ..cli import public_base_url
@@ -70,8 +98,8 @@ def survey_link(site_key: str, slug: str, reference: Reference | None = None, lo
     params: dict[str, str] = {key: str(score) for key, score in (chosen or {}).items()}
     if locale and normalize_locale(locale):
         params["lang"] = normalize_locale(locale) or ""
-    if reference is not None and (reference.customer_id or reference.order or reference.email):
-        params["ref"] = sign_reference(get_state().secret_key, site_key, slug, reference)
+    if token:
+        params[LINK_PARAM] = token
     url = f"{public_base_url()}/s/{quote(site_key, safe='')}/{quote(slug, safe='')}"
     return url + ("?" + urlencode(params) if params else "")
 
@@ -81,9 +109,11 @@ def score_question(survey: CompiledSurvey) -> Question | None:
     return next((q for q in survey.questions if q.type == "nps" and not q.show_if), None)
 
 
-def score_links(site_key: str, survey: CompiledSurvey, reference: Reference | None = None,
+def score_links(site_key: str, survey: CompiledSurvey, token: str | None = None,
                 locale: str | None = None) -> list[tuple[int, str]]:
     """``(score, link)`` for each score 0-10 of *survey*'s 0-10 question (needs an app context).
+
+    The eleven links share *token*: whichever the customer opens, the link takes one answer.
 
     :raises ValueError: when the survey has no 0-10 question asked of everyone.
     """
@@ -91,8 +121,15 @@ def score_links(site_key: str, survey: CompiledSurvey, reference: Reference | No
     if question is None:
         raise ValueError(f"survey {survey.slug!r} has no 0-10 question asked of every visitor: "
                          "score links need an NPS survey (template 'nps')")
-    return [(score, survey_link(site_key, survey.slug, reference, locale, {question.key: score}))
+    return [(score, survey_link(site_key, survey.slug, token, locale, {question.key: score}))
             for score in range(NPS_MIN, NPS_MAX + 1)]
+
+
+def _store_link(site_id: int, slug: str, details: LinkDetails) -> str:
+    session = get_state().session()
+    token = create_link(session, site_id, slug, details, link_max_age())
+    session.commit()
+    return token
 
 
 @click.command("survey-link")
@@ -100,16 +137,20 @@ def score_links(site_key: str, survey: CompiledSurvey, reference: Reference | No
 @click.argument("slug")
 @click.option("--customer-id", default=None, help="The customer's id in the shop.")
 @click.option("--order", default=None, help="The order the answer is about, e.g. A-1001.")
-@click.option("--email", default=None, help="The customer's e-mail address.")
+@click.option("--email", default=None, help="The customer's e-mail address (stored, never put in the link).")
+@click.option("--name", default=None, help="The customer's name (stored, never put in the link).")
 @click.option("--lang", default=None, help="Language of the page: en, hu or zh (default: the visitor's).")
 @click.option("--scores", is_flag=True,
               help="Print eleven links, one per score 0-10 ('SCORE<tab>LINK'), each opening the page with it chosen.")
 @with_appcontext
 def survey_link_command(
-    site_key: str, slug: str, customer_id: str | None, order: str | None, email: str | None, lang: str | None,
-    scores: bool,
+    site_key: str, slug: str, customer_id: str | None, order: str | None, email: str | None, name: str | None,
+    lang: str | None, scores: bool,
 ) -> None:
-    """Print a link to the hosted survey page, e.g. for a post-purchase e-mail; with --scores, the 0-10 links."""
+    """Store a survey link and print it, e.g. for a post-purchase e-mail; with --scores, the 0-10 links.
+
+    Each run makes a new link: it expires after FEEDBACKWIDGET_LINK_MAX_AGE_DAYS and takes one answer.
+    """
     site = get_state().sites.get(site_key)
     if site is None:
         raise click.BadParameter(f"no site has key {site_key!r}: see 'create-site'", param_hint="SITE_KEY")
@@ -118,13 +159,13 @@ def survey_link_command(
                                  param_hint="SLUG")
     if email is not None and not EMAIL.fullmatch(email):
         raise click.BadParameter(f"{email!r} is not an e-mail address: write it as name@example.com", param_hint="--email")
-    reference = Reference(customer_id, order, email)
+    if scores and score_question(site.surveys[slug]) is None:
+        raise click.BadParameter(f"survey {slug!r} has no 0-10 question asked of every visitor: score links need "
+                                 "an NPS survey (template 'nps'), or leave out --scores", param_hint="--scores")
+    details = LinkDetails(order, customer_id, email, name, normalize_locale(lang), "link")
+    token = _store_link(site.id, slug, details)
     if not scores:
-        click.echo(survey_link(site_key, slug, reference, lang))
+        click.echo(survey_link(site_key, slug, token, lang))
         return
-    try:
-        links = score_links(site_key, site.surveys[slug], reference, lang)
-    except ValueError as err:
-        raise click.BadParameter(f"{err}, or leave out --scores", param_hint="--scores") from err
-    for score, link in links:
+    for score, link in score_links(site_key, site.surveys[slug], token, lang):
         click.echo(f"{score}\t{link}")

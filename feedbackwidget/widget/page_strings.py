@@ -18,6 +18,11 @@ PAGE_STRINGS: dict[str, str] = {
     "language": N_("Language"),
     "only_if": N_("Only if you answered: {answer}"),
     "optional": N_("optional"),
+    "answered": N_("You answered on {date}. Your answer is shown below: you can change it and send it again "
+                   "until {until}."),
+    "link_expired": N_("This link has expired"),
+    "link_expired_detail": N_("Survey links can be used for a limited time, and this one can no longer take or "
+                              "change an answer. Thank you for your interest."),
 }
 
 # Messages of the submission rules (surveys.forms / surveys.questions) the page shows translated.
