@@ -28,6 +28,8 @@ RATELIMIT_WRITE_PER_CLIENT = "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT"
 RATELIMIT_WRITE_PER_SITE = "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_SITE"
 RATELIMIT_READ_PER_CLIENT = "FEEDBACKWIDGET_RATELIMIT_READ_PER_CLIENT"
 RATELIMIT_READ_PER_SITE = "FEEDBACKWIDGET_RATELIMIT_READ_PER_SITE"
+RATELIMIT_FLOOD_PER_CLIENT = "FEEDBACKWIDGET_RATELIMIT_FLOOD_PER_CLIENT"
+MAX_FORM_BYTES = "FEEDBACKWIDGET_MAX_FORM_BYTES"
 ALLOW_PRIVATE_WEBHOOKS = "FEEDBACKWIDGET_ALLOW_PRIVATE_WEBHOOKS"
 PUBLIC_URL = "FEEDBACKWIDGET_PUBLIC_URL"
 RUN_SENDER = "FEEDBACKWIDGET_RUN_SENDER"
@@ -54,7 +56,10 @@ DEFAULTS: dict[str, Any] = {
     # generated once into the instance folder (standalone server).
     SECRET_KEY: None,
     ENGINE_OPTIONS: {},
+    # Largest JSON body of the API; larger ones get 413 before a byte of them is read.
     MAX_BODY_BYTES: 64 * 1024,
+    # Largest body of any other request under the URL prefix (HTML forms, the admin).
+    MAX_FORM_BYTES: 512 * 1024,
     TEXT_MAX_LENGTH: 2000,
     DEFAULT_LOCALE: "en",
     SITE_CACHE_SECONDS: 30.0,
@@ -72,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     RATELIMIT_WRITE_PER_SITE: "1200/minute",
     RATELIMIT_READ_PER_CLIENT: "120/minute",
     RATELIMIT_READ_PER_SITE: "12000/minute",
+    # While a site is over its cap, a submission that looks like a person's (the site's origin, empty
+    # honeypot, a person's fill time) is still accepted up to this many per client; others are refused.
+    RATELIMIT_FLOOD_PER_CLIENT: "5/hour",
     ALLOW_PRIVATE_WEBHOOKS: False,
     # Absolute base URL used in e-mails and the printed embed snippet, e.g.
     # "https://shop.example"; None means: derive it from the current request.

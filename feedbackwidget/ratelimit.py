@@ -1,7 +1,8 @@
 """Rate limits of the public endpoints, with the ``limits`` library, kept per app.
 
-Each public endpoint counts hits per client (IP address and site) and per site
-(an aggregate cap), in the storage named by ``FEEDBACKWIDGET_RATELIMIT_STORAGE_URL``:
+Each public endpoint counts hits per client (:func:`client_key`: an IPv4 address,
+or the /64 network of an IPv6 one, and the site) and per site (an aggregate cap), in
+the storage named by ``FEEDBACKWIDGET_RATELIMIT_STORAGE_URL``:
 ``memory://`` (the default: each worker process counts on its own) or
 ``redis://host:6379`` when several workers or hosts must share the counts.
 
@@ -14,7 +15,17 @@ the current day, so yesterday's keys cannot be linked to today's.
 
 Counting uses fixed windows (the ``limits`` fixed-window strategy, as
 Flask-Limiter's default): one increment per limit and request, in memory or in
-one Redis round trip.
+one Redis round trip.  Limits are counted shortest window first and counting
+stops at the first one exceeded, so a refused request never counts toward a
+longer window: hammering through a minute's refusals does not earn an hour's.
+
+The site cap guards a site against a flood from many addresses without letting
+the flood shut its visitors out: a request that looks like a person (the site's
+own origin, an empty honeypot, a person's fill time) is never refused by the
+cap; while the cap is exceeded it only has to stay within a small per-client
+quota (``FEEDBACKWIDGET_RATELIMIT_FLOOD_PER_CLIENT``), which a flood from each
+address exceeds at once and a visitor never reaches.  Everything else (scripts,
+server-to-server posts) is refused by the cap.
 
 When the storage fails (Redis down), limits are not enforced for a few seconds
 and a warning is logged: the endpoints stay up ("fail open").
@@ -25,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import logging
 import math
 import threading
@@ -32,6 +44,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
@@ -42,6 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .extension import get_state
+from .sites import SiteConfig
 
 log = logging.getLogger(__name__)
 
@@ -149,20 +163,26 @@ def limiter_state(app: Flask) -> LimiterState:
 
 @functools.lru_cache(maxsize=64)
 def parse_limits(limit: str) -> tuple[RateLimitItem, ...]:
-    """``"10/minute;100/hour"`` as limit items (cached: config strings repeat).
+    """``"10/minute;100/hour"`` as limit items, shortest window first (cached: config strings repeat).
 
     :raises ValueError: for a string the ``limits`` notation does not accept.
     """
     try:
-        return tuple(parse_many(limit))
+        return tuple(sorted(parse_many(limit), key=lambda item: item.get_expiry()))
     except ValueError as err:
         raise ValueError(f"rate limit {limit!r} is not valid: write it like '10/minute;100/hour'") from err
+
+
+def _retry_after(reset_at: float) -> RetryAfter:
+    return RetryAfter(max(1, math.ceil(reset_at - time.time())))
 
 
 def hit(app: Flask, scope: str, key: str, limit: str) -> RetryAfter | None:
     """Count one hit of *key* in *scope* against *limit* (e.g. ``"10/minute;100/hour"``).
 
-    *key* may be personal (an IP address): only its keyed hash reaches the storage.
+    Shortest window first; a hit refused by one window is not counted in the longer ones, so
+    refusals never extend the wait. *key* may be personal (an IP address): only its keyed hash
+    reaches the storage.
 
     :returns: the seconds to wait (for ``Retry-After``) when the limit is exceeded, else ``None``.
     """
@@ -174,14 +194,12 @@ def hit(app: Flask, scope: str, key: str, limit: str) -> RetryAfter | None:
     identifier = state.identifier(scope, key)
     try:
         limiter = state.limiter()
-        exceeded = [item for item in parse_limits(limit) if not limiter.hit(item, scope, identifier)]
-        if not exceeded:
-            return None
-        reset_at = max(limiter.get_window_stats(item, scope, identifier).reset_time for item in exceeded)
+        for item in parse_limits(limit):
+            if not limiter.hit(item, scope, identifier):
+                return _retry_after(limiter.get_window_stats(item, scope, identifier).reset_time)
     except StorageError as err:
         state.fail_open(err)
-        return None
-    return RetryAfter(max(1, math.ceil(reset_at - time.time())))
+    return None
 
 
 def client_ip(environ: Mapping[str, Any], trusted_proxies: int) -> str:
@@ -201,46 +219,127 @@ def client_ip(environ: Mapping[str, Any], trusted_proxies: int) -> str:
     return forwarded[-trusted_proxies]
 
 
-def _known_site(site_key: str | None) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def client_key(address: str) -> str:
+    """The client an address counts as: an IPv4 address as is, an IPv6 one by its /64 network
+    (one subscriber's share, which an attacker gets whole), an IPv4-mapped IPv6 one as IPv4.
+
+    Anything that is not an IP address (``"unknown"``) is returned unchanged.
+
+    .. code-block:: python
+
+        client_key("2001:db8:1:2:aaaa::1")  # "2001:db8:1:2::/64"
+        client_key("::ffff:192.0.2.7")      # "192.0.2.7"
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+
+
+def _known_site(site_key: str | None) -> SiteConfig | None:
     if site_key is None:
         return None
     try:
-        site = get_state().sites.get(site_key)
+        return get_state().sites.get(site_key)
     except SQLAlchemyError:
         return None
-    return site.key if site is not None else None
 
 
-def enforce(scope: str, per_client: str, per_site: str | None, site_key: str | None = None) -> None:
-    """Count this request against the limits named by the config keys *per_client* and *per_site*.
+def from_allowed_origin(site: SiteConfig) -> bool:
+    """Whether the request comes from one of *site*'s pages (its ``Origin`` is allowed)."""
+    return site.allows_origin(request.headers.get("Origin"))
 
-    Unknown site keys share one per-client bucket (so that probing random keys
-    does not get a fresh limit each time) and have no per-site cap.
 
-    :raises RateLimited: with ``Retry-After`` when a limit is exceeded.
-    """
-    app = cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
-    site = _known_site(site_key)
-    ip = client_ip(request.environ, app.config[config.TRUSTED_PROXIES])
-    retry_after = hit(app, f"{scope}:client", f"{site or UNKNOWN_SITE}\0{ip}", app.config[per_client])
-    if retry_after is None and per_site is not None and site is not None:
-        retry_after = hit(app, f"{scope}:site", site, app.config[per_site])
+def from_own_page(site: SiteConfig) -> bool:
+    """Whether a form was posted from a page of this server (same host) or of *site*."""
+    origin = request.headers.get("Origin")
+    return origin is not None and (urlsplit(origin).netloc == request.host or site.allows_origin(origin))
+
+
+def _current_app() -> Flask:
+    return cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _client(app: Flask) -> str:
+    return client_key(client_ip(request.environ, app.config[config.TRUSTED_PROXIES]))
+
+
+def _site_verdict(
+    app: Flask, scope: str, site: str, client: str, per_site: str, looks_human: bool, flood: str | None
+) -> RetryAfter | None:
+    """The site cap's verdict: over the cap, a person's request still passes within the flood quota."""
+    retry_after = hit(app, f"{scope}:site", site, app.config[per_site])
+    if retry_after is None or not looks_human:
+        return retry_after
+    return hit(app, f"{scope}:flood", f"{site}\0{client}", app.config[flood]) if flood else None
+
+
+def _refuse(retry_after: RetryAfter | None) -> None:
     if retry_after is not None:
         from .api.errors import RateLimited  # here: the api package itself imports this module
 
         raise RateLimited(retry_after)
 
 
+def enforce_site_cap(
+    scope: str, per_site: str, site_key: str, *, looks_human: bool,
+    flood: str | None = config.RATELIMIT_FLOOD_PER_CLIENT,
+) -> None:
+    """Count this request against the site cap named by the config key *per_site*.
+
+    For a view that learns only from the body whether a request *looks_human* (the site's own
+    origin, an empty honeypot, a person's fill time): its client limit is counted before the body
+    is read (:func:`rate_limit` with ``per_site=None``), the site cap after.  Over the cap, a
+    person's request passes within the flood quota named by *flood*; any other is refused.
+
+    :raises RateLimited: with ``Retry-After`` when the request is refused.
+    """
+    app = _current_app()
+    site = _known_site(site_key)
+    if site is not None and per_site is not None:
+        _refuse(_site_verdict(app, scope, site.key, _client(app), per_site, looks_human, flood))
+
+
+def enforce(
+    scope: str, per_client: str, per_site: str | None, site_key: str | None = None, *,
+    looks_human: bool = False, flood: str | None = config.RATELIMIT_FLOOD_PER_CLIENT,
+) -> None:
+    """Count this request against the limits named by the config keys *per_client* and *per_site*.
+
+    Unknown site keys share one per-client bucket (so that probing random keys
+    does not get a fresh limit each time) and have no per-site cap. Over the site cap,
+    a request that *looks_human* passes within the flood quota named by *flood*.
+
+    :raises RateLimited: with ``Retry-After`` when a limit is exceeded.
+    """
+    app = _current_app()
+    site = _known_site(site_key)
+    client = _client(app)
+    retry_after = hit(app, f"{scope}:client", f"{site.key if site else UNKNOWN_SITE}\0{client}", app.config[per_client])
+    if retry_after is None and per_site is not None and site is not None:
+        retry_after = _site_verdict(app, scope, site.key, client, per_site, looks_human, flood)
+    _refuse(retry_after)
+
+
 def rate_limit(
     scope: str,
     per_client: str = config.RATELIMIT_WRITE_PER_CLIENT,
     per_site: str | None = config.RATELIMIT_WRITE_PER_SITE,
+    flood: str | None = config.RATELIMIT_FLOOD_PER_CLIENT,
 ) -> Callable[[View], View]:
-    """Decorate a public view: limit it per client IP (and site) and per site.
+    """Decorate a public view: limit it per client (IP address and site) and per site.
 
-    *per_client* and *per_site* name the config keys holding the limits, e.g.
+    *per_client*, *per_site* and *flood* name the config keys holding the limits, e.g.
     ``config.RATELIMIT_READ_PER_CLIENT`` for a page that only reads. The site is
-    the view's ``site_key`` argument, when it has one.
+    the view's ``site_key`` argument, when it has one. A request from one of the
+    site's allowed origins is not refused by the site cap, only held to *flood*
+    (``None``: no quota) while the cap is exceeded; see :func:`enforce`.
 
     .. code-block:: python
 
@@ -252,7 +351,9 @@ def rate_limit(
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            enforce(scope, per_client, per_site, kwargs.get("site_key"))
+            site = _known_site(kwargs.get("site_key")) if per_site is not None else None
+            looks_human = site is not None and from_allowed_origin(site)
+            enforce(scope, per_client, per_site, kwargs.get("site_key"), looks_human=looks_human, flood=flood)
             return view(*args, **kwargs)
 
         return cast(View, limited)

@@ -4,7 +4,10 @@ People never see the honeypot (it is hidden from sight and from screen readers)
 and take more than a moment to answer; form-filling bots do neither.  The JSON
 API checks them when the widget sends them (``hp`` and ``elapsed_ms``); the
 hosted HTML forms carry them as fields (:class:`SpamGuardedForm`).  Neither is
-authentication: rate limits apply whatever these say.
+authentication: rate limits apply whatever these say.  They do decide whether a
+request *looks like a person's* (:func:`envelope_looks_human`,
+:func:`form_looks_human`), which a site's flood cap spares (see
+:mod:`feedbackwidget.ratelimit`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,18 @@ def envelope_problem(body: Mapping[str, Any]) -> tuple[str, str] | None:
     if elapsed is not None and (type(elapsed) is not int or elapsed < min_fill_seconds() * 1000):
         return "too_fast", TOO_FAST
     return None
+
+
+def envelope_looks_human(body: Mapping[str, Any]) -> bool:
+    """Whether a JSON submission carries the widget's signs of a person: an empty honeypot and a
+    fill time a person takes (a back end posting directly sends neither)."""
+    return body.get("hp") == "" and "elapsed_ms" in body and envelope_problem(body) is None
+
+
+def form_looks_human(form: SpamGuardedForm) -> bool:
+    """Whether a posted :class:`SpamGuardedForm` has an empty honeypot and a person's fill time."""
+    elapsed = seconds_since(form.rendered.data or "")
+    return not form.website.data and elapsed is not None and elapsed >= min_fill_seconds()
 
 
 def check_envelope(body: Mapping[str, Any]) -> None:

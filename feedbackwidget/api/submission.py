@@ -13,8 +13,9 @@ from typing import Any, NoReturn
 
 from flask import Request
 
-from .. import spam
+from .. import config, spam
 from ..i18n import negotiate_locale
+from ..ratelimit import enforce_site_cap, from_allowed_origin
 from ..responses import body_hash, metric_values
 from ..sites import CompiledSurvey, SiteConfig
 from .errors import (
@@ -57,6 +58,16 @@ def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidJson("The body must be a JSON object such as {\"survey\": \"nps\", \"answers\": {...}}.")
     return body
+
+
+def check_site_cap(scope: str, site: SiteConfig, body: Mapping[str, Any]) -> None:
+    """Count a submission against its site's cap, which spares one that looks like a person's:
+    from the site's own origin, with the widget's empty honeypot and a person's fill time.
+
+    :raises RateLimited: when it is refused (see :mod:`feedbackwidget.ratelimit`).
+    """
+    looks_human = from_allowed_origin(site) and spam.envelope_looks_human(body)
+    enforce_site_cap(scope, config.RATELIMIT_WRITE_PER_SITE, site.key, looks_human=looks_human)
 
 
 def idempotency_key(request: Request) -> str | None:

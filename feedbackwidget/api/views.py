@@ -29,7 +29,7 @@ from .errors import (
     wrap_http_exception,
 )
 from .openapi import openapi_document
-from .submission import idempotency_key, read_json_object, submission_row
+from .submission import check_site_cap, idempotency_key, read_json_object, submission_row
 
 api = Blueprint("api", __name__)
 CONFIG_MAX_AGE = 60
@@ -81,7 +81,7 @@ def _database_down(error: OperationalError) -> Response:
 
 
 @api.get("/v1/sites/<site_key>/config")
-@rate_limit("config", config.RATELIMIT_READ_PER_CLIENT, config.RATELIMIT_READ_PER_SITE)
+@rate_limit("config", config.RATELIMIT_READ_PER_CLIENT, config.RATELIMIT_READ_PER_SITE, flood=None)
 def site_config(site_key: str) -> Response:
     """The site's active surveys and widget settings, in the visitor's language."""
     site = current_site(site_key)
@@ -98,21 +98,22 @@ def site_config(site_key: str) -> Response:
     return response.make_conditional(request)  # type: ignore[return-value]
 
 
-def read_submission(site_key: str) -> tuple[SiteConfig, dict[str, Any], str | None]:
+def read_submission(site_key: str, scope: str) -> tuple[SiteConfig, dict[str, Any], str | None]:
     """The site, JSON body and Idempotency-Key of a public submission, after the checks every one
-    needs: known site, allowed origin, JSON within the size limit, spam fields."""
+    needs: known site, allowed origin, JSON within the size limit, spam fields, the site cap of *scope*."""
     site = current_site(site_key)
     check_origin(site)
     body = read_json_object(request, current_app.config[config.MAX_BODY_BYTES])
     check_envelope(body)
+    check_site_cap(scope, site, body)
     return site, body, idempotency_key(request)
 
 
 @api.post("/v1/sites/<site_key>/responses")
-@rate_limit("responses", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
+@rate_limit("responses", config.RATELIMIT_WRITE_PER_CLIENT, per_site=None)  # site cap: read_submission
 def submit_response(site_key: str) -> Response:
     """Store one survey response; the same Idempotency-Key replays the first answer."""
-    site, body, key = read_submission(site_key)
+    site, body, key = read_submission(site_key, "responses")
     survey, row = submission_row(site, body, key)
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
     try:

@@ -76,10 +76,10 @@ def created_body(complaint: Complaint) -> dict[str, Any]:
 
 
 @complaints_api.post("/v1/sites/<site_key>/complaints")
-@rate_limit("complaints", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE)
+@rate_limit("complaints", config.RATELIMIT_WRITE_PER_CLIENT, per_site=None)  # site cap: read_submission
 def submit_complaint(site_key: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Register a complaint; the same Idempotency-Key and body replay the first answer."""
-    site, body, key = read_submission(site_key)
+    site, body, key = read_submission(site_key, "complaints")
     digest = storable_body_hash(body)
     data = complaint_from_json(site, body)
     ctx = context_for(site, CUSTOMER)

@@ -4,6 +4,9 @@
 else Accept-Language, else the site's default).  ``/complaint/<site_key>/status/
 <reference>?token=...`` shows its state, deadline and public replies; any wrong
 part of that address gets the same 404, and look-ups are rate-limited per client.
+The token leaves the URL on the first visit: it moves into a short-lived cookie of
+that page only, and the browser is sent to the address without it, so the secret
+stays out of later access-log lines, the history and Referer headers.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import config
@@ -20,7 +24,7 @@ from ..delivery.mail import translator
 from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, negotiate_locale
 from ..models import utcnow
-from ..ratelimit import client_ip, hit
+from ..ratelimit import client_ip, client_key, hit
 from ..responses import body_hash
 from ..sites import SiteConfig
 from .context import CUSTOMER
@@ -37,6 +41,9 @@ from .validation import InvalidComplaint, validate_complaint
 complaint_pages = Blueprint("complaints", __name__)
 
 STATUS_LOOKUP_LIMIT = "10/minute;100/day"
+STATUS_COOKIE = "fw_complaint_status"
+#: Long enough to read the page and reload it; the e-mail's link sets it again.
+STATUS_COOKIE_SECONDS = 1800
 LANGUAGE_NAMES = {"en": "English", "hu": "Magyar", "zh": "中文"}
 
 
@@ -79,7 +86,7 @@ def _too_many(site: SiteConfig | None, locale: str, seconds: int) -> Response:
 
 def _over_limit(scope: str, site_key: str, limit: str) -> int | None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    ip = client_ip(request.environ, current_app.config[config.TRUSTED_PROXIES])
+    ip = client_key(client_ip(request.environ, current_app.config[config.TRUSTED_PROXIES]))
     retry = hit(app, scope, f"{site_key}\0{ip}", limit)
     return retry.seconds if retry is not None else None
 
@@ -152,13 +159,26 @@ def find_for_status(site: SiteConfig | None, reference: str, token: str | None) 
 def complaint_status(site_key: str, reference: str) -> Response:
     """A complaint's state, deadline and public replies, for whoever holds its private link."""
     site = get_state().sites.get(site_key)
+    if "token" in request.args:
+        return _token_to_cookie(site_key, reference)
     retry = _over_limit("complaint-status", site.key if site else "-", STATUS_LOOKUP_LIMIT)
     if retry is not None:
         return _too_many(site, page_locale(site), retry)
-    complaint = find_for_status(site, reference, request.args.get("token"))
+    complaint = find_for_status(site, reference, request.cookies.get(STATUS_COOKIE))
     if complaint is None or site is None:
         return _not_found(page_locale(site))
     return _status_page(site, complaint)
+
+
+def _token_to_cookie(site_key: str, reference: str) -> Response:
+    """Keep the status link's token in a cookie of this page only; send the browser to the URL without it."""
+    page = url_for(".complaint_status", site_key=site_key, reference=reference)
+    kept = {key: value for key, value in request.args.items() if key != "token"}
+    response = redirect(page + ("?" + urlencode(kept) if kept else ""), 303)
+    response.set_cookie(STATUS_COOKIE, request.args["token"], max_age=STATUS_COOKIE_SECONDS, path=page,
+                        secure=request.is_secure, httponly=True, samesite="Lax")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _status_page(site: SiteConfig, complaint: Complaint) -> Response:

@@ -26,7 +26,8 @@ from ..api.errors import ApiError, RateLimited
 from ..api.submission import submission_row
 from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, negotiate_locale, translate
-from ..ratelimit import enforce
+from ..ratelimit import enforce, from_own_page
+from ..spam import form_looks_human
 from ..responses import IdempotencyConflict, record_response
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.links import is_expired
@@ -128,7 +129,8 @@ def survey_page(site_key: str, slug: str) -> Any:
         form.submission_id.data = uuid.uuid4().hex
     if request.method == "POST":
         try:
-            enforce("hosted-survey", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE, site_key)
+            enforce("hosted-survey", config.RATELIMIT_WRITE_PER_CLIENT, config.RATELIMIT_WRITE_PER_SITE, site_key,
+                    looks_human=from_own_page(site) and form_looks_human(form))
         except RateLimited as err:
             return _busy(site, survey, form, locale, link, err.retry_after)
     errors: dict[str, str] = {}
