@@ -314,3 +314,45 @@ def test_a_host_apps_own_database_errors_stay_the_hosts(make_app: Callable[..., 
     response = app.test_client().get("/host-page")
     assert response.status_code == 500
     assert "Temporarily unavailable" not in response.text
+
+
+def test_health_reports_a_database_that_reads_but_refuses_writes(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    path = tmp_path / "feedback.sqlite"
+    prepare_database(f"sqlite:///{path}")
+    assert _sqlite_app(make_app, path).test_client().get("/feedback/healthz").status_code == 200
+
+    health = _sqlite_app(make_app, path, "&mode=ro").test_client().get("/feedback/healthz")
+
+    assert health.status_code == 503
+    assert health.json == {"status": "unavailable", "database": "not writable"}
+
+
+FULL_DISK_SCRIPT = """
+import resource, signal, sys
+from feedbackwidget.app import create_app
+
+app = create_app({"TESTING": True, "FEEDBACKWIDGET_SECRET_KEY": "test-secret-key",
+                  "FEEDBACKWIDGET_DATABASE_URL": sys.argv[1], "FEEDBACKWIDGET_AUTO_MIGRATE": False})
+client = app.test_client()
+for _ in range(12):  # a write-ahead log of several pages, which SQLite appends to
+    assert client.get("/feedback/healthz").status_code == 200
+wal_size = __import__("os").path.getsize(sys.argv[2] + "-wal")
+# From here no file may grow: what a full disk does to every write that needs room.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (wal_size, resource.RLIM_INFINITY))
+health = client.get("/feedback/healthz")
+print(health.status_code, health.get_data(as_text=True))
+"""
+
+
+def test_health_reports_a_full_disk(tmp_path: Path) -> None:
+    import sys
+
+    path = tmp_path / "feedback.sqlite"
+    prepare_database(f"sqlite:///{path}")
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_SCRIPT, f"sqlite:///{path}", str(path)],
+                            capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent)
+    status, body = result.stdout.strip().split(" ", 1)
+    assert (status, json.loads(body)) == ("503", {"status": "unavailable", "database": "not writable"}), result.stderr

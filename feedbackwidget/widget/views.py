@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
-from sqlalchemy import text
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extension import get_state
+from ..migrations import VERSION_TABLE
 from .assets import Asset, widget_assets
 
 widget = Blueprint("widget", __name__)
@@ -66,15 +67,31 @@ def _part_response(asset: Asset, version: str) -> Response:
     return _script_response(asset, IMMUTABLE_MAX_AGE if current else SHORT_MAX_AGE, immutable=current)
 
 
+# A write that changes nothing: feedbackwidget's one schema-version row, rewritten as it is.
+HEALTH_WRITE = text(f"UPDATE {VERSION_TABLE} SET version_num = version_num")
+
+
 @widget.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    """200 when the database answers, 503 otherwise."""
+    """200 when the database commits a write, 503 otherwise (down, read-only, disk full, not migrated)."""
+    engine = get_state().engine
     try:
-        with get_state().engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return {"status": "unavailable", "database": "unreachable"}, 503
+    if not _commits_a_write(engine):
+        return {"status": "unavailable", "database": "not writable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+def _commits_a_write(engine: Engine) -> bool:
+    try:
+        with engine.begin() as connection:
+            return connection.execute(HEALTH_WRITE).rowcount >= 1
+    except SQLAlchemyError:
+        current_app.logger.warning("feedbackwidget: /healthz could not write to the database", exc_info=True)
+        return False
 
 
 @widget.get("/demo")
