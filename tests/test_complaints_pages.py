@@ -125,7 +125,7 @@ def test_the_status_page_shows_state_deadline_and_public_replies_only(
     ])
     db.commit()
 
-    response = client.get(status_link(db, complaint))
+    response = client.get(status_link(db, complaint), follow_redirects=True)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -138,7 +138,7 @@ def test_the_status_page_shows_state_deadline_and_public_replies_only(
 
 
 def _not_found_body(client: FlaskClient, url: str) -> tuple[int, str]:
-    response = client.get(url)
+    response = client.get(url, follow_redirects=True)
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -171,12 +171,13 @@ def test_a_reference_read_out_on_the_phone_is_understood(client: FlaskClient, si
     path, token = status_link(db, complaint).split("?token=")
     spoken = complaint.reference.lower().replace("-", " ").replace("0", "o").replace(" ", "")
 
-    assert client.get(f"/feedback/complaint/{site.key}/status/{spoken}?token={token}").status_code == 200
+    page = client.get(f"/feedback/complaint/{site.key}/status/{spoken}?token={token}", follow_redirects=True)
+    assert page.status_code == 200
 
 
 def test_status_look_ups_are_rate_limited(client: FlaskClient, site: Site) -> None:
-    codes = [client.get(f"/feedback/complaint/{site.key}/status/FW-AAAA-AAA{i % 10}?token=x").status_code
-             for i in range(11)]
+    codes = [client.get(f"/feedback/complaint/{site.key}/status/FW-AAAA-AAA{i % 10}?token=x",
+                        follow_redirects=True).status_code for i in range(11)]
 
     assert codes[:10] == [404] * 10
     assert codes[10] == 429
@@ -187,3 +188,25 @@ def test_the_received_page_is_translated(client: FlaskClient, site: Site, lang: 
     response, _ = submit_form(client, site, lang=lang)
     expected = {"en": "we have received your complaint", "hu": "megkaptuk a panaszát", "zh": "我们已收到您的投诉"}
     assert expected[lang] in response.get_data(as_text=True)
+
+
+def test_the_status_link_trades_its_token_for_a_cookie_and_a_url_without_it(
+    client: FlaskClient, site: Site, db: Session, app: Flask
+) -> None:
+    post_complaint(client, site, complaint_body())
+    [complaint] = complaints(db)
+    path, token = status_link(db, complaint).split("?token=")
+
+    first = client.get(f"{path}?token={token}&lang=hu")
+
+    assert first.status_code == 303
+    assert first.headers["Location"] == f"{path}?lang=hu"  # what access logs see from here on
+    cookie = first.headers["Set-Cookie"]
+    assert token in cookie
+    assert all(flag in cookie for flag in ("HttpOnly", "SameSite=Lax", f"Path={path}", "Max-Age="))
+    assert first.headers["Referrer-Policy"] == "no-referrer"
+    page = client.get(first.headers["Location"])
+    assert page.status_code == 200 and complaint.reference in page.get_data(as_text=True)
+    assert token not in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert app.test_client().get(f"{path}?lang=hu").status_code == 404  # without the cookie: nothing to see

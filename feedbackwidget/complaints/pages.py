@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import config
 from ..delivery.mail import translator
@@ -156,7 +157,7 @@ def find_for_status(site: SiteConfig | None, reference: str, token: str | None) 
 
 
 @complaint_pages.get("/complaint/<site_key>/status/<reference>")
-def complaint_status(site_key: str, reference: str) -> Response:
+def complaint_status(site_key: str, reference: str) -> BaseResponse:
     """A complaint's state, deadline and public replies, for whoever holds its private link."""
     site = get_state().sites.get(site_key)
     if "token" in request.args:
@@ -170,7 +171,7 @@ def complaint_status(site_key: str, reference: str) -> Response:
     return _status_page(site, complaint)
 
 
-def _token_to_cookie(site_key: str, reference: str) -> Response:
+def _token_to_cookie(site_key: str, reference: str) -> BaseResponse:
     """Keep the status link's token in a cookie of this page only; send the browser to the URL without it."""
     page = url_for(".complaint_status", site_key=site_key, reference=reference)
     kept = {key: value for key, value in request.args.items() if key != "token"}
