@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
@@ -86,6 +87,7 @@ def _refusal(entry: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # alert mails check the same few recipients on every matching response
 def _validated(entry: str) -> str:
     """*entry* normalised (domain lower-cased, ``xn--`` form).
 

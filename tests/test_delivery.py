@@ -208,10 +208,11 @@ def test_subject_and_recipient_cannot_inject_headers(
     with mail_app.test_request_context(), engine_of(mail_app).begin() as connection:
         enqueue(connection, [plain_draft("owner@shop.example", "Hello\r\nBcc: victim@example.com", "test:inject",
                                          site.id)])
-        with pytest.raises(ValueError, match="not a single e-mail address"):
-            mail_draft(recipient="a@shop.example\r\nBcc: victim@example.com", subject="x",
-                       template="response_alert", context={}, locale="en", dedupe_key="x")
+        injected = mail_draft(recipient="a@shop.example\r\nBcc: victim@example.com", subject="x",
+                              template="response_alert", context={}, locale="en", dedupe_key="x")
+        enqueue(connection, [injected])  # written as failed, with the reason: never sent
     drain(engine_of(mail_app), settings(mail_app))
+    assert injected.error is not None and "is not one e-mail address" in injected.error
     [mail] = smtp.wait_for(1)
     assert mail["Subject"] == "Hello  Bcc: victim@example.com"
     assert mail["Bcc"] is None

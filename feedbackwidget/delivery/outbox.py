@@ -41,6 +41,8 @@ class OutboxDraft:
     subject: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     site_id: int | None = None
+    # Why the message cannot be sent (e.g. a refused recipient): it is written as failed, with this reason.
+    error: str | None = None
 
 
 def new_message_id() -> str:
@@ -66,7 +68,8 @@ def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:
         "recipient": draft.recipient,
         "subject": draft.subject,
         "payload": {**{k: _fill(v, fields) for k, v in draft.payload.items()}, **fields},
-        "status": "pending",
+        "status": "pending" if draft.error is None else "failed",
+        "last_error": draft.error,
         "attempts": 0,
         "next_attempt_at": utcnow(),
         "created_at": utcnow(),

@@ -18,7 +18,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 from ..models import utcnow
-from .mail import header_safe
+from .mail import checked_recipient, header_safe
 from .errors import DeliveryError
 
 
@@ -71,10 +71,13 @@ def send_mail(settings: SmtpSettings, row: Mapping[str, Any]) -> None:
 
     :raises DeliveryError: permanent on a 5xx reply, else temporary.
     """
+    recipient, refusal = checked_recipient(row["recipient"])
+    if refusal is not None:  # a row retried from the outbox page, its address still refused
+        raise DeliveryError(refusal, permanent=True)
     message = build_message(settings, row)
     try:
         with _connect(settings) as server:
-            server.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=[row["recipient"]])
+            server.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=[recipient])
     except smtplib.SMTPRecipientsRefused as err:
         codes = [code for code, _ in err.recipients.values()]
         raise DeliveryError(f"recipient refused: {err.recipients}", permanent=all(c >= 500 for c in codes)) from err
