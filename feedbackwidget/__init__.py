@@ -6,9 +6,11 @@ host app; ``create_app()`` is the standalone server (``flask --app feedbackwidge
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from .app import create_app
 from .extension import FeedbackWidget, get_state
 from .migrations import include_object
 
 __all__ = ["FeedbackWidget", "create_app", "get_state", "include_object"]
-__version__ = "0.1.0"
+__version__ = version("feedbackwidget")  # one place: pyproject.toml
