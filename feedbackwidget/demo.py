@@ -44,9 +44,15 @@ class DemoResult:
     created_responses: int
 
 
-def find_site_key(session: Session, name: str) -> str | None:
-    """The key of the first site called *name*."""
-    return session.scalar(select(Site.key).where(Site.name == name).order_by(Site.id).limit(1))
+# In the demo site's settings: this database has the demo loaded (so /feedback/demo is served).
+DEMO_MARK = "demo"
+
+
+def demo_site_key(session: Session) -> str | None:
+    """The key of the site the demo command loaded, or None where the demo was never loaded
+    (a shop that merely named a site "Demo Shop" has none)."""
+    sites = session.scalars(select(Site).where(Site.name == DEMO_SITE_NAME).order_by(Site.id))
+    return next((site.key for site in sites if (site.settings or {}).get(DEMO_MARK)), None)
 
 
 def _band(score: int) -> str:
@@ -94,10 +100,12 @@ def _sample_rows(site: Site, surveys: list[Survey], count: int, seed: int = 7) -
 
 def load_demo(session: Session, *, password: str, responses: int = 300) -> DemoResult:
     """Create the demo shop once; top its responses up to *responses*; reset the admin password."""
-    site = session.scalar(select(Site).where(Site.name == DEMO_SITE_NAME))
+    key = demo_site_key(session)  # never a shop's own site that happens to be called "Demo Shop"
+    site = session.scalar(select(Site).where(Site.key == key)) if key else None
     if site is None:
         site = create_site(session, DEMO_SITE_NAME, DEMO_ORIGINS, alert_emails=[DEMO_ADMIN_EMAIL],
                            templates=DEMO_TEMPLATES)
+        site.settings = {**site.settings, DEMO_MARK: True}
         for survey in session.scalars(select(Survey).where(Survey.site_id == site.id)):
             survey.active = survey.template in ("nps", "csat", "stock")
     set_admin(session, DEMO_ADMIN_EMAIL, password)

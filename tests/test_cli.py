@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.accounts import verify_password
 from feedbackwidget.models import AdminUser, Response, Site, SiteMembership, Survey
+from feedbackwidget.site_admin import create_site
 
 
 def run(app: Flask, *args: str, input: str | None = None) -> tuple[int, str]:
@@ -98,3 +99,18 @@ def test_the_demo_shop_page_embeds_the_widget(app: Flask) -> None:
     run(app, "demo", "--responses", "5")
     page = app.test_client().get("/feedback/demo").get_data(as_text=True)
     assert re.search(r'<script src="/feedback/widget.js" data-site="site_\w+" async></script>', page)
+
+
+def test_the_demo_shop_page_is_served_only_where_the_demo_was_loaded(app: Flask, db: Session, site: Site) -> None:
+    client = app.test_client()
+    own = create_site(db, "Demo Shop", ["https://shop.example"])  # a shop's own site of that name is no demo
+    db.commit()
+
+    assert client.get("/feedback/demo").status_code == 404
+    assert client.get(f"/feedback/demo/{site.key}").status_code == 404
+
+    run(app, "demo", "--responses", "0")
+    demo = client.get("/feedback/demo")
+    assert demo.status_code == 200 and f'data-site="{own.key}"' not in demo.text
+    assert client.get(f"/feedback/demo/{site.key}").status_code == 200
+    assert db.scalar(select(func.count()).select_from(Site).where(Site.name == "Demo Shop")) == 2

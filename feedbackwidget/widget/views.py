@@ -97,12 +97,14 @@ def _commits_a_write(engine: Engine) -> bool:
 @widget.get("/demo")
 @widget.get("/demo/<site_key>")
 def demo_shop(site_key: str | None = None) -> str:
-    """A sample shop page that embeds the widget of the demo site (or of *site_key*)."""
-    from ..demo import DEMO_SITE_NAME, find_site_key
+    """A sample shop page that embeds the widget of the demo site (or of *site_key*);
+    only where the demo command loaded the demo, else 404."""
+    from ..demo import demo_site_key
 
-    key = site_key or find_site_key(get_state().session(), DEMO_SITE_NAME)
-    if key is None:
+    demo_key = demo_site_key(get_state().session())
+    if demo_key is None:
         abort(404, description="No demo site: run 'flask --app feedbackwidget feedbackwidget demo' first.")
+    key = site_key or demo_key
     return render_template(
         "feedbackwidget/demo_shop.html", site_key=key, widget_url=url_for("feedbackwidget.widget.widget_js")
     )
