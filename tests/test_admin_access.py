@@ -69,14 +69,18 @@ def test_an_account_is_locked_after_repeated_failures(make_app: Callable[..., Fl
     client = app.test_client()
     for _ in range(3):
         assert admin_login(client, "ann@shop.example", password="guess guess").status_code == 401
-    assert admin_login(client, "ann@shop.example").status_code == 401  # even the right password, for now
-    assert admin_login(client, "bob@shop.example").status_code == 401
+    refused = admin_login(client, "ann@shop.example")  # even the right password, from this network, for now
+    assert refused.status_code == 429
+    assert "Too many failed logins from your network. Try again in 15 minutes." in refused.text
+    assert 840 < int(refused.headers["Retry-After"]) <= 900
+    assert admin_login(client, "bob@shop.example").status_code == 429
 
 
 def test_login_without_a_csrf_token_is_refused(client: FlaskClient, make_admin: Any) -> None:
     make_admin("ann@shop.example")
     response = client.post("/feedback/admin/login", data={"email": "ann@shop.example", "password": ADMIN_PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "The form has expired, or it was not sent from this site" in response.text
     assert "fw_admin_session" not in response.headers.get("Set-Cookie", "")
 
 

@@ -23,17 +23,25 @@ class AdminSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("fw_admin_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The browser's User-Agent (cut short), so the account page can tell the owner's devices apart.
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
 class LoginThrottle(Base):
-    """Failed logins of one e-mail address (known or not) in the current window."""
+    """Failed logins counted for one subject: an account (known or not) or a client network.
+
+    ``key`` is ``account:<hash of the e-mail>`` or ``address:<keyed hash of the network>``: no
+    address and no guessed e-mail is stored in the clear.  Counting happens in single
+    ``INSERT ... ON CONFLICT DO UPDATE`` statements, so concurrent guesses never lose a count.
+    """
 
     __tablename__ = "fw_admin_login_throttle"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    # An account's next attempt is refused before this time (the growing per-account delay).
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ResponseFollowUp(Base):

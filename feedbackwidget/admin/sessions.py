@@ -1,4 +1,4 @@
-"""Admin login sessions and failed-login throttling: plain functions on an ORM session.
+"""Admin login sessions and logging in: plain functions on an ORM session.
 
 A session is a row of ``fw_admin_sessions`` whose id is the SHA-256 of a random
 token kept in an HttpOnly cookie: logging out deletes the row, so a copied cookie
@@ -10,43 +10,72 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..accounts import hash_password, normalize_email, verify_password
 from ..models import AdminUser, utcnow
-from .models import AdminSession, LoginThrottle
+from .login_throttle import (
+    ThrottlePolicy,
+    Throttled,
+    account_key,
+    clear_account,
+    count_account_attempt,
+    count_network_attempt,
+    refund_network_attempt,
+)
+from .models import AdminSession
 
 # Sessions last at most this long even when used all the time.
 ABSOLUTE_LIFETIME = dt.timedelta(hours=12)
 # last_seen_at is written at most this often, not on every page view.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
-# Old failed-login counters are swept on about one failure in this many.
-CLEANUP_ONE_IN = 50
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_failures: int
-    lockout: dt.timedelta
+USER_AGENT_LENGTH = 300
 
 
 def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(db: Session, user: AdminUser) -> str:
-    """Store a new session for *user*; returns the token for the cookie.
+def start_session(db: Session, user: AdminUser, user_agent: str = "") -> str:
+    """Store a new session for *user* on the browser *user_agent*; returns the token for the cookie.
 
     Sessions past their absolute lifetime are dropped on the way (they can no longer be used).
     """
     db.execute(delete(AdminSession).where(AdminSession.created_at < utcnow() - ABSOLUTE_LIFETIME))
     token = secrets.token_urlsafe(32)
-    db.add(AdminSession(id=_token_id(token), user_id=user.id))
+    db.add(AdminSession(id=_token_id(token), user_id=user.id, user_agent=user_agent[:USER_AGENT_LENGTH]))
     return token
+
+
+def sessions_of(db: Session, user_id: int, idle: dt.timedelta) -> list[AdminSession]:
+    """The live sessions of the user *user_id* (used within *idle*), most recently used first."""
+    now = utcnow()
+    query = (select(AdminSession).where(AdminSession.user_id == user_id, AdminSession.last_seen_at >= now - idle,
+                                        AdminSession.created_at >= now - ABSOLUTE_LIFETIME)
+             .order_by(AdminSession.last_seen_at.desc()))
+    return list(db.scalars(query))
+
+
+def is_current(session: AdminSession, token: str | None) -> bool:
+    """Whether *session* is the one of the cookie *token*."""
+    return bool(token) and session.id == _token_id(token or "")
+
+
+def end_user_session(db: Session, user_id: int, session_id: str) -> bool:
+    """End the session *session_id* if it is one of the user *user_id*'s; whether one was ended."""
+    ended = db.execute(delete(AdminSession).where(AdminSession.id == session_id, AdminSession.user_id == user_id))
+    return bool(ended.rowcount)  # type: ignore[attr-defined]
+
+
+def end_other_sessions(db: Session, user_id: int, keep_token: str | None = None) -> None:
+    """End every session of the user *user_id* except the one of *keep_token* (after a password change)."""
+    query = delete(AdminSession).where(AdminSession.user_id == user_id)
+    if keep_token:
+        query = query.where(AdminSession.id != _token_id(keep_token))
+    db.execute(query)
 
 
 def end_session(db: Session, token: str | None) -> None:
@@ -78,49 +107,31 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def is_locked(db: Session, email: str) -> bool:
-    row = db.get(LoginThrottle, normalize_email(email))
-    return row is not None and row.locked_until is not None and row.locked_until > utcnow()
-
-
-def _forget_old_failures(db: Session, policy: ThrottlePolicy) -> None:
-    """Drop counters whose window and lock are over, now and then (guessed addresses pile up)."""
-    if secrets.randbelow(CLEANUP_ONE_IN) == 0:
-        ended = utcnow() - policy.lockout
-        db.execute(delete(LoginThrottle).where(
-            LoginThrottle.window_started_at < ended,
-            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < utcnow())))
-
-
-def _record_failure(db: Session, email: str, policy: ThrottlePolicy) -> None:
-    _forget_old_failures(db, policy)
+def _count_attempt(db: Session, email: str, network: str, policy: ThrottlePolicy) -> Throttled | None:
     now = utcnow()
-    row = db.get(LoginThrottle, email)
-    if row is None:
-        row = LoginThrottle(email=email, failures=0, window_started_at=now)
-        db.add(row)
-    if now - row.window_started_at > policy.lockout:
-        row.failures, row.window_started_at = 0, now
-    row.failures += 1
-    if row.failures >= policy.max_failures:
-        row.locked_until = now + policy.lockout
+    refused = count_network_attempt(db, network, policy, now)
+    return refused or count_account_attempt(db, account_key(email), policy.window, now)
 
 
-def authenticate(db: Session, email: str, password: str, policy: ThrottlePolicy) -> AdminUser | None:
-    """The user whose *email* and *password* match, else None (and the failure counted).
+def authenticate(db: Session, email: str, password: str, network: str,
+                 policy: ThrottlePolicy) -> AdminUser | Throttled | None:
+    """The user whose *email* and *password* match; :class:`Throttled` when the attempt is refused
+    unchecked (see :mod:`.login_throttle`); else None, the failure counted.
 
-    An unknown address costs the same work (a hash verified) and is throttled the
-    same way as a wrong password, so neither timing nor messages tell them apart.
+    *network* is the client's :func:`~.login_throttle.network_key`.  An unknown address costs
+    the same work (a hash verified) and is throttled the same way as a wrong password, so
+    neither timing nor messages tell them apart.  The attempt is counted and the hash read in
+    one short transaction; the password is verified after it ends, with nothing locked.
     """
     email = normalize_email(email)
-    if is_locked(db, email):
-        verify_password(_dummy_hash(), password)
+    refused = _count_attempt(db, email, network, policy)
+    user = None if refused else db.scalar(select(AdminUser).where(AdminUser.email == email))
+    password_hash = user.password_hash if user is not None else _dummy_hash()
+    db.commit()
+    if refused is not None:
+        return refused
+    if not verify_password(password_hash, password) or user is None:
         return None
-    user = db.scalar(select(AdminUser).where(AdminUser.email == email))
-    matched = verify_password(user.password_hash if user else _dummy_hash(), password)
-    if user is None or not matched:
-        _record_failure(db, email, policy)
-        db.commit()
-        return None
-    db.execute(delete(LoginThrottle).where(LoginThrottle.email == email))
+    clear_account(db, account_key(email))
+    refund_network_attempt(db, network)
     return user

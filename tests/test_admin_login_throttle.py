@@ -1,0 +1,133 @@
+"""Failed-login throttling: counted atomically, per network and per account, never a lock-out by a stranger."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from feedbackwidget.admin.login_throttle import ACCOUNT_DELAYS, account_key, client_network
+from feedbackwidget.admin.models import LoginThrottle
+from feedbackwidget.models import utcnow
+
+from .conftest import ADMIN_LOGIN_URL, admin_login, csrf_token
+
+OWNER = "owner@shop.example"
+NETWORK_REFUSED = "Too many failed logins from your network."
+ACCOUNT_REFUSED = "Too many failed logins for this account."
+
+
+def client_at(app: Flask, address: str) -> FlaskClient:
+    """A browser at *address* that has opened the login page."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    client.get(ADMIN_LOGIN_URL)
+    return client
+
+
+def post_login(client: FlaskClient, email: str, password: str) -> Any:
+    token = csrf_token(client.get(ADMIN_LOGIN_URL).text)
+    return client.post(ADMIN_LOGIN_URL, data={"email": email, "password": password, "csrf_token": token})
+
+
+def counters(db: Session) -> dict[str, int]:
+    return {row.key.split(":")[0] if row.key != account_key(OWNER) else "owner": row.failures
+            for row in db.scalars(select(LoginThrottle))}
+
+
+def test_concurrent_wrong_guesses_neither_slip_through_nor_lose_a_count(
+    make_app: Callable[..., Flask], make_admin: Any, db: Session
+) -> None:
+    app = make_app()
+    make_admin(OWNER)
+    guessers = [client_at(app, "203.0.113.5") for _ in range(12)]
+    tokens = [csrf_token(g.get(ADMIN_LOGIN_URL).text) for g in guessers]
+    start, answers = threading.Barrier(len(guessers)), [None] * len(guessers)
+
+    def guess(index: int) -> None:
+        start.wait()
+        answers[index] = guessers[index].post(ADMIN_LOGIN_URL, data={
+            "email": OWNER, "password": f"wrong guess {index}", "csrf_token": tokens[index]})
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(guessers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(answer.status_code for answer in answers)  # type: ignore[attr-defined]
+    assert set(statuses) <= {401, 429}, statuses
+    wrong = sum(answer.status_code == 401 for answer in answers)  # type: ignore[attr-defined]
+    by_network = sum(NETWORK_REFUSED in answer.text for answer in answers)  # type: ignore[attr-defined]
+    assert 1 <= wrong <= 5  # at most the network's limit had their password checked
+    assert by_network == 12 - 5
+    assert counters(db) == {"owner": wrong, "address": 12}
+
+    right = post_login(guessers[0], OWNER, "correct horse battery")
+    assert right.status_code == 429
+    assert guessers[0].get_cookie("fw_admin_session", path="/feedback/admin") is None
+
+
+def test_a_stranger_cannot_lock_the_owner_out(make_app: Callable[..., Flask], make_admin: Any) -> None:
+    app = make_app(FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS=3)
+    make_admin(OWNER)
+    stranger = client_at(app, "203.0.113.5")
+    answers = [post_login(stranger, OWNER, f"guess number {i}") for i in range(20)]
+    assert [a.status_code for a in answers[:3]] == [401] * 3
+    assert all(a.status_code == 429 and NETWORK_REFUSED in a.text for a in answers[3:])
+
+    owner = client_at(app, "198.51.100.7")
+    assert post_login(owner, OWNER, "correct horse battery").status_code == 302
+
+
+def test_guesses_from_many_networks_slow_the_account_down_but_never_lock_it(
+    make_app: Callable[..., Flask], make_admin: Any, db: Session
+) -> None:
+    app = make_app()
+    make_admin(OWNER)
+    answers = [post_login(client_at(app, f"2001:db8:{i:x}::1"), OWNER, f"guess number {i}") for i in range(40)]
+    refused = [a for a in answers if a.status_code == 429]
+    assert refused and all(ACCOUNT_REFUSED in a.text for a in refused)
+    assert max(int(a.headers["Retry-After"]) for a in refused) <= ACCOUNT_DELAYS[-1].total_seconds()
+
+    owner = client_at(app, "198.51.100.7")
+    waiting = post_login(owner, OWNER, "correct horse battery")
+    assert waiting.status_code == 429 and ACCOUNT_REFUSED in waiting.text  # the documented behaviour
+    db.execute(update(LoginThrottle).values(next_attempt_at=utcnow()))  # the delay has run out
+    assert post_login(owner, OWNER, "correct horse battery").status_code == 302
+    assert post_login(client_at(app, "2001:db8:99::1"), OWNER, "one more guess").status_code == 401
+
+
+def test_an_unknown_account_is_throttled_the_same_way(make_app: Callable[..., Flask], make_admin: Any) -> None:
+    app = make_app()
+    make_admin(OWNER)
+    known = [post_login(client_at(app, f"192.0.2.{i}"), OWNER, "wrong guess").status_code for i in range(8)]
+    unknown = [post_login(client_at(app, f"192.0.2.{i}"), "nobody@shop.example", "wrong guess").status_code
+               for i in range(8)]
+    assert known == unknown == [401, 401, 401, 401, 429, 429, 429, 429]
+
+
+def test_ipv6_addresses_of_one_network_share_a_limit(make_app: Callable[..., Flask], make_admin: Any) -> None:
+    app = make_app(FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS=2)
+    make_admin(OWNER)
+    for host in ("1", "2"):
+        assert post_login(client_at(app, f"2001:db8:1:2::{host}"), "x@shop.example", "wrong guess").status_code == 401
+    third = post_login(client_at(app, "2001:db8:1:2:ffff::3"), OWNER, "correct horse battery")
+    assert third.status_code == 429 and NETWORK_REFUSED in third.text
+    assert post_login(client_at(app, "2001:db8:1:3::1"), OWNER, "correct horse battery").status_code == 302
+    assert client_network("::ffff:192.0.2.1") == "192.0.2.1"
+
+
+def test_a_success_clears_the_accounts_count(make_app: Callable[..., Flask], make_admin: Any, db: Session) -> None:
+    app = make_app()
+    make_admin(OWNER)
+    client = client_at(app, "192.0.2.1")
+    for _ in range(2):
+        assert post_login(client, OWNER, "wrong guess").status_code == 401
+    assert admin_login(client, OWNER).status_code == 302
+    assert counters(db) == {"address": 2}
