@@ -62,9 +62,19 @@ _WRITING = "feedbackwidget_writing"
 
 
 def default_database_url(instance_path: str) -> str:
-    """The embedded default: ``feedbackwidget.sqlite`` in the app's instance folder."""
-    os.makedirs(instance_path, exist_ok=True)
-    return "sqlite:///" + os.path.join(instance_path, "feedbackwidget.sqlite")
+    """The embedded default: ``feedbackwidget.sqlite`` in the app's instance folder.
+
+    A new instance folder is made 0700 and a new database file 0600: only the server's user
+    reads the answers (SQLite gives its ``-wal`` and ``-shm`` files the database file's mode).
+    An existing folder or file keeps its mode.
+    """
+    os.makedirs(instance_path, mode=0o700, exist_ok=True)
+    path = os.path.join(instance_path, "feedbackwidget.sqlite")
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite takes an empty file
+    except FileExistsError:
+        pass
+    return "sqlite:///" + path
 
 
 def normalize_url(url: str | URL) -> URL:
