@@ -9,11 +9,20 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from collections.abc import Callable
+
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
+from feedbackwidget.complaints.export import COMPLAINT_COLUMNS
+from feedbackwidget.models import Site
 from feedbackwidget.spreadsheet import cell, csv_chunks, neutralise
+
+from .test_admin_responses import EXPORT, add
+from .test_complaints_api import complaint_body, complaints, post_complaint
 
 FORMULA_CHARACTERS = "=+-@＝＋－＠"
 BLANKS = " \n\r\t\u00a0\u3000\u2028\u200b\ufeff"
@@ -68,3 +77,42 @@ def test_formulas_behind_blanks_and_full_width_signs_are_neutralised(text: str) 
 ])
 def test_values_are_written_as_text_and_numbers_stay_numbers(value: Any, expected: str) -> None:
     assert cell(value) == expected
+
+
+def quoted_fields(raw: str) -> list[list[str | float]]:
+    """The file read as "an unquoted field is a number": only text when every field is quoted."""
+    return list(csv.reader(io.StringIO(raw.removeprefix("\ufeff"), newline=""), quoting=csv.QUOTE_NONNUMERIC))
+
+
+def test_the_complaint_export_is_streamed_quoted_and_defuses_hidden_formulas(
+    logged_in: Callable[..., FlaskClient], client: FlaskClient, site: Site, db: Session
+) -> None:
+    post_complaint(client, site, complaint_body(desired_resolution="＝1+1", order_number="1001"))
+    post_complaint(client, site, complaint_body(desired_resolution="Refund"))
+    first, second = complaints(db)
+    first.description, second.description = " =1+1", "\n@SUM(A1)"  # as stored before intake trimmed text
+    db.commit()
+
+    response = logged_in("viewer").get(f"/feedback/admin/complaints/export.csv?site={site.id}", buffered=False)
+    chunks = [chunk.decode("utf-8") for chunk in response.response]
+
+    assert response.status_code == 200 and "Content-Length" not in response.headers
+    assert chunks[0] == "\ufeff" + ",".join(f'"{name}"' for name in COMPLAINT_COLUMNS) + "\r\n"
+    raw = "".join(chunks)
+    assert all(isinstance(field, str) for row in quoted_fields(raw) for field in row)
+    rows = list(csv.DictReader(io.StringIO(raw.removeprefix("\ufeff"), newline="")))
+    assert [(r["description"], r["desired_resolution"]) for r in rows] == [("' =1+1", "'＝1+1"), ("'\n@SUM(A1)", "Refund")]
+    assert rows[0]["order_number"] == "1001" and list(rows[0]) == list(COMPLAINT_COLUMNS)
+
+
+def test_the_responses_export_defuses_formulas_behind_spaces_and_full_width_signs(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    for comment in (" =1+1", "＝1+1", "\r\n+1", "fine = good"):
+        add(db, site, nps_score=4, comment=comment)
+
+    raw = logged_in("viewer").get(EXPORT).text
+
+    assert all(isinstance(field, str) for row in quoted_fields(raw) for field in row)
+    comments = [row["comment"] for row in csv.DictReader(io.StringIO(raw.removeprefix("\ufeff"), newline=""))]
+    assert sorted(comments) == sorted(["' =1+1", "'＝1+1", "'\r\n+1", "fine = good"])

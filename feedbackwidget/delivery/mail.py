@@ -15,14 +15,11 @@ from typing import Any
 from flask import render_template
 from jinja2 import TemplateNotFound
 
-from ..addresses import AddressError, parse_address
+from ..customer_text import customer_text
 from ..i18n import negotiate_locale, translate
-from ..plain_text import shown
 from .outbox import OutboxDraft
 
 HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
-RECIPIENT_MAX = 254
-NOT_SENT = "Not sent, the recipient was refused (correct it where it is stored, then retry):"
 
 
 def header_safe(value: str) -> str:
@@ -43,7 +40,7 @@ def translator(locale: str) -> Callable[..., str]:
 def render_mail(template: str, context: Mapping[str, Any], locale: str) -> tuple[str, str | None]:
     """The text and HTML parts of mail *template* in *locale*."""
     locale = negotiate_locale([locale], "en")
-    full_context = {**context, "_": translator(locale), "locale": locale}
+    full_context = {**context, "_": translator(locale), "locale": locale, "customer_text": customer_text}
     text = render_template(f"feedbackwidget/mail/{template}.txt", **full_context)
     try:
         html: str | None = render_template(f"feedbackwidget/mail/{template}.html", **full_context)
@@ -64,26 +61,16 @@ def mail_draft(
 ) -> OutboxDraft:
     """An outbox draft of mail *template* to *recipient*, rendered now.
 
-    It never raises on the recipient: one that is not a deliverable address (an old
-    install may have stored one) gives a draft written as failed, with the reason,
-    which the outbox page shows, so the cause (a response, a complaint) is still stored.
+    :raises ValueError: when *recipient* is not a single plain address.
     """
-    address, refusal = checked_recipient(recipient)
+    if HEADER_UNSAFE.search(recipient) or "," in recipient or "@" not in recipient:
+        raise ValueError(f"{recipient!r} is not a single e-mail address")
     text, html = render_mail(template, context, locale)
     return OutboxDraft(
         kind="mail",
-        recipient=address,
+        recipient=recipient,
         subject=header_safe(subject),
         dedupe_key=dedupe_key,
         payload={"text": text, "html": html, "locale": negotiate_locale([locale], "en")},
         site_id=site_id,
-        error=refusal,
     )
-
-
-def checked_recipient(recipient: str) -> tuple[str, str | None]:
-    """*recipient* normalised and None, or (when it cannot be mailed) shown safely and why."""
-    try:
-        return parse_address(recipient), None
-    except AddressError as err:
-        return shown(recipient, RECIPIENT_MAX), f"{NOT_SENT} {err}"
