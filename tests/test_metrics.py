@@ -9,12 +9,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.metrics import build_dashboard, custom, last_days
+from feedbackwidget import get_state
+from feedbackwidget.metrics import build_dashboard, custom, last_days, refresh
 from feedbackwidget.metrics.words import frequent_words
 from feedbackwidget.models import Response, Site, Survey
 
 NOW = dt.datetime.now(dt.timezone.utc)
 TODAY = NOW.date()
+ROLLED_UP_DAYS = 120
+
+
+def roll_up(app: Any) -> int:
+    """What the maintenance job does: roll up the closed days; how many batches it took."""
+    return refresh(get_state(app).engine, TODAY - dt.timedelta(days=ROLLED_UP_DAYS), TODAY)
 
 
 def survey_id(db: Session, site: Site, template: str) -> int:
@@ -28,7 +35,7 @@ def add(db: Session, site: Site, template: str, days_ago: float, **values: Any) 
 
 
 @pytest.fixture
-def known(db: Session, site: Site) -> Site:
+def stored(db: Session, site: Site) -> Site:
     """This week: NPS 10,10,9,9,9,8,7,6,2,0 (5 promoters, 2 passives, 3 detractors: NPS +20),
     half of them today and half on earlier days; the week before: 0,0,10,5 (NPS -50)."""
     for index, score in enumerate((10, 10, 9, 9, 9, 8, 7, 6, 2, 0)):
@@ -46,6 +53,13 @@ def known(db: Session, site: Site) -> Site:
         add(db, site, "loyalty", 3, loyalty_score=score, answers={"member": True, "preferred_reward": reward})
     db.commit()
     return site
+
+
+@pytest.fixture
+def known(app: Any, stored: Site) -> Site:
+    """:func:`stored`'s responses, rolled up as the maintenance job does."""
+    roll_up(app)
+    return stored
 
 
 def test_nps_is_promoters_minus_detractors_compared_with_the_week_before(db: Session, known: Site) -> None:
@@ -94,14 +108,19 @@ def test_figures_are_the_same_when_read_again_from_the_rollups(db: Session, know
     assert first.current.nps == pytest.approx(100.0 * (6 - 6) / 14)
 
 
-def test_responses_stored_later_with_an_earlier_date_are_counted(db: Session, known: Site) -> None:
-    build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+def test_responses_stored_later_with_an_earlier_date_are_counted_once_rolled_up_again(
+    app: Any, db: Session, known: Site
+) -> None:
     add(db, known, "nps", 3, nps_score=0)
     db.commit()
 
-    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    before = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    roll_up(app)
+    after = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
 
-    assert board.current.detractors == 4 and board.current.nps == pytest.approx(100.0 * (5 - 4) / 11)
+    assert before.pending_days == 1 and before.current.detractors == 3
+    assert after.pending_days == 0
+    assert after.current.detractors == 4 and after.current.nps == pytest.approx(100.0 * (5 - 4) / 11)
 
 
 def test_a_custom_period_and_weekly_buckets(db: Session, known: Site) -> None:
@@ -117,7 +136,7 @@ def test_words_count_each_comment_once() -> None:
     assert ("slow", 1) in words and ("送货", 1) in words
 
 
-def test_the_nightly_command_sums_the_closed_days_ahead_of_time(app: Any, db: Session, known: Site) -> None:
+def test_the_nightly_command_sums_the_closed_days_ahead_of_time(app: Any, db: Session, stored: Site) -> None:
     from sqlalchemy import func
 
     from feedbackwidget.metrics.models import StatsDay
@@ -125,6 +144,36 @@ def test_the_nightly_command_sums_the_closed_days_ahead_of_time(app: Any, db: Se
     result = app.test_cli_runner().invoke(args=["feedbackwidget", "stats", "refresh", "--days", "30"])
 
     assert result.exit_code == 0, result.output
-    assert db.scalar(select(func.count()).select_from(StatsDay).where(StatsDay.site_id == known.id)) == 30
-    board = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    assert db.scalar(select(func.count()).select_from(StatsDay).where(StatsDay.site_id == stored.id)) == 30
+    board = build_dashboard(db, [stored.id], last_days(7, TODAY), today=TODAY)
     assert board.current.nps == pytest.approx(20.0)
+
+
+def test_a_dashboard_over_days_not_rolled_up_shows_what_is_ready_and_builds_nothing(
+    app: Any, db: Session, stored: Site
+) -> None:
+    from sqlalchemy import func
+
+    from feedbackwidget.metrics.models import StatsDay
+
+    board = build_dashboard(db, [stored.id], last_days(7, TODAY), today=TODAY)
+
+    assert board.pending_days == 14 - 1 - 2  # both weeks but today and the last two closed days
+    assert board.current.responses == (5 + 4) + 1 + (1 + 4)  # today and the two days before, summed live
+    assert db.scalar(select(func.count()).select_from(StatsDay)) == 0
+    assert roll_up(app) > 1  # one small batch per site and month, and the watermark
+    assert build_dashboard(db, [stored.id], last_days(7, TODAY), today=TODAY).current.responses == 21
+
+
+def test_the_dashboard_page_says_days_are_being_prepared_until_the_maintenance_job_ran(
+    app: Any, stored: Site, logged_in: Any
+) -> None:
+    from feedbackwidget.maintenance import run_daily_commands
+
+    client = logged_in("viewer")
+    preparing = "still being prepared"
+
+    first = client.get("/feedback/admin/?period=7")
+    assert first.status_code == 200 and preparing in first.text
+    assert run_daily_commands(app) == []
+    assert preparing not in client.get("/feedback/admin/?period=7").text

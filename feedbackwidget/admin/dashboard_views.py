@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from ..extension import get_state
 from ..metrics import build_dashboard
+from ..metrics.background import build_in_background
 from . import admin
 from .access import login_required, visible_sites
 from ..surveys.templates import TEMPLATES
@@ -27,7 +28,10 @@ def dashboard() -> str:
     scope = scope_from(request.args)
     bucket = request.args.get("by") if request.args.get("by") in ("day", "week") else None
     sites = visible_sites()
-    board = build_dashboard(get_state().session(), scope.site_ids, scope.period, bucket) if scope.site_ids else None
+    state = get_state()
+    board = build_dashboard(state.session(), scope.site_ids, scope.period, bucket) if scope.site_ids else None
+    if board is not None and board.pending_days and not current_app.testing:
+        build_in_background(state.engine, state.extras, scope.period.previous.start)
     charts = {}
     if board is not None:
         charts = {

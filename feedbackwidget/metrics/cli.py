@@ -1,7 +1,8 @@
 """``feedbackwidget stats refresh``: sum the closed days into the roll-ups ahead of time.
 
-Run it nightly (e.g. from the maintenance timer) so that nobody's morning dashboard
-has to sum a day, or a year after an import, while they wait.
+Run it nightly (the maintenance timer or the standalone server's maintenance thread
+does): a dashboard never sums closed days itself, it leaves out those not summed yet.
+It works in small committed batches, so submissions do not wait for it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,10 @@ import datetime as dt
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from ..extension import get_state
-from ..models import Site
 from .periods import utc_day_today
-from .rollup import forget, refresh
-
-DEFAULT_DAYS = 2 * 366  # a year and the year before it, which a yearly dashboard compares with
+from .rollup import KEEP_READY_DAYS, forget, refresh
 
 
 @click.group("stats")
@@ -26,16 +23,16 @@ def stats_group() -> None:
 
 
 @stats_group.command("refresh")
-@click.option("--days", default=DEFAULT_DAYS, show_default=True, help="How many past days to make sure of.")
+@click.option("--days", default=KEEP_READY_DAYS, show_default=True, help="How many past days to make sure of.")
 @click.option("--rebuild", is_flag=True, help="Forget the stored sums first (e.g. after deleting responses).")
 @with_appcontext
 def refresh_command(days: int, rebuild: bool) -> None:
     """Sum every closed day of every site that is not summed yet."""
-    session = get_state().session()
+    state = get_state()
     if rebuild:
+        session = state.session()
         forget(session)
         session.commit()
     today = utc_day_today()
-    site_ids = list(session.scalars(select(Site.id)))
-    refresh(session, site_ids, today - dt.timedelta(days=days), today)
-    click.echo(f"statistics ready for {len(site_ids)} site(s), {days} days up to {today.isoformat()}")
+    batches = refresh(state.engine, today - dt.timedelta(days=days), today)
+    click.echo(f"statistics ready: {days} days up to {today.isoformat()}, {batches} batch(es) summed")

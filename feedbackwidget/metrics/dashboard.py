@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .figures import COUNT_ONLY, TOP_PAGES, Compared, Totals, by_site_and_tier, by_value, trend
 from .periods import Period, utc_day_today
-from .rollup import refresh
+from .rollup import readiness
 from .words import frequent_words, low_score_comments
 
 
@@ -29,6 +29,8 @@ class Dashboard:
     pages: list[Compared]
     rewards: list[Compared]
     words: list[tuple[str, int]] = field(default_factory=list)
+    # Site-days of the period (or the one before) not rolled up yet: left out until they are.
+    pending_days: int = 0
 
     def score_count(self, score: int) -> int:
         return next((s.current.nps_total for s in self.scores if s.key == str(score)), 0)
@@ -52,10 +54,14 @@ def _group(rows: list[tuple[int, str, Totals, Totals]], key_index: int) -> list[
 
 def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket: str | None = None,
                     today: dt.date | None = None) -> Dashboard:
-    """The figures of *site_ids* for *period*, each with the previous period's."""
-    today = today or utc_day_today()
-    refresh(db, site_ids, period.previous.start, today)
-    rows = by_site_and_tier(db, site_ids, period, today)
+    """The figures of *site_ids* for *period*, each with the previous period's.
+
+    Reads only: days not rolled up yet are left out (``pending_days`` says how many)
+    until :func:`.rollup.refresh` has built them in the background.
+    """
+    ready = readiness(db, site_ids, period.previous.start, today or utc_day_today())
+    live_from = ready.live_from
+    rows = by_site_and_tier(db, site_ids, period, live_from)
     current, previous = _sum([(r[2], r[3]) for r in rows])
     members = _sum([(r[2], r[3]) for r in rows if r[1]])
     tiers = _group(rows, 1)
@@ -68,9 +74,10 @@ def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket
         non_members=Compared("non_members", *_sum([(r[2], r[3]) for r in rows if not r[1]])),
         sites=_group(rows, 0),
         tiers=[t for t in tiers if t.key],
-        trend=trend(db, site_ids, period, today, bucket or period.default_bucket()),
-        scores=by_value(db, "score", site_ids, period, today, names=COUNT_ONLY),
-        pages=by_value(db, "page", site_ids, period, today, order_by="nps_total", limit=TOP_PAGES),
-        rewards=by_value(db, "reward", site_ids, period, today, names=COUNT_ONLY),
+        trend=trend(db, site_ids, period, live_from, bucket or period.default_bucket()),
+        scores=by_value(db, "score", site_ids, period, live_from, names=COUNT_ONLY),
+        pages=by_value(db, "page", site_ids, period, live_from, order_by="nps_total", limit=TOP_PAGES),
+        rewards=by_value(db, "reward", site_ids, period, live_from, names=COUNT_ONLY),
         words=frequent_words(low_score_comments(db, site_ids, period)),
+        pending_days=ready.pending,
     )

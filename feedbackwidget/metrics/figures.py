@@ -1,8 +1,10 @@
-"""Each dashboard figure as one SQL query over the roll-ups (plus today's responses).
+"""Each dashboard figure as one SQL query over the roll-ups (plus the newest responses).
 
-Every query reads :func:`source`: the stored daily sums of closed days united
-with the same sums computed live for today, so a figure is right to the minute
-without reading a year of responses.
+Every query reads :func:`_source`: the stored daily sums of the days before
+``live_from`` united with the same sums computed live from ``live_from`` on (today,
+and the last closed days while they are not rolled up yet; see
+:func:`.rollup.readiness`), so a figure is right to the minute without reading a
+year of responses.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ COUNT_ONLY: tuple[str, ...] = ("responses", "nps_total")
 def _source(dialect: str, dim: str, live: bool) -> Subquery:
     """Daily sums of *dim* for the sites ``:site_ids`` from ``:first`` to ``:stored_until``
     (stored roll-ups), plus, when *live*, the same sums computed now from the responses
-    stored in [``:since``, ``:until``) (today)."""
+    stored in [``:since``, ``:until``) (from ``live_from`` on)."""
     columns = [getattr(StatsDaily, name) for name in ("site_id", "dim", "day", "value", *MEASURE_NAMES)]
     stored = select(*columns).where(
         StatsDaily.site_id.in_(bindparam("site_ids", expanding=True)), StatsDaily.dim == dim,
@@ -119,9 +121,9 @@ def _source(dialect: str, dim: str, live: bool) -> Subquery:
     return union_all(stored, grouped_responses(dialect, dim)).subquery("daily")
 
 
-def _parameters(site_ids: Sequence[int], first: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
-    return {"site_ids": list(site_ids), "first": first, "stored_until": min(end, today),
-            "since": day_start(max(first, today)), "until": day_start(end), "current_start": first}
+def _parameters(site_ids: Sequence[int], first: dt.date, end: dt.date, live_from: dt.date) -> dict[str, Any]:
+    return {"site_ids": list(site_ids), "first": first, "stored_until": min(end, live_from),
+            "since": day_start(max(first, live_from)), "until": day_start(end), "current_start": first}
 
 
 def _sums(daily: Subquery, names: Sequence[str], when: ColumnElement[bool] | None = None,
@@ -146,11 +148,11 @@ def _compared_statement(dialect: str, dim: str, live: bool, keys: tuple[str, ...
     return query.limit(limit) if limit else query
 
 
-def _compared(db: Session, dim: str, site_ids: Sequence[int], period: Period, today: dt.date,
+def _compared(db: Session, dim: str, site_ids: Sequence[int], period: Period, live_from: dt.date,
               keys: tuple[str, ...], names: tuple[str, ...], order_by: str | None = None,
               limit: int | None = None) -> list[tuple[tuple[Any, ...], Totals, Totals]]:
-    statement = _compared_statement(_dialect(db), dim, period.end > today, keys, names, order_by, limit)
-    parameters = {**_parameters(site_ids, period.previous.start, period.end, today), "current_start": period.start}
+    statement = _compared_statement(_dialect(db), dim, period.end > live_from, keys, names, order_by, limit)
+    parameters = {**_parameters(site_ids, period.previous.start, period.end, live_from), "current_start": period.start}
     result = []
     for row in db.execute(statement, parameters).mappings():
         previous = Totals.of({name: row["prev_" + name] for name in names})
@@ -158,19 +160,19 @@ def _compared(db: Session, dim: str, site_ids: Sequence[int], period: Period, to
     return result
 
 
-def by_site_and_tier(db: Session, site_ids: Sequence[int], period: Period, today: dt.date
+def by_site_and_tier(db: Session, site_ids: Sequence[int], period: Period, live_from: dt.date
                      ) -> list[tuple[int, str, Totals, Totals]]:
     """(site id, loyalty tier or '', current totals, previous totals): every headline figure
     (per site, per tier, members or not, all) is a sum of these few rows."""
-    rows = _compared(db, "tier", site_ids, period, today, ("site_id", "value"), HEADLINE)
+    rows = _compared(db, "tier", site_ids, period, live_from, ("site_id", "value"), HEADLINE)
     return [(int(key[0]), str(key[1]), cur, prev) for key, cur, prev in rows]
 
 
-def by_value(db: Session, dim: str, site_ids: Sequence[int], period: Period, today: dt.date,
+def by_value(db: Session, dim: str, site_ids: Sequence[int], period: Period, live_from: dt.date,
              names: tuple[str, ...] = NPS_ONLY, order_by: str = "responses", limit: int | None = None
              ) -> list[Compared]:
     """Totals per value of *dim* (score, page, reward) seen in *period*, biggest first."""
-    rows = _compared(db, dim, site_ids, period, today, ("value",), names, order_by, limit)
+    rows = _compared(db, dim, site_ids, period, live_from, ("value",), names, order_by, limit)
     return [Compared(str(key[0]), cur, prev) for key, cur, prev in rows if cur.responses]
 
 
@@ -181,8 +183,8 @@ def _trend_statement(dialect: str, live: bool, bucket: str) -> Select[Any]:
     return select(when.label("bucket"), *_sums(daily, TREND)).group_by(when).order_by(when)
 
 
-def trend(db: Session, site_ids: Sequence[int], period: Period, today: dt.date, bucket: str) -> list[tuple[dt.date, Totals]]:
+def trend(db: Session, site_ids: Sequence[int], period: Period, live_from: dt.date, bucket: str) -> list[tuple[dt.date, Totals]]:
     """Totals per day (or per week, by its Monday) of *period*."""
-    statement = _trend_statement(_dialect(db), period.end > today, bucket)
-    rows = db.execute(statement, _parameters(site_ids, period.start, period.end, today)).mappings()
+    statement = _trend_statement(_dialect(db), period.end > live_from, bucket)
+    rows = db.execute(statement, _parameters(site_ids, period.start, period.end, live_from)).mappings()
     return [(row["bucket"], Totals.of(row)) for row in rows]
