@@ -16,10 +16,14 @@ from flask import render_template
 from jinja2 import TemplateNotFound
 
 from ..customer_text import customer_text
+from ..addresses import AddressError, parse_address
 from ..i18n import negotiate_locale, translate
+from ..plain_text import shown
 from .outbox import OutboxDraft
 
 HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+RECIPIENT_MAX = 254
+NOT_SENT = "Not sent, the recipient was refused (correct it where it is stored, then retry):"
 
 
 def header_safe(value: str) -> str:
@@ -61,16 +65,26 @@ def mail_draft(
 ) -> OutboxDraft:
     """An outbox draft of mail *template* to *recipient*, rendered now.
 
-    :raises ValueError: when *recipient* is not a single plain address.
+    It never raises on the recipient: one that is not a deliverable address (an old
+    install may have stored one) gives a draft written as failed, with the reason,
+    which the outbox page shows, so the cause (a response, a complaint) is still stored.
     """
-    if HEADER_UNSAFE.search(recipient) or "," in recipient or "@" not in recipient:
-        raise ValueError(f"{recipient!r} is not a single e-mail address")
+    address, refusal = checked_recipient(recipient)
     text, html = render_mail(template, context, locale)
     return OutboxDraft(
         kind="mail",
-        recipient=recipient,
+        recipient=address,
         subject=header_safe(subject),
         dedupe_key=dedupe_key,
         payload={"text": text, "html": html, "locale": negotiate_locale([locale], "en")},
         site_id=site_id,
+        error=refusal,
     )
+
+
+def checked_recipient(recipient: str) -> tuple[str, str | None]:
+    """*recipient* normalised and None, or (when it cannot be mailed) shown safely and why."""
+    try:
+        return parse_address(recipient), None
+    except AddressError as err:
+        return shown(recipient, RECIPIENT_MAX), f"{NOT_SENT} {err}"
