@@ -21,6 +21,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "feedbackwidget.privacy.responses",
     "feedbackwidget.complaints.privacy",
     "feedbackwidget.privacy.outbox",
+    "feedbackwidget.surveys.privacy",
 )
 
 
