@@ -10,11 +10,13 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import config, migrations
-from .accounts import ROLES, set_admin
+from .accounts import ROLES, PasswordRejected, check_new_password, find_admin, set_admin
+from .admin.sessions import end_other_sessions
 from .extension import get_state
-from .models import Site, utcnow
+from .models import AdminUser, Site, utcnow
 from .privacy import Person, correct_person, erase_person, export_person, purge_expired
 from .site_admin import create_site
 
@@ -83,21 +85,47 @@ def create_site_command(name: str, origins: tuple[str, ...], default_locale: str
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Role on the --site of the same position.")
 @with_appcontext
 def create_admin_command(email: str, password: str, site_keys: tuple[str, ...], roles: tuple[str, ...]) -> None:
-    """Create an admin account (a superuser when no --site is given)."""
+    """Create an admin account (a superuser when no --site is given).
+
+    For an existing account, only change its password (its roles stay; its sessions end).
+    """
+    try:
+        check_new_password(password)
+    except PasswordRejected as err:
+        raise click.BadParameter(str(err), param_hint="--password") from err
     session = get_state().session()
+    existing = find_admin(session, email)
+    if existing is not None:
+        _change_admin_password(session, existing, password, site_keys)
+        return
+    memberships = _memberships(session, site_keys, roles)
+    session.commit()  # no transaction is held while the password is hashed
+    user = set_admin(session, email, password, memberships=memberships)
+    session.commit()
+    kind = "superuser" if user.is_superuser else ", ".join(f"{s.key}: {r}" for s, r in memberships)
+    click.echo(f"admin {user.email} ({kind})")
+
+
+def _memberships(session: Session, site_keys: tuple[str, ...], roles: tuple[str, ...]) -> list[tuple[Site, str]]:
     memberships = []
     for index, key in enumerate(site_keys):
         site = session.scalar(select(Site).where(Site.key == key))
         if site is None:
             raise click.BadParameter(f"no site has key {key!r}: see 'create-site'", param_hint="--site")
         memberships.append((site, roles[index] if index < len(roles) else "viewer"))
-    try:
-        user = set_admin(session, email, password, memberships=memberships)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--password") from err
+    return memberships
+
+
+def _change_admin_password(session: Session, user: AdminUser, password: str, site_keys: tuple[str, ...]) -> None:
+    if site_keys:
+        raise click.UsageError(f"admin {user.email} already exists and create-admin only changes its password: "
+                               "drop --site/--role, and give roles on the site's page in the admin area (People)")
+    email, user_id = user.email, user.id
+    session.commit()  # no transaction is held while the password is hashed
+    set_admin(session, email, password)
+    end_other_sessions(session, user_id)
     session.commit()
-    kind = "superuser" if user.is_superuser else ", ".join(f"{s.key}: {r}" for s, r in memberships)
-    click.echo(f"admin {user.email} ({kind})")
+    click.echo(f"password changed for admin {email} (roles unchanged; its sessions were ended)")
 
 
 @feedbackwidget_group.command("demo")

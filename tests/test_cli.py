@@ -62,7 +62,7 @@ def test_create_admin_prompts_for_the_password_when_absent(app: Flask, db: Sessi
 
 
 def test_create_admin_with_sites_and_roles(app: Flask, db: Session, site: Site) -> None:
-    code, output = run(app, "create-admin", "ann@shop.example", "--password", "long enough",
+    code, output = run(app, "create-admin", "ann@shop.example", "--password", "long enough now",
                        "--site", site.key, "--role", "manager")
 
     assert code == 0, output
@@ -72,9 +72,48 @@ def test_create_admin_with_sites_and_roles(app: Flask, db: Session, site: Site) 
 
 
 def test_create_admin_refuses_a_short_password(app: Flask) -> None:
-    code, output = run(app, "create-admin", "x@shop.example", "--password", "short")
+    code, output = run(app, "create-admin", "x@shop.example", "--password", "too short")
     assert code != 0
-    assert "at least 8 characters" in output
+    assert "at least 12 characters" in output
+
+
+def test_create_admin_refuses_one_of_the_most_common_passwords(app: Flask, db: Session) -> None:
+    code, output = run(app, "create-admin", "x@shop.example", "--password", "QWERTY123456")
+    assert code != 0
+    assert "one of the most common ones" in output
+    assert db.scalar(select(func.count()).select_from(AdminUser)) == 0
+
+
+def test_create_admin_on_an_existing_account_only_changes_its_password(
+    app: Flask, db: Session, site: Site
+) -> None:
+    from feedbackwidget.admin.models import AdminSession
+
+    from .conftest import admin_login
+
+    assert run(app, "create-admin", "vic@shop.example", "--password", "first password",
+               "--site", site.key, "--role", "viewer")[0] == 0
+    browser = app.test_client()
+    assert admin_login(browser, "vic@shop.example", "first password").status_code == 302
+
+    code, output = run(app, "create-admin", "Vic@shop.example", "--password", "second password")
+
+    assert code == 0, output
+    assert "password changed for admin vic@shop.example" in output
+    user = db.scalar(select(AdminUser).where(AdminUser.email == "vic@shop.example"))
+    assert user is not None and not user.is_superuser  # was made a superuser before
+    assert [(m.site_id, m.role) for m in db.scalars(select(SiteMembership))] == [(site.id, "viewer")]
+    assert verify_password(user.password_hash, "second password")
+    assert db.scalar(select(func.count()).select_from(AdminSession)) == 0
+    assert browser.get("/feedback/admin/").status_code == 302  # logged out
+
+
+def test_create_admin_does_not_grant_roles_to_an_existing_account(app: Flask, db: Session, site: Site) -> None:
+    assert run(app, "create-admin", "vic@shop.example", "--password", "first password")[0] == 0
+    code, output = run(app, "create-admin", "vic@shop.example", "--password", "second password", "--site", site.key)
+    assert code != 0
+    assert "already exists and create-admin only changes its password" in output
+    assert db.scalar(select(func.count()).select_from(SiteMembership)) == 0
 
 
 def test_demo_creates_a_shop_with_surveys_an_admin_and_90_days_of_responses(app: Flask, db: Session) -> None:
