@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
     url = args.database or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite")
-    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": url, "FEEDBACKWIDGET_SECRET_KEY": "bench",
+    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": url, "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key-of-32-characters",
                       "FEEDBACKWIDGET_RUN_SENDER": False, "FEEDBACKWIDGET_RATELIMIT_ENABLED": False,
                       "FEEDBACKWIDGET_PUBLIC_URL": "https://feedback.example"})
     with get_state(app).session_factory() as session:

@@ -165,7 +165,7 @@ def measure(url: str, site_id: int, runs: int) -> list[tuple[str, float, float, 
     from feedbackwidget import create_app, get_state
     from feedbackwidget.accounts import set_admin
 
-    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": url, "FEEDBACKWIDGET_SECRET_KEY": "bench",
+    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": url, "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key-of-32-characters",
                       "FEEDBACKWIDGET_AUTO_MIGRATE": False, "FEEDBACKWIDGET_RUN_SENDER": False})
     state = get_state(app)
     with state.session_factory() as session:

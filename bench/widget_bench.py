@@ -67,7 +67,7 @@ def gz(data: bytes) -> int:
 
 def start_servers(tmp: str) -> tuple[str, str, str]:
     """The app's base URL, the shop page URL and the site key."""
-    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "FEEDBACKWIDGET_SECRET_KEY": "bench",
+    app = create_app({"FEEDBACKWIDGET_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key-of-32-characters",
                       "FEEDBACKWIDGET_RUN_SENDER": False})
     shop_port, app_port = free_port(), free_port()
     with app.app_context():

@@ -174,3 +174,38 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     environ = dict(os.environ) if environ is None else environ
     keys = [*DEFAULTS, *MAIL_KEYS]
     return {key: parse_env_value(key, environ[key]) for key in keys if key in environ}
+
+
+# The secret key: what refuses one outside debug and testing mode.
+SECRET_KEY_MIN_LENGTH = 32
+GENERATE_KEY_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+# Values of examples, tutorials and templates (lower-cased): public, so never a secret.
+PLACEHOLDER_SECRET_KEYS = frozenset({
+    "dev", "development", "test", "testing", "secret", "secret-key", "secret_key", "secretkey", "changeme",
+    "change-me", "change_me", "your-secret-key", "your_secret_key", "default", "password", "key", "x",
+})
+# deploy/feedbackwidget.env ships "CHANGE-ME-to-the-output-of-python3 ...".
+PLACEHOLDER_PREFIXES = ("change-me", "changeme", "change_me", "replace-me", "your-secret")
+
+
+def is_placeholder(key: str | bytes) -> bool:
+    """Whether *key* is a well-known example value rather than a secret."""
+    text = (key.decode("utf-8", "replace") if isinstance(key, bytes) else key).strip().lower()
+    return text in PLACEHOLDER_SECRET_KEYS or text.startswith(PLACEHOLDER_PREFIXES)
+
+
+def check_secret_key(key: str | bytes, *, own: bool) -> None:
+    """Refuse to sign with a placeholder key, or with an own key (FEEDBACKWIDGET_SECRET_KEY)
+    shorter than :data:`SECRET_KEY_MIN_LENGTH`; a host's SECRET_KEY is refused only as a
+    placeholder (its length says little: many hosts keep 16-24 random bytes).
+
+    :raises RuntimeError: naming the setting and how to make a good key.
+    """
+    fix = f"set {SECRET_KEY} to a long random string, the output of: {GENERATE_KEY_COMMAND}"
+    if is_placeholder(key):
+        name = SECRET_KEY if own else "the app's SECRET_KEY"
+        raise RuntimeError(f"{name} is a placeholder from an example, not a secret: {fix}")
+    if own and len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(
+            f"{SECRET_KEY} is {len(key)} characters long, under the {SECRET_KEY_MIN_LENGTH} it needs: {fix}"
+        )

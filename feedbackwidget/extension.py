@@ -165,9 +165,16 @@ def _build_state(app: Flask) -> FeedbackWidgetState:
 
 def resolve_secret_key(app: Flask) -> str:
     """FEEDBACKWIDGET_SECRET_KEY, else the host's SECRET_KEY, else one generated once
-    into the instance folder (with a warning: several hosts must share one key)."""
-    key = app.config.get(config.SECRET_KEY) or app.config.get("SECRET_KEY")
+    into the instance folder (with a warning: several hosts must share one key).
+
+    :raises RuntimeError: outside debug and testing mode, for a placeholder or short key
+        (see :func:`config.check_secret_key`).
+    """
+    own = app.config.get(config.SECRET_KEY)
+    key = own or app.config.get("SECRET_KEY")
     if key:
+        if not (app.debug or app.testing):
+            config.check_secret_key(key, own=bool(own))
         return str(key)
     path = os.path.join(app.instance_path, SECRET_KEY_FILE)
     os.makedirs(app.instance_path, exist_ok=True)

@@ -44,7 +44,7 @@ def test_a_worker_killed_while_sending_is_replaced_without_a_new_message(
                                          payload={"text": "Low score", "html": None, "locale": "en"})])
     smtp.delay_seconds = 60  # the server swallows the message and does not answer
     env = {**os.environ, "FEEDBACKWIDGET_DATABASE_URL": database_url, "FEEDBACKWIDGET_AUTO_MIGRATE": "false",
-           "FEEDBACKWIDGET_SECRET_KEY": "test", "FEEDBACKWIDGET_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
+           "FEEDBACKWIDGET_SECRET_KEY": "a-test-secret-key-of-32-characters", "FEEDBACKWIDGET_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
            "FEEDBACKWIDGET_SMTP_TIMEOUT_SECONDS": "120", "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port),
            "MAIL_DEFAULT_SENDER": "feedback@shop.example"}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedbackwidget", "feedbackwidget",

@@ -163,7 +163,7 @@ def test_without_any_secret_key_one_is_generated_once_with_a_warning(
 
 def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
     app = Flask("shop", instance_path=str(tmp_path / "instance"))
-    app.config["SECRET_KEY"] = "x"
+    app.config["SECRET_KEY"] = "the-shops-own-secret-key"
     FeedbackWidget(app)
     assert get_state(app).engine.url.database == str(tmp_path / "instance" / "feedbackwidget.sqlite")
 

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 REDIS_URL = "redis://127.0.0.1:6379/7"
-SECRET = "one-secret-shared-by-every-host"
+SECRET = "one-secret-shared-by-every-host-of-this-test"
 PER_SITE_LIMIT = 12
 PASSWORD = "correct horse battery"
 
