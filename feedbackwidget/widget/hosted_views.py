@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from babel.dates import format_date
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from sqlalchemy.exc import OperationalError
 
 from .. import config
 from ..api.errors import ApiError, RateLimited
@@ -43,10 +42,7 @@ PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 's
 
 
 def _site_and_survey(site_key: str, slug: str) -> tuple[SiteConfig, CompiledSurvey]:
-    try:
-        site = get_state().sites.get(site_key)
-    except OperationalError:
-        abort(503)
+    site = get_state().sites.get(site_key)  # a database fault: the 503 page (feedbackwidget.unavailable)
     if site is None or slug not in site.surveys:
         abort(404)
     return site, site.surveys[slug]
