@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from .admin import admin
 from .api import api
+from .body_limit import register as limit_bodies
 from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
@@ -26,6 +27,7 @@ blueprint = Blueprint(
 )
 blueprint.after_request(apply_security_headers)
 answer_database_faults(blueprint)  # HTML pages; the JSON API answers its own 503 first
+limit_bodies(blueprint)  # every request's own body limit; the host's MAX_CONTENT_LENGTH is left alone
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)
 blueprint.register_blueprint(complaint_pages)

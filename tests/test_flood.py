@@ -16,6 +16,7 @@ from feedbackwidget.models import Site
 from feedbackwidget.ratelimit import client_key
 
 from .conftest import SHOP_ORIGIN
+from .test_body_limit import assert_described
 from .test_complaints_api import complaint_body
 from .test_ratelimit import BODY, redis_url, stored, submit
 
@@ -81,7 +82,11 @@ def test_junk_the_spam_checks_refuse_does_not_fill_the_cap(make_app: Callable[..
 def test_a_shop_back_end_is_held_to_the_site_cap(make_app: Callable[..., Flask], site: Site) -> None:
     client = make_app(**{**FLOOD_LIMITS, "FEEDBACKWIDGET_RATELIMIT_WRITE_PER_SITE": "2/minute"}).test_client()
 
-    assert [post(client, site, ip) for ip in ATTACKERS[:3]] == [201, 201, 429]
+    assert [post(client, site, ip) for ip in ATTACKERS[:2]] == [201, 201]
+    refused = client.post(f"/feedback/api/v1/sites/{site.key}/responses", json=BODY,
+                          environ_base={"REMOTE_ADDR": ATTACKERS[2]})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert_described("POST", "/feedback/api/v1/sites/{site_key}/responses", refused)
     # A post that claims the shop's origin but lacks the widget's honeypot and fill time is no person's.
     assert post(client, site, ATTACKERS[3], Origin=SHOP_ORIGIN) == 429
     assert visitor(client, site) == 201

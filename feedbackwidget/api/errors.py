@@ -69,6 +69,8 @@ class UnsupportedMediaType(ApiError):
 
 
 class PayloadTooLarge(ApiError):
+    """A body over FEEDBACKWIDGET_MAX_BODY_BYTES; refused before the rest of it is read."""
+
     code = 413
     error_code = "payload_too_large"
     description = "The body is larger than this server accepts: shorten the answers."
@@ -144,6 +146,8 @@ def wrap_http_exception(error: HTTPException) -> ApiError:
     """Turn any other HTTP error raised under the API into the JSON form."""
     if isinstance(error, ApiError):
         return error
+    if error.code == 413:  # werkzeug's, from a chunked body passing the limit
+        return PayloadTooLarge()
     status = error.code or 500
     wrapped = json_error(status, (error.name or "error").lower().replace(" ", "_"), error.description or "")
     if isinstance(error.response, SansIOResponse):
