@@ -288,7 +288,7 @@ def test_with_the_database_down_the_public_pages_answer_a_503_page_in_the_visito
     assert "此页面暂时无法显示" in chinese.text
 
 
-def test_with_the_database_down_the_admin_login_answers_a_503_page(make_app: Callable[..., Flask]) -> None:
+def test_with_the_database_down_the_admin_login_and_pages_answer_a_503_page(make_app: Callable[..., Flask]) -> None:
     from .conftest import csrf_token
 
     client = _down_app(make_app).test_client()
@@ -296,9 +296,13 @@ def test_with_the_database_down_the_admin_login_answers_a_503_page(make_app: Cal
     response = client.post("/feedback/admin/login", data={
         "csrf_token": csrf_token(page.text), "email": "owner@shop.example", "password": "a long password"})
 
+    client.set_cookie("fw_admin_session", "a-session-of-yesterday", path="/feedback/admin")
+    dashboard = client.get("/feedback/admin/", headers={"Accept-Language": "zh-CN"})
+
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) >= 1
     assert "Temporarily unavailable" in response.text and "try again in a few minutes" in response.text
+    assert dashboard.status_code == 503 and "暂时无法访问" in dashboard.text
 
 
 def test_a_host_apps_own_database_errors_stay_the_hosts(make_app: Callable[..., Flask]) -> None:
