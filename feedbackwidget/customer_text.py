@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -55,30 +56,44 @@ def _joins_visible_text(text: str, index: int) -> bool:
     return all(ord(side) > 0x7F and unicodedata.category(side)[0] in "LMS" for side in (text[index - 1], text[index + 1]))
 
 
+def code_point(character: str) -> str:
+    """``U+202E`` for U+202E."""
+    return f"U+{ord(character):04X}"
+
+
 def placeholder(character: str) -> Markup:
     """The visible stand-in for an invisible *character*, named in its title."""
-    code = f"U+{ord(character):04X}"
     name = unicodedata.name(character, "CONTROL CHARACTER")
-    return Markup('<span class="fw-invisible" title="{} {}">⟨{}⟩</span>').format(code, name, code)
+    return Markup('<span class="fw-invisible" title="{} {}">⟨{}⟩</span>').format(code_point(character), name,
+                                                                                code_point(character))
 
 
-def _mark(match: re.Match[str]) -> str:
+def _is_kept(match: re.Match[str]) -> bool:
     character = match.group(2)
-    if character is None or (character in _JOINERS and _joins_visible_text(match.string, match.start())):
-        return str(escape(match.group(0)))
-    return str(placeholder(character))
+    return character is None or (character in _JOINERS and _joins_visible_text(match.string, match.start()))
+
+
+def _pieces(text: str) -> Iterator[tuple[str, bool]]:
+    """*text* cut into ``(piece, is_invisible)``: runs of shown text and single invisible characters."""
+    position = 0
+    for match in _invisible_pattern().finditer(text):
+        if not _is_kept(match):
+            yield text[position:match.start()], False
+            yield match.group(2), True
+            position = match.end()
+    yield text[position:], False
 
 
 def visible_invisibles(value: Any) -> Markup:
     """*value* as escaped HTML with every invisible character replaced by its placeholder."""
     text = "" if value is None else str(value)
-    parts: list[str] = []
-    position = 0
-    for match in _invisible_pattern().finditer(text):
-        parts += [str(escape(text[position:match.start()])), _mark(match)]
-        position = match.end()
-    parts.append(str(escape(text[position:])))
-    return Markup("".join(parts))
+    return Markup("".join(str(placeholder(piece) if hidden else escape(piece)) for piece, hidden in _pieces(text)))
+
+
+def customer_title(value: Any) -> str:
+    """A customer-supplied *value* for an attribute (``title``): plain text, invisibles as ``⟨U+202E⟩``."""
+    text = "" if value is None else str(value)
+    return "".join(f"⟨{code_point(piece)}⟩" if hidden else piece for piece, hidden in _pieces(text))
 
 
 def customer_text(value: Any) -> Markup:

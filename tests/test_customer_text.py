@@ -30,7 +30,8 @@ OUR_TAGS = re.compile(r'<bdi>|</bdi>|<span class="fw-invisible" title="U\+[0-9A-
 def test_an_rtl_override_in_a_comment_is_isolated_and_shown_in_the_responses_list_and_detail(
     logged_in: Callable[..., FlaskClient], site: Site, db: Session
 ) -> None:
-    response = add(db, site, nps_score=2, comment=SPOOFED, answers={"score": 2, "reason": SPOOFED})
+    response = add(db, site, nps_score=2, comment=SPOOFED, answers={"score": 2, "reason": SPOOFED},
+                   page_url=f"https://shop.example/{RLO}gpj.exe")
     client = logged_in("viewer")
 
     for url in (LIST, f"{LIST}/{response.id}"):
@@ -38,6 +39,7 @@ def test_an_rtl_override_in_a_comment_is_isolated_and_shown_in_the_responses_lis
         assert f"<bdi>Refund me {RLO_MARKER}fdp.exe" in page
         assert "⟨U+200B⟩" in page and "⟨U+FEFF⟩" in page
         assert RLO not in page and "\u200b" not in page and "\ufeff" not in page
+    assert 'title="https://shop.example/⟨U+202E⟩gpj.exe"' in client.get(LIST).text
 
 
 def test_a_complaint_description_is_isolated_in_the_queue_page_and_the_staff_alert(
@@ -45,8 +47,14 @@ def test_a_complaint_description_is_isolated_in_the_queue_page_and_the_staff_ale
 ) -> None:
     post_complaint(client, site, complaint_body(name="Kiss Anna", description=f"Late\r\n{SPOOFED}"))
     [complaint] = complaints(db)
+    complaint.loyalty_tier = f"gold{RLO}"  # as a shop's loyalty system may have sent it
+    db.commit()
+    viewer = logged_in("viewer")
 
-    page = logged_in("viewer").get(f"/feedback/admin/complaints/{complaint.id}").text
+    page = viewer.get(f"/feedback/admin/complaints/{complaint.id}").text
+    for listing in (viewer.get("/feedback/admin/complaints/").text,
+                    viewer.get(f"/feedback/admin/complaints/analysis?site={site.id}&period=30").text):
+        assert f"<bdi>gold{RLO_MARKER}</bdi>" in listing and RLO not in listing
 
     assert f'<p class="fw-comment" dir="auto"><bdi>Late</bdi><br><bdi>Refund me {RLO_MARKER}fdp.exe' in page
     assert RLO not in page and "⟨U+000D⟩" not in page
