@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Request, redirect
+from flask import Flask, Request, has_request_context, redirect, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -27,6 +27,10 @@ class CookieSessionOnDemand(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure whenever the request came over HTTPS (the cookie holds the CSRF secret), like the admin cookie."""
+        return bool(super().get_cookie_secure(app)) or (has_request_context() and request.is_secure)
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the standalone server.
@@ -44,6 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # Tells delivery this app is the standalone server, which runs its own outbox sender.
     app.extensions["feedbackwidget.standalone"] = True
     FeedbackWidget(app)

@@ -31,14 +31,16 @@ def cookie_path() -> str:
     return request.script_root + str(current_app.config[config.URL_PREFIX]) + "/admin"
 
 
-def _throttle_policy() -> ThrottlePolicy:
+def throttle_policy() -> ThrottlePolicy:
+    """FEEDBACKWIDGET_ADMIN_MAX_FAILED_LOGINS per network in each FEEDBACKWIDGET_ADMIN_LOCKOUT_MINUTES."""
     return ThrottlePolicy(
         max_failures=int(current_app.config[config.ADMIN_MAX_FAILED_LOGINS]),
         window=dt.timedelta(minutes=float(current_app.config[config.ADMIN_LOCKOUT_MINUTES])),
     )
 
 
-def _client_network() -> str:
+def client_network_key() -> str:
+    """The throttling key of the client's network (behind FEEDBACKWIDGET_TRUSTED_PROXIES, the forwarded address)."""
     address = client_ip(request.environ, int(current_app.config[config.TRUSTED_PROXIES]))
     return network_key(address, get_state().secret_key)
 
@@ -69,12 +71,16 @@ def _same_site_referrer() -> str | None:
     return "/" + referrer[len(host):] if referrer.startswith(host) else None
 
 
-def _throttled_page(form: LoginForm, refused: Throttled) -> tuple[str, int, dict[str, str]]:
+def throttle_message(refused: Throttled) -> str:
+    """What a refused attempt is told, in the admin's language."""
     if refused.subject == "network":
-        message = gettext(NETWORK_THROTTLED, minutes=max(1, -(-refused.retry_after // 60)))
-    else:
-        message = gettext(ACCOUNT_THROTTLED, seconds=refused.retry_after)
-    page = render_template("feedbackwidget/admin/login.html", form=form, failed=True, message=message)
+        return gettext(NETWORK_THROTTLED, minutes=max(1, -(-refused.retry_after // 60)))
+    return gettext(ACCOUNT_THROTTLED, seconds=refused.retry_after)
+
+
+def _throttled_page(form: LoginForm, refused: Throttled) -> tuple[str, int, dict[str, str]]:
+    page = render_template("feedbackwidget/admin/login.html", form=form, failed=True,
+                           message=throttle_message(refused))
     return page, 429, {"Retry-After": str(refused.retry_after)}
 
 
@@ -85,7 +91,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
     if not form.validate_on_submit():
         return render_template("feedbackwidget/admin/login.html", form=form, failed=False)
     db = get_state().session()
-    user = authenticate(db, form.email.data, form.password.data, _client_network(), _throttle_policy())
+    user = authenticate(db, form.email.data, form.password.data, client_network_key(), throttle_policy())
     if isinstance(user, Throttled):
         return _throttled_page(form, user)
     if user is None:

@@ -1,6 +1,7 @@
 """The admin area's language: chosen per request, never installed on the host app.
 
-Order: ``?lang=`` (remembered in a cookie and on the account), that cookie, the
+Order: ``?lang=`` (remembered in a cookie for this browser: a GET changes nothing
+stored; the account's language is saved by a POST of the account page), that cookie, the
 language a host app's login gives, the browser's Accept-Language, the account's
 language, FEEDBACKWIDGET_DEFAULT_LOCALE.  Templates get ``_`` (translate through
 feedbackwidget's merged catalogs) and ``admin_locale``.
@@ -14,7 +15,6 @@ from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
 from .. import config
-from ..extension import get_state
 from ..i18n import SUPPORTED_LOCALES, negotiate_locale, normalize_locale, translate
 from .access import current_access
 
@@ -25,11 +25,10 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 LANGUAGE_NAMES = {"en": "English", "hu": "Magyar", "zh": "中文"}
 
 
-def _remember(locale: str) -> None:
-    found = current_access()
-    if found is not None and not found.via_host and found.user.locale != locale:
-        found.user.locale = locale
-        get_state().session().commit()
+def choose_locale(locale: str) -> None:
+    """Show *locale* on this browser from now on (kept in a cookie by :func:`remember_choice`)."""
+    setattr(g, _CHOSEN_KEY, locale)
+    setattr(g, _G_KEY, locale)
 
 
 def admin_locale() -> str:
@@ -37,7 +36,6 @@ def admin_locale() -> str:
     if _G_KEY not in g:
         asked = normalize_locale(request.args.get("lang"))
         if asked:
-            _remember(asked)
             setattr(g, _CHOSEN_KEY, asked)
         found = current_access()
         host_locale = found.locale if found is not None else None
