@@ -21,7 +21,7 @@ from functools import lru_cache
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from .i18n import N_
-from .plain_text import has_control_characters, shown
+from .plain_text import entry_lines, has_control_characters, shown
 
 # Why an entry is refused, as an English msgid with the entry as %(entry)s.
 MESSAGES = {
@@ -56,10 +56,19 @@ class AddressProblem:
     reason: str
     in_list: bool = False
 
+    @property
+    def message(self) -> str:
+        """The English msgid of the problem; its ``%(entry)s`` is :attr:`shown_entry`."""
+        return (LIST_MESSAGES if self.in_list else MESSAGES)[self.reason]
+
+    @property
+    def shown_entry(self) -> str:
+        """The entry as a message quotes it: control characters as �, shortened when long."""
+        return shown(self.entry)
+
     def text(self, translate: Callable[[str], str] = _same) -> str:
-        """The problem in words, through *translate*, naming the entry (control characters shown as �)."""
-        message = (LIST_MESSAGES if self.in_list else MESSAGES)[self.reason]
-        return translate(message) % {"entry": shown(self.entry)}
+        """The problem in words, through *translate*, naming the entry."""
+        return translate(self.message) % {"entry": self.shown_entry}
 
 
 class AddressError(ValueError):
@@ -125,12 +134,6 @@ def parse_address(text: str, *, in_list: bool = False) -> str:
         except EmailNotValidError:
             reason = _invalid_reason(entry)
     raise AddressError([AddressProblem(entry, reason, in_list)])
-
-
-def entry_lines(text: str) -> list[str]:
-    """The lines of *text* (CR LF or LF), each stripped of spaces; blank ones left out."""
-    lines = (line.strip(" \t") for line in text.replace("\r\n", "\n").split("\n"))
-    return [line for line in lines if line]
 
 
 def parse_addresses(entries: str | Iterable[str]) -> list[str]:

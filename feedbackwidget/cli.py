@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from . import config, migrations
 from .accounts import ROLES, PasswordRejected, check_new_password, find_admin, set_admin
+from .addresses import AddressError, parse_address
 from .admin.sessions import end_other_sessions
 from .extension import get_state
 from .models import AdminUser, Site, utcnow
@@ -93,6 +94,10 @@ def create_admin_command(email: str, password: str, site_keys: tuple[str, ...], 
         check_new_password(password)
     except PasswordRejected as err:
         raise click.BadParameter(str(err), param_hint="--password") from err
+    try:
+        parse_address(email)
+    except AddressError as err:
+        raise click.BadParameter(str(err), param_hint="EMAIL") from err
     session = get_state().session()
     existing = find_admin(session, email)
     if existing is not None:

@@ -11,8 +11,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from .extension import get_state
+from .plain_text import ONE_LINE, has_control_characters
 
 #: Each language by its own name, so it is found whatever the page's language.
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("hu", "Magyar"), SelectChoice("zh", "中文")]
@@ -25,3 +27,15 @@ class ProtectedForm(FlaskForm):  # type: ignore[misc]
         @property
         def csrf_secret(self) -> Any:
             return get_state().secret_key.encode()
+
+
+class OneLine:
+    """Validator of a one-line text field (a name, a title, a label): no CR, LF or other
+    control characters, the rule the public forms apply (see :mod:`feedbackwidget.plain_text`).
+
+    Its message is an English msgid, which the form's template translates.
+    """
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and has_control_characters(field.data):
+            raise ValidationError(ONE_LINE)

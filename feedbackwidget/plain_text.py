@@ -36,3 +36,11 @@ def shown(text: str, limit: int = 80) -> str:
     """*text* safe to quote on one line of a message: forbidden characters as �, at most *limit* long."""
     visible = "".join(REPLACEMENT if is_forbidden(char) else char for char in text)
     return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
+
+def entry_lines(text: str) -> list[str]:
+    """The lines of *text* (a list typed one entry a line), each stripped of spaces and tabs,
+    blank ones left out.  Only CR LF and LF end a line: any other control character stays
+    in its entry, for the entry's check to refuse."""
+    lines = (line.strip(" \t") for line in text.replace("\r\n", "\n").split("\n"))
+    return [line for line in lines if line]

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .addresses import parse_addresses
 from .delivery.rules import create_default_rules
 from .i18n import SUPPORTED_LOCALES
 from .models import Site, Survey
+from .plain_text import has_control_characters, shown
 from .sites import new_site_key, normalize_origin
 from .surveys.templates import TEMPLATES, questions_from_template
 
@@ -27,16 +29,19 @@ def create_site(
 ) -> Site:
     """Create a site with one survey per template (the first one active).
 
-    :raises ValueError: for an invalid origin or locale.
+    :raises ValueError: for an invalid origin or locale, a name of more than one line;
+        :class:`~feedbackwidget.addresses.AddressError` naming each alert address that cannot be mailed.
     """
     if default_locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unknown locale {default_locale!r}: use one of {', '.join(SUPPORTED_LOCALES)}")
+    if has_control_characters(name):
+        raise ValueError(f"the site name “{shown(name)}” must be one line without control characters: type it again")
     site = Site(
         key=new_site_key(),
         name=name.strip(),
         allowed_origins=sorted({normalize_origin(o) for o in origins}),
         default_locale=default_locale,
-        alert_emails=list(alert_emails),
+        alert_emails=parse_addresses(alert_emails),
         settings={},
     )
     session.add(site)

@@ -5,6 +5,7 @@ visibly in the outbox, never in the request."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -96,3 +97,188 @@ def test_retrying_a_message_whose_recipient_is_still_refused_fails_it_again_with
     assert message is not None and (message.status, message.attempts) == ("failed", 1)
     assert message.last_error is not None and "is not one e-mail address" in message.last_error
     assert smtp.messages == []
+
+
+# --- refused where they are typed ------------------------------------------------------------
+
+OUTBOX_URL = "/feedback/admin/outbox/"
+
+
+def _rule(db: Session, site: Site, kind: str = "nps_at_or_below") -> AlertRule:
+    rule = db.scalar(select(AlertRule).where(AlertRule.site_id == site.id, AlertRule.kind == kind))
+    assert rule is not None
+    return rule
+
+
+def test_the_alert_rule_form_refuses_each_bad_recipient_by_name_and_submissions_go_on(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client, rule = logged_in("manager"), _rule(db, site)
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+
+    refused = client.post(f"{OUTBOX_URL}sites/{site.id}/rules/{rule.id}", data={
+        "csrf_token": csrf_token(page.text), "active": "y",
+        "recipients": "boss@shop.example\r\nboss\x01@shop.example\r\na,b@shop.example\r\nü@shop.example"})
+    answer = app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses", json=LOW_NPS,
+                                    headers={"Origin": SHOP_ORIGIN})
+
+    assert refused.status_code == 200
+    assert "“boss\N{REPLACEMENT CHARACTER}@shop.example” contains a control character" in refused.text
+    assert "“a,b@shop.example” is not one e-mail address: put one address per line." in refused.text
+    assert "“ü@shop.example” has letters before the @" in refused.text
+    db.expire_all()
+    assert _rule(db, site).recipients == ["owner@shop.example"]
+    assert answer.status_code == 201
+
+
+def test_a_new_rule_with_an_angle_bracketed_recipient_is_refused_in_the_admins_language(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("manager")
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+    rules_before = len(db.scalars(select(AlertRule).where(AlertRule.site_id == site.id)).all())
+
+    refused = client.post(f"{OUTBOX_URL}sites/{site.id}/rules?lang=hu", data={
+        "csrf_token": csrf_token(page.text), "kind": "csat_bad", "survey": "", "recipients": "<c@shop.example>"})
+
+    assert refused.status_code == 200 and "„<c@shop.example>” a cím mellett nevet" in unescape(refused.text)
+    assert len(db.scalars(select(AlertRule).where(AlertRule.site_id == site.id)).all()) == rules_before
+
+
+def test_site_settings_refuse_a_comma_list_of_alert_emails_instead_of_failing(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"/feedback/admin/sites/{site.id}")
+    data = {"csrf_token": csrf_token(page.text), "name": site.name, "allowed_origins": SHOP_ORIGIN,
+            "default_locale": "en", "complaint_categories": "delivery", "privacy_policy_url": "",
+            "privacy_policy_version": "1"}
+
+    refused = client.post(f"/feedback/admin/sites/{site.id}", data={**data, "alert_emails": "a,b@x.test"})
+    saved = client.post(f"/feedback/admin/sites/{site.id}",
+                        data={**data, "alert_emails": "Boss@Shop.Example\nboss@shop.example\n"})
+
+    assert refused.status_code == 200
+    assert "“a,b@x.test” is not one e-mail address: put one address per line." in refused.text
+    assert saved.status_code == 200
+    db.expire_all()
+    stored = db.get(Site, site.id)
+    assert stored is not None and stored.alert_emails == ["Boss@shop.example"]
+    assert _rule(db, site).recipients == ["Boss@shop.example"]
+
+
+@pytest.mark.parametrize("name", ["Test\r\nShop", "Test\x00Shop", "Test\u2028Shop", "Test\x1bShop"])
+def test_a_site_name_must_be_one_line(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient], name: str
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"/feedback/admin/sites/{site.id}?lang=hu")
+    data = {"csrf_token": csrf_token(page.text), "name": name, "allowed_origins": SHOP_ORIGIN,
+            "default_locale": "en", "alert_emails": "owner@shop.example", "complaint_categories": "delivery",
+            "privacy_policy_url": "", "privacy_policy_version": "1\n2"}
+
+    refused = client.post(f"/feedback/admin/sites/{site.id}", data=data)
+
+    assert refused.status_code == 200
+    assert refused.text.count("Egy sor lehet, vezérlőkarakterek nélkül.") == 2
+    db.expire_all()
+    stored = db.get(Site, site.id)
+    assert stored is not None and stored.name == "Test Shop"
+
+
+def test_complaint_categories_with_control_characters_are_refused(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("owner")
+    page = client.get(f"/feedback/admin/sites/{site.id}")
+    data = {"csrf_token": csrf_token(page.text), "name": site.name, "allowed_origins": SHOP_ORIGIN,
+            "default_locale": "en", "alert_emails": "owner@shop.example", "complaint_categories": "deli\x07very",
+            "privacy_policy_url": "", "privacy_policy_version": "1"}
+
+    refused = client.post(f"/feedback/admin/sites/{site.id}", data=data)
+
+    assert "Write each category on a line of its own, without control characters." in refused.text
+
+
+def test_a_question_label_must_be_one_line(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    from feedbackwidget.models import Survey
+
+    client = logged_in("owner")
+    survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "csat"))
+    assert survey is not None
+    url = f"/feedback/admin/surveys/{survey.id}"
+    token = csrf_token(client.get(url).text)
+
+    refused = client.post(url, data={"csrf_token": token, "text__rating____en": "How was it?\r\nBcc: x",
+                                     "triggers": "{}"})
+
+    assert refused.status_code == 200 and "Must be one line without control characters." in refused.text
+    db.expire_all()
+    stored = db.get(Survey, survey.id)
+    assert stored is not None and stored.questions[0]["text"]["en"] == "How would you rate our service?"
+
+
+def test_a_member_address_that_cannot_be_mailed_is_refused(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    from feedbackwidget.models import AdminUser
+
+    client = logged_in("owner")
+    page = client.get(f"/feedback/admin/sites/{site.id}")
+
+    refused = client.post(f"/feedback/admin/sites/{site.id}/members", data={
+        "csrf_token": csrf_token(page.text), "email": "new@shop.example>", "role": "manager",
+        "password": "a long enough password"})
+
+    assert refused.status_code == 200
+    assert "“new@shop.example&gt;” has a name or angle brackets around the address" in refused.text
+    assert db.scalar(select(func.count()).select_from(AdminUser).where(AdminUser.email.like("new@%"))) == 0
+
+
+@pytest.mark.parametrize(("email", "problem"), [
+    ("ann@example.com>", "has a name or angle brackets"), ("<ann@example.com>", "has a name or angle brackets"),
+    ("ü@example.com", "has letters before the @"), ("ann@example.com, bob@example.com", "is not one e-mail address"),
+    ("ann@shop.test", "only a test or local network uses"),
+])
+def test_the_complaint_api_refuses_an_address_it_could_not_mail(
+    client: FlaskClient, site: Site, db: Session, email: str, problem: str
+) -> None:
+    from feedbackwidget.complaints.models import Complaint
+
+    body = {"name": "Ann", "email": email, "category": "delivery", "description": "Late",
+            "desired_resolution": "Refund", "consent": True}
+
+    answer = client.post(f"/feedback/api/v1/sites/{site.key}/complaints", json=body, headers={"Origin": SHOP_ORIGIN})
+
+    assert answer.status_code == 422 and answer.json is not None
+    assert problem in str(answer.json) and email in str(answer.json)
+    assert db.scalar(select(func.count()).select_from(Complaint)) == 0
+
+
+def test_a_complaints_address_is_stored_normalised(client: FlaskClient, site: Site, db: Session) -> None:
+    from feedbackwidget.complaints.models import Complaint
+
+    body = {"name": "Ann", "email": " Ann@Bücher.Example ", "category": "delivery", "description": "Late",
+            "desired_resolution": "Refund", "consent": True}
+
+    answer = client.post(f"/feedback/api/v1/sites/{site.key}/complaints", json=body, headers={"Origin": SHOP_ORIGIN})
+
+    assert answer.status_code == 201
+    assert db.scalars(select(Complaint.customer_email)).all() == ["Ann@xn--bcher-kva.example"]
+
+
+def test_cli_options_that_take_addresses_refuse_what_cannot_be_mailed(app: Flask, site: Site) -> None:
+    runner = app.test_cli_runner()
+
+    new_site = runner.invoke(args=["feedbackwidget", "create-site", "Branch", "--origin", "https://branch.example",
+                                   "--alert-email", "a,b@x.test"])
+    alerts = runner.invoke(args=["feedbackwidget", "alerts", "--site", site.key, "--add", "csat_bad",
+                                 "--email", "<c@shop.example>"])
+    admin = runner.invoke(args=["feedbackwidget", "create-admin", "ü@shop.example", "--password",
+                                "a long enough password"])
+
+    assert new_site.exit_code == 2 and "“a,b@x.test” is not one e-mail address" in new_site.output
+    assert alerts.exit_code == 2 and "“<c@shop.example>” has a name or angle brackets" in alerts.output
+    assert admin.exit_code == 2 and "“ü@shop.example” has letters before the @" in admin.output

@@ -81,7 +81,7 @@ def test_errors_are_shown_next_to_each_field_and_the_input_is_kept(
 
     page = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
-    assert 'id="email-error"' in page and "E-mail-címnek kell lennie" in page
+    assert 'id="email-error"' in page and "„nem-cim” nem e-mail-cím" in page
     assert 'id="description-error"' in page and "Ezt a mezőt ki kell tölteni." in page
     assert 'id="consent-error"' in page
     assert 'id="name-error"' not in page

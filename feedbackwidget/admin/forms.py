@@ -8,7 +8,8 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-from ..forms import LANGUAGE_CHOICES, ProtectedForm
+from ..plain_text import entry_lines
+from ..forms import LANGUAGE_CHOICES, OneLine, ProtectedForm
 from ..i18n import N_
 from ..surveys.templates import TEMPLATES
 
@@ -24,7 +25,7 @@ class ButtonForm(ProtectedForm):
 
 
 def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return entry_lines(text or "")
 
 
 ROLE_LABELS = {"viewer": N_("Viewer"), "manager": N_("Manager"), "owner": N_("Owner")}
@@ -38,13 +39,13 @@ def role_choices(translate: Callable[[str], str] = str) -> list[SelectChoice]:
 class SiteForm(ProtectedForm):
     """A site's settings, as an owner edits them (lists are one item a line)."""
 
-    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200), OneLine()])
     allowed_origins = TextAreaField(N_("Allowed origins (one a line, e.g. https://shop.example)"))
     default_locale = SelectField(N_("Default language"), choices=LANGUAGE_CHOICES)
     alert_emails = TextAreaField(N_("Alert recipients (one e-mail address a line)"))
     complaint_categories = TextAreaField(N_("Complaint categories (one a line)"))
     privacy_policy_url = URLField(N_("Privacy policy URL"), validators=[Optional(), URL(require_tld=False), Length(max=500)])
-    privacy_policy_version = StringField(N_("Privacy policy version"), validators=[Optional(), Length(max=32)])
+    privacy_policy_version = StringField(N_("Privacy policy version"), validators=[Optional(), Length(max=32), OneLine()])
 
     def origins(self) -> list[str]:
         return _lines(self.allowed_origins.data)
@@ -57,7 +58,7 @@ class SiteForm(ProtectedForm):
 
 
 class NewSiteForm(ProtectedForm):
-    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200), OneLine()])
     allowed_origins = TextAreaField(N_("Allowed origins (one a line, e.g. https://shop.example)"),
                                     validators=[DataRequired()])
     default_locale = SelectField(N_("Default language"), choices=LANGUAGE_CHOICES)

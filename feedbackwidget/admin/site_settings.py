@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, object_session
 
-from ..accounts import ROLES, hash_password, normalize_email
+from ..accounts import ROLES, hash_password
+from ..addresses import AddressError, parse_address, parse_addresses
 from ..delivery.rules import follow_alert_emails
 from ..i18n import N_, SUPPORTED_LOCALES
 from ..models import AdminUser, Site, SiteMembership
+from ..plain_text import has_control_characters
 from ..sites import merged_settings, normalize_origin
 
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CATEGORY_MAX = 64
 
 
 class SettingsError(ValueError):
-    """Some fields are wrong; ``fields`` maps each to what to fix."""
+    """Some fields are wrong; ``fields`` maps each to what to fix (an English msgid),
+    ``addresses`` each address field to the entries it refused."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+    def __init__(self, fields: dict[str, str], addresses: Mapping[str, AddressError] | None = None) -> None:
         self.fields = fields
+        self.addresses = dict(addresses or {})
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.messages().items()))
+
+    def messages(self, translate: Callable[[str], str] = str) -> dict[str, list[str]]:
+        """Each wrong field's problems, through *translate*."""
+        found = {name: [translate(message)] for name, message in self.fields.items()}
+        for name, error in self.addresses.items():
+            found[name] = [*found.get(name, []), *error.messages(translate)]
+        return found
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,19 @@ def _checked(changes: SiteChanges) -> tuple[list[str], dict[str, str]]:
             errors["allowed_origins"] = N_("Write each origin as https://shop.example (no path), one a line.")
     if changes.default_locale not in SUPPORTED_LOCALES:
         errors["default_locale"] = N_("Choose English, Magyar or 中文.")
-    if any(not EMAIL.fullmatch(email) for email in changes.alert_emails):
-        errors["alert_emails"] = N_("Write one e-mail address a line, such as owner@shop.example.")
     if any(len(c) > CATEGORY_MAX for c in changes.complaint_categories):
         errors["complaint_categories"] = N_("Keep each category under 64 characters.")
+    if any(has_control_characters(c) for c in changes.complaint_categories):
+        errors["complaint_categories"] = N_("Write each category on a line of its own, without control characters.")
     return sorted(set(origins)), errors
+
+
+def _alert_emails(entries: Sequence[str]) -> tuple[list[str], dict[str, AddressError]]:
+    """The alert addresses of *entries*, parsed, or what the field refused."""
+    try:
+        return parse_addresses(entries), {}
+    except AddressError as err:
+        return [], {"alert_emails": err}
 
 
 def update_site(site: Site, changes: SiteChanges) -> None:
@@ -63,13 +79,14 @@ def update_site(site: Site, changes: SiteChanges) -> None:
     :raises SettingsError: naming each wrong field.
     """
     origins, errors = _checked(changes)
-    if errors:
-        raise SettingsError(errors)
+    alert_emails, refused = _alert_emails(changes.alert_emails)
+    if errors or refused:
+        raise SettingsError(errors, refused)
     site.name = changes.name.strip()
     site.allowed_origins = origins
     site.default_locale = changes.default_locale
     previous = list(site.alert_emails or ())
-    site.alert_emails = list(dict.fromkeys(e.strip() for e in changes.alert_emails))
+    site.alert_emails = alert_emails
     session = object_session(site)
     if session is not None and previous != site.alert_emails:
         # Rules that alerted the old list alert the new one (rules edited on their own stay).
@@ -101,11 +118,15 @@ def members_of(db: Session, site: Site) -> list[tuple[AdminUser, str]]:
 def add_member(db: Session, site: Site, email: str, role: str, password: str | None) -> AdminUser:
     """Give *email* the *role* on *site*; a new account needs a *password*.
 
-    :raises SettingsError: for an unknown role, or a new account without a password.
+    :raises SettingsError: for an unknown role, an address that cannot be mailed,
+        or a new account without a password.
     """
     if role not in ROLES:
         raise SettingsError({"role": N_("Choose viewer, manager or owner.")})
-    email = normalize_email(email)
+    try:
+        email = parse_address(email).lower()
+    except AddressError as err:
+        raise SettingsError({}, {"email": err}) from err
     user = db.scalar(select(AdminUser).where(AdminUser.email == email))
     if user is None:
         if not password:

@@ -28,8 +28,8 @@ def embed_snippet_for(site: Site) -> str:
 
 
 def _field_errors(form: SiteForm | MemberForm, err: SettingsError) -> None:
-    for name, message in err.fields.items():
-        getattr(form, name).errors = [*getattr(form, name).errors, gettext(message)]
+    for name, messages in err.messages(gettext).items():
+        getattr(form, name).errors = [*getattr(form, name).errors, *messages]
 
 
 @admin.get("/sites")

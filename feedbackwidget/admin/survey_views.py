@@ -20,7 +20,7 @@ from ..surveys.questions import SCALE_ENDS, question_scale
 from ..widget.triggers import validate_triggers
 from . import admin
 from .access import access, login_required, site_or_404
-from ..forms import ProtectedForm
+from ..forms import OneLine, ProtectedForm
 from .forms import ButtonForm, NewSurveyForm
 from .locale import admin_locale, gettext
 
@@ -46,15 +46,16 @@ def scale_field_name(question_key: str, end: str, locale: str) -> str:
 def survey_form_class(survey: Survey) -> type[ProtectedForm]:
     """A form with one field per question (option, 0-10 anchor) text per language, plus the triggers."""
     fields: dict[str, Any] = {"triggers": TextAreaField("triggers")}
+    one_line = [Length(max=TEXT_MAX), OneLine()]
     for question in survey.questions:
         ends = SCALE_ENDS if question["type"] == "nps" else ()
         for locale in SUPPORTED_LOCALES:
-            fields[text_field_name(question["key"], locale)] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+            fields[text_field_name(question["key"], locale)] = StringField(locale, validators=one_line)
             for option in question.get("options", []):
                 name = text_field_name(question["key"], locale, option["value"])
-                fields[name] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+                fields[name] = StringField(locale, validators=one_line)
             for end in ends:
-                fields[scale_field_name(question["key"], end, locale)] = StringField(locale, validators=[Length(max=TEXT_MAX)])
+                fields[scale_field_name(question["key"], end, locale)] = StringField(locale, validators=one_line)
     return type("SurveyForm", (ProtectedForm,), fields)
 
 

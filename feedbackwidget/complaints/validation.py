@@ -9,14 +9,14 @@ field.  Problems are English msgids with parameters, translated by the caller.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..addresses import AddressError, parse_address
 from ..i18n import N_
+from ..plain_text import CONTROL, ONE_LINE, has_control_characters
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{2,39}")
 SINGLE_LINE_LIMITS = {
     "name": 200, "email": 254, "phone": 40, "order_number": 64, "customer_id": 128, "loyalty_tier": 32,
@@ -25,9 +25,6 @@ MULTI_LINE_FIELDS = ("description", "desired_resolution")
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("Must be at most %(limit)s characters.")
 NOT_TEXT = N_("Must be text.")
-ONE_LINE = N_("Must be one line without control characters.")
-CONTROL = N_("Must not contain control characters.")
-BAD_EMAIL = N_("Must be an e-mail address such as name@example.com.")
 BAD_PHONE = N_("Must be a phone number such as +36 1 234 5678.")
 BAD_CATEGORY = N_("Choose one of the listed categories.")
 NO_CONSENT = N_("Please agree to the privacy policy: we need it to handle your complaint.")
@@ -72,19 +69,6 @@ class ComplaintInput:
     loyalty_tier: str | None = None
 
 
-# A single-line value may end up in a mail header: no control, format or line-separator characters
-# (the zero-width joiner of emoji excepted).  Multi-line text only loses the C0/C1 controls.
-# Lone surrogates (Cs) are not text at all: no database or mail can store them.
-SINGLE_LINE_FORBIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-MULTI_LINE_FORBIDDEN = frozenset({"Cc", "Cs"})
-
-
-def _has_control(text: str, multi_line: bool) -> bool:
-    forbidden = MULTI_LINE_FORBIDDEN if multi_line else SINGLE_LINE_FORBIDDEN
-    allowed = "\n\t" if multi_line else "\u200d"
-    return any(ch not in allowed and unicodedata.category(ch) in forbidden for ch in text)
-
-
 def _text(raw: Mapping[str, Any], name: str, limit: int, multi_line: bool) -> tuple[str | None, Problem | None]:
     value = raw.get(name)
     if value is None:
@@ -92,7 +76,7 @@ def _text(raw: Mapping[str, Any], name: str, limit: int, multi_line: bool) -> tu
     if not isinstance(value, str):
         return None, Problem(NOT_TEXT)
     value = value.replace("\r\n", "\n").strip() if multi_line else value.strip()
-    if _has_control(value, multi_line):
+    if has_control_characters(value, multi_line=multi_line):
         return None, Problem(CONTROL if multi_line else ONE_LINE)
     if len(value) > limit:
         return None, Problem(TOO_LONG, {"limit": limit})
@@ -109,10 +93,14 @@ def _read_texts(raw: Mapping[str, Any], text_limit: int, problems: dict[str, Pro
     return values
 
 
-def _check_formats(values: Mapping[str, str | None], problems: dict[str, Problem]) -> None:
+def _check_formats(values: dict[str, str | None], problems: dict[str, Problem]) -> None:
     email, phone = values.get("email"), values.get("phone")
-    if email and "email" not in problems and not EMAIL.fullmatch(email):
-        problems["email"] = Problem(BAD_EMAIL)
+    if email and "email" not in problems:
+        try:
+            values["email"] = parse_address(email)
+        except AddressError as err:
+            [refused] = err.problems
+            problems["email"] = Problem(refused.message, {"entry": refused.shown_entry})
     if phone and "phone" not in problems and not PHONE.fullmatch(phone):
         problems["phone"] = Problem(BAD_PHONE)
 

@@ -19,15 +19,17 @@ from wtforms.validators import URL, DataRequired, NumberRange, Optional
 from .. import config
 from ..admin.access import ADMIN_NAV, NavItem, require_role, site_or_404, visible_site_ids, visible_sites
 from ..admin.forms import ButtonForm
+from ..addresses import AddressError
 from ..admin.locale import gettext
 from ..extension import get_state
 from ..forms import LANGUAGE_CHOICES, ProtectedForm
 from ..i18n import N_
 from ..models import Site, Survey
+from ..plain_text import entry_lines
 from . import invalidate_delivery
 from .admin_outbox import count_by_status, list_failed, retry
 from .models import THRESHOLD_KINDS, WEBHOOK_EVENTS, AlertRecipient, AlertRule, Webhook
-from .rules import add_rule, set_recipient, set_rule_recipients
+from .rules import add_rule, set_preferences, set_rule_recipients
 from .webhooks import add_webhook
 
 delivery_admin = Blueprint("outbox", __name__)
@@ -133,9 +135,9 @@ def update_rule(site_id: int, rule_id: int) -> Response | str:
         abort(404)
     if form.validate():
         try:
-            set_rule_recipients(session, site, rule.id, (form.recipients.data or "").split())
-        except ValueError:
-            form.recipients.errors = [gettext("Write one e-mail address a line, such as name@example.com.")]
+            set_rule_recipients(session, site, rule.id, entry_lines(form.recipients.data or ""))
+        except AddressError as err:
+            form.recipients.errors = err.messages(gettext)
         else:
             rule.active = bool(form.active.data)
             if rule.kind in THRESHOLD_KINDS and form.threshold.data is not None:
@@ -159,10 +161,10 @@ def create_rule(site_id: int) -> Response | str:
     form = _new_rule_form(site)
     if form.validate():
         try:
-            add_rule(session, site, form.kind.data, (form.recipients.data or "").split(),
+            add_rule(session, site, form.kind.data, entry_lines(form.recipients.data or ""),
                      survey_slug=form.survey.data or None, threshold=form.threshold.data)
-        except ValueError:
-            form.recipients.errors = [gettext("Write one e-mail address a line, such as name@example.com.")]
+        except AddressError as err:
+            form.recipients.errors = err.messages(gettext)
         else:
             session.commit()
             return _done(site.id, "saved")
@@ -179,7 +181,7 @@ def update_recipient(site_id: int, recipient_id: int) -> Response:
     form = RecipientForm()
     if not form.validate():
         abort(400)
-    set_recipient(session, site, recipient.email, locale=form.locale.data, digest=form.digest.data)
+    set_preferences(recipient, locale=form.locale.data, digest=form.digest.data)
     session.commit()
     return _done(site.id, "saved")
 

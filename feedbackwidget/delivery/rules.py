@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..addresses import parse_address, parse_addresses
 from ..i18n import SUPPORTED_LOCALES
 from ..models import Site
 from .models import DIGEST_FREQUENCIES, RULE_KINDS, THRESHOLD_KINDS, AlertRecipient, AlertRule, Webhook
@@ -125,31 +126,21 @@ class DeliveryCache:
                 self._entries.pop(site_id, None)
 
 
-def _clean_emails(emails: Iterable[str]) -> list[str]:
-    cleaned: list[str] = []
-    for email in emails:
-        value = email.strip()
-        if not value or "@" not in value or any(c in value for c in " ,;<>\r\n"):
-            raise ValueError(f"{email!r} is not an e-mail address: write it as name@example.com")
-        if value.lower() not in {c.lower() for c in cleaned}:
-            cleaned.append(value)
-    return cleaned
-
-
 def add_rule(
     session: Session, site: Site, kind: str, recipients: Iterable[str], *,
     survey_slug: str | None = None, threshold: int | None = None,
 ) -> AlertRule:
     """Add an alert rule of *kind* to *site* (score kinds default to threshold 6).
 
-    :raises ValueError: for an unknown kind or an invalid address.
+    :raises ValueError: for an unknown kind;
+        :class:`~feedbackwidget.addresses.AddressError` naming each refused address.
     """
     if kind not in RULE_KINDS:
         raise ValueError(f"unknown alert kind {kind!r}: use one of {', '.join(RULE_KINDS)}")
     if kind in THRESHOLD_KINDS and threshold is None:
         threshold = THRESHOLD_KINDS[kind]
     rule = AlertRule(site_id=site.id, kind=kind, survey_slug=survey_slug, threshold=threshold,
-                     recipients=_clean_emails(recipients), active=True)
+                     recipients=parse_addresses(recipients), active=True)
     session.add(rule)
     for email in rule.recipients:
         set_recipient(session, site, email)
@@ -162,23 +153,32 @@ def set_recipient(
 ) -> AlertRecipient:
     """Create or update what *email* prefers on *site* (language, digest frequency).
 
-    :raises ValueError: for an unknown locale or frequency.
+    :raises ValueError: for an unknown locale or frequency;
+        :class:`~feedbackwidget.addresses.AddressError` when *email* is not one deliverable address.
     """
-    if locale is not None and locale not in SUPPORTED_LOCALES:
-        raise ValueError(f"unknown language {locale!r}: use one of {', '.join(SUPPORTED_LOCALES)}")
-    if digest is not None and digest not in DIGEST_FREQUENCIES:
-        raise ValueError(f"unknown digest frequency {digest!r}: use one of {', '.join(DIGEST_FREQUENCIES)}")
-    [address] = _clean_emails([email])
+    address = parse_address(email)
     recipient = session.scalar(
         select(AlertRecipient).where(AlertRecipient.site_id == site.id, AlertRecipient.email == address)
     )
     if recipient is None:
         recipient = AlertRecipient(site_id=site.id, email=address, locale=site.default_locale, digest=DEFAULT_DIGEST)
         session.add(recipient)
-    recipient.locale = locale or recipient.locale
-    recipient.digest = digest or recipient.digest
+    set_preferences(recipient, locale=locale, digest=digest)
     session.flush()
     return recipient
+
+
+def set_preferences(recipient: AlertRecipient, *, locale: str | None = None, digest: str | None = None) -> None:
+    """Change what *recipient* prefers (None keeps a preference); its address is left as stored.
+
+    :raises ValueError: for an unknown locale or frequency.
+    """
+    if locale is not None and locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"unknown language {locale!r}: use one of {', '.join(SUPPORTED_LOCALES)}")
+    if digest is not None and digest not in DIGEST_FREQUENCIES:
+        raise ValueError(f"unknown digest frequency {digest!r}: use one of {', '.join(DIGEST_FREQUENCIES)}")
+    recipient.locale = locale or recipient.locale
+    recipient.digest = digest or recipient.digest
 
 
 def create_default_rules(session: Session, site: Site) -> list[AlertRule]:
@@ -189,12 +189,13 @@ def create_default_rules(session: Session, site: Site) -> list[AlertRule]:
 def set_rule_recipients(session: Session, site: Site, rule_id: int, recipients: Iterable[str]) -> AlertRule:
     """Replace the recipients of *site*'s rule *rule_id*.
 
-    :raises LookupError: when the site has no such rule.
+    :raises LookupError: when the site has no such rule;
+        :class:`~feedbackwidget.addresses.AddressError` naming each refused address.
     """
     rule = session.get(AlertRule, rule_id)
     if rule is None or rule.site_id != site.id:
         raise LookupError(f"site {site.key} has no alert rule {rule_id}: see its rules in the admin area")
-    rule.recipients = _clean_emails(recipients)
+    rule.recipients = parse_addresses(recipients)
     for email in rule.recipients:
         set_recipient(session, site, email)
     session.flush()
@@ -211,7 +212,7 @@ def follow_alert_emails(session: Session, site: Site, previous: Iterable[str]) -
     changed = 0
     for rule in session.scalars(select(AlertRule).where(AlertRule.site_id == site.id)):
         if sorted(e.lower() for e in rule.recipients) == before:
-            rule.recipients = _clean_emails(site.alert_emails or ())
+            rule.recipients = parse_addresses(site.alert_emails or ())
             changed += 1
     for email in site.alert_emails or ():
         set_recipient(session, site, email)
