@@ -104,3 +104,12 @@ def test_customer_text_is_escaped_and_holds_no_hidden_character(text: str) -> No
     for index, character in enumerate(rest):
         if unicodedata.category(character) in ("Cf", "Cc") and character not in "\t\n\r":
             assert character in "\u200c\u200d" or 0xE0020 <= ord(character) <= 0xE007F, (text, index)
+
+
+def test_every_format_control_and_separator_character_of_unicode_gets_a_marker() -> None:
+    hidden = [chr(code) for code in range(0x110000)
+              if unicodedata.category(chr(code)) in ("Cf", "Cc", "Zl", "Zp") and chr(code) not in "\t\n\r"]
+
+    unmarked = [f"U+{ord(c):04X}" for c in hidden if f"⟨U+{ord(c):04X}⟩" not in customer_text(f"a{c}b")]
+
+    assert len(hidden) > 200 and unmarked == []
