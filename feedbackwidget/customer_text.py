@@ -10,7 +10,9 @@ parts, so Jinja's autoescaping still holds.
 
 Templates call :func:`customer_text` for every customer value; a block of
 customer text (a comment, a description) also gets ``dir="auto"`` on its
-element so it is aligned the way it is written.
+element so it is aligned the way it is written. Where no markup can go (an
+attribute, a plain-text mail) :func:`customer_plain` marks the invisible
+characters as ``⟨U+202E⟩``.
 """
 
 from __future__ import annotations
@@ -103,8 +105,8 @@ def visible_invisibles(value: Any) -> Markup:
     return Markup("".join(str(placeholder(piece) if hidden else escape(piece)) for piece, hidden in _pieces(text)))
 
 
-def customer_title(value: Any) -> str:
-    """A customer-supplied *value* for an attribute (``title``): plain text, invisibles as ``⟨U+202E⟩``."""
+def customer_plain(value: Any) -> str:
+    """A customer-supplied *value* as plain text (an attribute, a text mail): invisibles as ``⟨U+202E⟩``."""
     text = "" if value is None else str(value)
     return "".join(f"⟨{code_point(piece)}⟩" if hidden else piece for piece, hidden in _pieces(text))
 

@@ -61,6 +61,7 @@ def test_a_complaint_description_is_isolated_in_the_queue_page_and_the_staff_ale
     [alert] = [m for m in outbox(db) if "owner@shop.example" in m.recipient]
     assert RLO_MARKER in alert.payload["html"] and RLO not in alert.payload["html"]
     assert '<blockquote dir="auto"><bdi>' in alert.payload["html"]
+    assert "Refund me ⟨U+202E⟩fdp.exe" in alert.payload["text"] and RLO not in alert.payload["text"]
 
 
 def test_the_low_score_alert_mail_shows_the_customers_answer_isolated(mail_app: Flask, site: Site, db: Session) -> None:
@@ -69,7 +70,8 @@ def test_the_low_score_alert_mail_shows_the_customers_answer_isolated(mail_app: 
     [alert] = outbox(db)
 
     assert f'<dd dir="auto"><bdi>Refund me {RLO_MARKER}fdp.exe' in alert.payload["html"]
-    assert RLO not in alert.payload["html"]
+    assert "    Refund me ⟨U+202E⟩fdp.exe⟨U+200B⟩⟨U+FEFF⟩\n" in alert.payload["text"]
+    assert RLO not in alert.payload["html"] and RLO not in alert.payload["text"]
 
 
 @pytest.fixture

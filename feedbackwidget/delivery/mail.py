@@ -15,7 +15,7 @@ from typing import Any
 from flask import render_template
 from jinja2 import TemplateNotFound
 
-from ..customer_text import customer_text
+from ..customer_text import customer_plain, customer_text
 from ..addresses import AddressError, parse_address
 from ..i18n import negotiate_locale, translate
 from ..plain_text import shown
@@ -44,7 +44,8 @@ def translator(locale: str) -> Callable[..., str]:
 def render_mail(template: str, context: Mapping[str, Any], locale: str) -> tuple[str, str | None]:
     """The text and HTML parts of mail *template* in *locale*."""
     locale = negotiate_locale([locale], "en")
-    full_context = {**context, "_": translator(locale), "locale": locale, "customer_text": customer_text}
+    full_context = {**context, "_": translator(locale), "locale": locale, "customer_text": customer_text,
+                    "customer_plain": customer_plain}
     text = render_template(f"feedbackwidget/mail/{template}.txt", **full_context)
     try:
         html: str | None = render_template(f"feedbackwidget/mail/{template}.html", **full_context)
