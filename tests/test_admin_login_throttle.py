@@ -131,3 +131,47 @@ def test_a_success_clears_the_accounts_count(make_app: Callable[..., Flask], mak
         assert post_login(client, OWNER, "wrong guess").status_code == 401
     assert admin_login(client, OWNER).status_code == 302
     assert counters(db) == {"address": 2}
+
+
+def writers_locked_out(url: str) -> bool:
+    """Whether some connection holds a transaction open (SQLite: the write lock) on the database *url*."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, connect_args={"timeout": 0} if url.startswith("sqlite") else {})
+    try:
+        with engine.connect() as connection:
+            if url.startswith("sqlite"):
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                except Exception:  # noqa: BLE001  ("database is locked")
+                    return True
+                connection.exec_driver_sql("ROLLBACK")
+                return False
+            busy = connection.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
+            return bool(busy)
+    finally:
+        engine.dispose()
+
+
+def test_no_transaction_is_open_while_a_password_is_verified(
+    make_app: Callable[..., Flask], make_admin: Any, monkeypatch: Any
+) -> None:
+    from feedbackwidget.admin import sessions
+
+    app = make_app()
+    make_admin(OWNER)
+    url = app.config["FEEDBACKWIDGET_DATABASE_URL"]
+    locked: list[bool] = []
+    verify = sessions.verify_password
+
+    def verify_and_look(password_hash: str, password: str) -> bool:
+        locked.append(writers_locked_out(url))
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(sessions, "verify_password", verify_and_look)
+    client = client_at(app, "192.0.2.1")
+    assert post_login(client, OWNER, "wrong guess").status_code == 401
+    assert post_login(client, OWNER, "correct horse battery").status_code == 302
+    assert locked == [False, False]
