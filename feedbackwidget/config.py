@@ -93,8 +93,8 @@ DEFAULTS: dict[str, Any] = {
     MIN_FILL_SECONDS: 1.5,
     # Standalone server only: run the daily purge, complaint reminders and digests itself.
     RUN_MAINTENANCE: True,
-    # Admin area: a session unused this long ends; after this many failed logins of one
-    # e-mail address it is locked for the lockout time (unknown addresses alike).
+    # Admin area: a session unused this long ends; after this many failed logins from one
+    # client network it is refused for the lockout time (accounts get a growing delay instead).
     ADMIN_IDLE_MINUTES: 30,
     ADMIN_MAX_FAILED_LOGINS: 5,
     ADMIN_LOCKOUT_MINUTES: 15,
