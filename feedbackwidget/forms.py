@@ -7,12 +7,14 @@ secret key; the raw token lives in the Flask session under Flask-WTF's key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from .addresses import AddressError, parse_address
 from .extension import get_state
 from .plain_text import ONE_LINE, has_control_characters
 
@@ -39,3 +41,20 @@ class OneLine:
     def __call__(self, form: Any, field: Any) -> None:
         if isinstance(field.data, str) and has_control_characters(field.data):
             raise ValidationError(ONE_LINE)
+
+
+class Address:
+    """Validator of a field holding one e-mail address: the address parser's refusal, through
+    *translate* (it names what was typed), becomes the field's error; an accepted address
+    replaces the field's data in its normalised form.  An empty field is left to ``Optional``."""
+
+    def __init__(self, translate: Callable[[str], str] = str) -> None:
+        self.translate = translate
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.data:
+            return
+        try:
+            field.data = parse_address(field.data)
+        except AddressError as err:
+            raise ValidationError(" ".join(err.messages(self.translate))) from err

@@ -282,3 +282,20 @@ def test_cli_options_that_take_addresses_refuse_what_cannot_be_mailed(app: Flask
     assert new_site.exit_code == 2 and "“a,b@x.test” is not one e-mail address" in new_site.output
     assert alerts.exit_code == 2 and "“<c@shop.example>” has a name or angle brackets" in alerts.output
     assert admin.exit_code == 2 and "“ü@shop.example” has letters before the @" in admin.output
+
+
+def test_a_privacy_correction_to_an_address_that_cannot_be_mailed_is_refused(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses", json=LOW_NPS, headers={"Origin": SHOP_ORIGIN})
+    manager = logged_in("manager")
+    token = csrf_token(manager.get("/feedback/admin/privacy/", query_string={"email": "ann@example.com"}).text)
+
+    from_admin = manager.post("/feedback/admin/privacy/correct", data={
+        "email": "ann@example.com", "new_email": "<ann@new.example>", "csrf_token": token}, follow_redirects=True)
+    from_cli = app.test_cli_runner().invoke(args=["feedbackwidget", "person", "correct", "--email", "ann@example.com",
+                                                  "--set-email", "ann@new.example>"])
+
+    assert "The data was corrected." not in from_admin.text
+    assert from_cli.exit_code == 2 and "“ann@new.example>” has a name or angle brackets" in from_cli.output
+    assert db.scalars(select(Response.customer_email)).all() == ["ann@example.com"]

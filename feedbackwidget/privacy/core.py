@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts import normalize_email
+from ..addresses import parse_address
 from ..models import Site
 
 ERASED = "[erased]"
@@ -75,10 +76,14 @@ def export_person(session: Session, person: Person) -> dict[str, Any]:
 
 def correct_person(session: Session, person: Person, *, email: str | None = None,
                    customer_id: str | None = None) -> dict[str, int]:
-    """Correct *person*'s e-mail address and/or customer id everywhere; commit."""
+    """Correct *person*'s e-mail address and/or customer id everywhere; commit.
+
+    :raises ValueError: when there is nothing to correct;
+        :class:`~feedbackwidget.addresses.AddressError` when the new *email* cannot be mailed.
+    """
     if not (email or customer_id):
         raise ValueError("say what to correct: give a new e-mail address or customer id")
-    new_email = normalize_email(email) if email else None
+    new_email = parse_address(email).lower() if email else None
     changed = {p.name: p.correct(session, person, new_email, customer_id) for p in providers()}
     session.commit()
     return changed
