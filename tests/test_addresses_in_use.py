@@ -299,3 +299,17 @@ def test_a_privacy_correction_to_an_address_that_cannot_be_mailed_is_refused(
     assert "The data was corrected." not in from_admin.text
     assert from_cli.exit_code == 2 and "“ann@new.example>” has a name or angle brackets" in from_cli.output
     assert db.scalars(select(Response.customer_email)).all() == ["ann@example.com"]
+
+
+def test_a_corrected_customer_id_must_be_one_line(
+    app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses", json=LOW_NPS, headers={"Origin": SHOP_ORIGIN})
+    manager = logged_in("manager")
+    token = csrf_token(manager.get("/feedback/admin/privacy/", query_string={"customer_id": "C-1042"}).text)
+
+    refused = manager.post("/feedback/admin/privacy/correct", data={
+        "customer_id": "C-1042", "new_customer_id": "C-1042\r\nC-9", "csrf_token": token}, follow_redirects=True)
+
+    assert "The data was corrected." not in refused.text
+    assert db.scalars(select(Response.customer_id)).all() == ["C-1042"]

@@ -16,7 +16,7 @@ from ..admin.access import ADMIN_NAV, NavItem, require_role, visible_site_ids
 from ..admin.locale import gettext
 from ..api.submission import EMAIL
 from ..extension import get_state
-from ..forms import Address, ProtectedForm
+from ..forms import Address, OneLine, ProtectedForm
 from ..i18n import N_
 from .core import Person, correct_person, erase_person, export_person
 
@@ -36,7 +36,7 @@ class PersonForm(ProtectedForm):
 
 class CorrectionForm(PersonForm):
     new_email = EmailField(N_("Corrected e-mail address"), validators=[Optional(), Address(), Length(max=254)])
-    new_customer_id = StringField(N_("Corrected customer id"), validators=[Optional(), Length(max=128)])
+    new_customer_id = StringField(N_("Corrected customer id"), validators=[Optional(), Length(max=128), OneLine()])
 
 
 def _person(email: str | None, customer_id: str | None) -> Person | None:
