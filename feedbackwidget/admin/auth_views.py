@@ -66,9 +66,10 @@ def _csrf_failed(error: CSRFError) -> tuple[str, int]:
 
 
 def _same_site_referrer() -> str | None:
-    referrer = request.referrer or ""
-    host = request.host_url
-    return "/" + referrer[len(host):] if referrer.startswith(host) else None
+    """The page the form was sent from, when it is a page of this host (to open it again)."""
+    referrer, host = request.referrer or "", request.host_url
+    path = "/" + referrer[len(host):] if referrer.startswith(host) else None
+    return path if is_local_path(path) else None
 
 
 def throttle_message(refused: Throttled) -> str:

@@ -130,14 +130,15 @@ def count_network_attempt(db: Session, key: str, policy: ThrottlePolicy, now: dt
 
 def count_account_attempt(db: Session, key: str, window: dt.timedelta, now: dt.datetime) -> Throttled | None:
     """Count an attempt on the account *key* unless its delay is still running (then refused, not counted)."""
-    failures, started = _counted(now, window)
+    failures, _ = _counted(now, window)
     waits = [(failures == n, _at(now + account_delay(n)))
              for n in range(ACCOUNT_FREE_FAILURES + 1, ACCOUNT_FREE_FAILURES + len(ACCOUNT_DELAYS))]
     next_attempt = case((failures <= ACCOUNT_FREE_FAILURES, _at(now)), *waits, else_=_at(now + ACCOUNT_DELAYS[-1]))
     statement = _insert(db).values(key=key, failures=1, window_started_at=now, next_attempt_at=now)
     statement = statement.on_conflict_do_update(
         index_elements=[_table.c.key], where=_table.c.next_attempt_at <= _at(now),
-        set_={"failures": failures, "window_started_at": started, "next_attempt_at": next_attempt},
+        # An account's window restarts with each attempt: its count fades only after a quiet window.
+        set_={"failures": failures, "window_started_at": _at(now), "next_attempt_at": next_attempt},
     ).returning(_table.c.failures)
     if db.execute(statement).first() is not None:
         return None

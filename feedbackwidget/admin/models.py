@@ -39,6 +39,7 @@ class LoginThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
+    # A network's window runs from its first failure; an account's from its latest attempt.
     window_started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # An account's next attempt is refused before this time (the growing per-account delay).
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
