@@ -13,7 +13,9 @@ the visitor's language (``feedbackwidget/too_large.html``, which a host may over
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from typing import cast
+
+from flask import Blueprint, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -35,14 +37,16 @@ def limit_request_body(blueprint: Blueprint) -> None:
 
     :raises RequestEntityTooLarge: when ``Content-Length`` is over the limit.
     """
-    api_request = is_api_request(blueprint)
+    current = cast(Request, request._get_current_object())  # type: ignore[attr-defined]
+    api_request = f"{blueprint.name}.api" in current.blueprints
     limit = int(current_app.config[config.MAX_BODY_BYTES if api_request else config.MAX_FORM_BYTES])
-    if request.content_length is not None and request.content_length > limit:
+    declared = current.content_length
+    if declared is not None and declared > limit:
         raise RequestEntityTooLarge()
     # A streamed (chunked) body is cut off one byte past the limit, so that passing it shows: werkzeug's
     # form parser reads up to the cut-off without complaint. The API's JSON reader checks the length itself.
-    request.max_content_length = limit + 1
-    if request.content_length is None and not api_request and len(request.get_data(cache=True)) > limit:
+    current.max_content_length = limit + 1
+    if declared is None and not api_request and len(current.get_data(cache=True)) > limit:
         raise RequestEntityTooLarge()
 
 

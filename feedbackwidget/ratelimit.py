@@ -67,6 +67,8 @@ SWEEP_INTERVAL_SECONDS = 1.0
 UNKNOWN_SITE = "-unknown-site-"
 
 View = TypeVar("View", bound=Callable[..., Any])
+# Whether the current request looks like a person's; asked only when a site is over its cap.
+Judgement = Callable[[], bool]
 
 
 class RetryAfter(int):
@@ -271,11 +273,12 @@ def _client(app: Flask) -> str:
 
 
 def _site_verdict(
-    app: Flask, scope: str, site: str, client: str, per_site: str, looks_human: bool, flood: str | None
+    app: Flask, scope: str, site: str, client: str, per_site: str, looks_human: Judgement, flood: str | None
 ) -> RetryAfter | None:
-    """The site cap's verdict: over the cap, a person's request still passes within the flood quota."""
+    """The site cap's verdict: over the cap, a person's request still passes within the flood quota.
+    (*looks_human* is asked only then: most requests never need it.)"""
     retry_after = hit(app, f"{scope}:site", site, app.config[per_site])
-    if retry_after is None or not looks_human:
+    if retry_after is None or not looks_human():
         return retry_after
     return hit(app, f"{scope}:flood", f"{site}\0{client}", app.config[flood]) if flood else None
 
@@ -288,22 +291,33 @@ def _refuse(retry_after: RetryAfter | None) -> None:
 
 
 def enforce_site_cap(
-    scope: str, per_site: str, site_key: str, *, looks_human: bool,
+    scope: str, per_site: str, site: SiteConfig, looks_human: Judgement,
     flood: str | None = config.RATELIMIT_FLOOD_PER_CLIENT,
 ) -> None:
     """Count this request against the site cap named by the config key *per_site*.
 
-    For a view that learns only from the body whether a request *looks_human* (the site's own
-    origin, an empty honeypot, a person's fill time): its client limit is counted before the body
-    is read (:func:`rate_limit` with ``per_site=None``), the site cap after.  Over the cap, a
-    person's request passes within the flood quota named by *flood*; any other is refused.
+    For a view that learns only from the body whether a request looks like a person's (the site's
+    own origin, an empty honeypot, a person's fill time): its client limit is counted before the
+    body is read (:func:`rate_limit` with ``per_site=None``), the site cap after.  Over the cap,
+    a request for which *looks_human()* is true passes within the flood quota named by *flood*;
+    any other is refused.
 
     :raises RateLimited: with ``Retry-After`` when the request is refused.
     """
     app = _current_app()
-    site = _known_site(site_key)
-    if site is not None and per_site is not None:
-        _refuse(_site_verdict(app, scope, site.key, _client(app), per_site, looks_human, flood))
+    _refuse(_site_verdict(app, scope, site.key, _client(app), per_site, looks_human, flood))
+
+
+def _enforce(
+    scope: str, per_client: str, per_site: str | None, site: SiteConfig | None, looks_human: Judgement,
+    flood: str | None,
+) -> None:
+    app = _current_app()
+    client = _client(app)
+    retry_after = hit(app, f"{scope}:client", f"{site.key if site else UNKNOWN_SITE}\0{client}", app.config[per_client])
+    if retry_after is None and per_site is not None and site is not None:
+        retry_after = _site_verdict(app, scope, site.key, client, per_site, looks_human, flood)
+    _refuse(retry_after)
 
 
 def enforce(
@@ -318,13 +332,7 @@ def enforce(
 
     :raises RateLimited: with ``Retry-After`` when a limit is exceeded.
     """
-    app = _current_app()
-    site = _known_site(site_key)
-    client = _client(app)
-    retry_after = hit(app, f"{scope}:client", f"{site.key if site else UNKNOWN_SITE}\0{client}", app.config[per_client])
-    if retry_after is None and per_site is not None and site is not None:
-        retry_after = _site_verdict(app, scope, site.key, client, per_site, looks_human, flood)
-    _refuse(retry_after)
+    _enforce(scope, per_client, per_site, _known_site(site_key), lambda: looks_human, flood)
 
 
 def rate_limit(
@@ -351,9 +359,8 @@ def rate_limit(
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            site = _known_site(kwargs.get("site_key")) if per_site is not None else None
-            looks_human = site is not None and from_allowed_origin(site)
-            enforce(scope, per_client, per_site, kwargs.get("site_key"), looks_human=looks_human, flood=flood)
+            site = _known_site(kwargs.get("site_key"))
+            _enforce(scope, per_client, per_site, site, lambda: site is not None and from_allowed_origin(site), flood)
             return view(*args, **kwargs)
 
         return cast(View, limited)

@@ -66,8 +66,8 @@ def check_site_cap(scope: str, site: SiteConfig, body: Mapping[str, Any]) -> Non
 
     :raises RateLimited: when it is refused (see :mod:`feedbackwidget.ratelimit`).
     """
-    looks_human = from_allowed_origin(site) and spam.envelope_looks_human(body)
-    enforce_site_cap(scope, config.RATELIMIT_WRITE_PER_SITE, site.key, looks_human=looks_human)
+    enforce_site_cap(scope, config.RATELIMIT_WRITE_PER_SITE, site,
+                     lambda: from_allowed_origin(site) and spam.envelope_looks_human(body))
 
 
 def idempotency_key(request: Request) -> str | None:
