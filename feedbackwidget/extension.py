@@ -19,7 +19,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import config
-from .db import close_request_session, create_feedback_engine, default_database_url, make_session_factory, request_session
+from .db import (
+    close_request_session, create_feedback_engine, default_database_url, make_session_factory, reading_engine,
+    request_session,
+)
 from .models import load_all_models
 from .sites import SiteCache, SiteConfig, load_site_config
 
@@ -152,7 +155,8 @@ def _build_state(app: Flask) -> FeedbackWidgetState:
     session_factory = make_session_factory(engine)
 
     def load(key: str) -> SiteConfig | None:
-        with session_factory() as session:
+        # A read: on SQLite it must not queue for the write lock on the submit path.
+        with session_factory(bind=reading_engine(engine)) as session:
             return load_site_config(session, key)
 
     return FeedbackWidgetState(
