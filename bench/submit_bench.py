@@ -168,10 +168,10 @@ def ensure_wrk() -> str:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict[str, str], ready_path: str, log: Path) -> Iterator[str]:
-    """Run *target* under gunicorn (2 sync workers) on a free loopback port; yield its base URL."""
+def gunicorn(target: str, env: dict[str, str], ready_path: str, log: Path, workers: int = 2) -> Iterator[str]:
+    """Run *target* under gunicorn (*workers* sync workers) on a free loopback port; yield its base URL."""
     port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
                "--bind", f"127.0.0.1:{port}", "--pythonpath", str(BENCH_DIR), "--log-level", "warning", target]
     with open(log, "ab") as output:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=output, stderr=output, cwd=log.parent)
