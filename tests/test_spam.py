@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from feedbackwidget.spam import SpamGuardedForm, envelope_problem, render_stamp, seconds_since
+from feedbackwidget.spam import (SpamGuardedForm, envelope_looks_human, envelope_problem, form_looks_human,
+                                 render_stamp, seconds_since)
 
 
 @pytest.fixture
@@ -31,6 +32,29 @@ def test_json_submissions_from_the_widget(guarded_app: Flask, body: dict[str, ob
     with guarded_app.app_context():
         found = envelope_problem(body)
     assert (found[0] if found else None) == problem
+
+
+@pytest.mark.parametrize(
+    ("body", "human"),
+    [
+        ({"hp": "", "elapsed_ms": 2500}, True),
+        ({"hp": "", "elapsed_ms": 300}, False),  # too fast
+        ({"hp": "x", "elapsed_ms": 2500}, False),  # honeypot filled
+        ({"elapsed_ms": 2500}, False),  # no honeypot: not the widget
+        ({}, False),  # a shop back end posting directly: legitimate, but no sign of a person
+    ],
+)
+def test_what_looks_like_a_person_to_the_flood_cap(guarded_app: Flask, body: dict[str, object], human: bool) -> None:
+    with guarded_app.app_context():
+        assert envelope_looks_human(body) is human
+
+
+def test_a_posted_form_looks_like_a_person_with_an_empty_honeypot_and_time_taken(guarded_app: Flask) -> None:
+    with guarded_app.app_context():
+        old, new = render_stamp(now=time.time() - 5), render_stamp()
+        forms = [form_posted(guarded_app, {"website": website, "rendered": stamp})
+                 for website, stamp in [("", old), ("", new), ("pills", old), ("", "forged")]]
+        assert [form_looks_human(form) for form in forms] == [True, False, False, False]
 
 
 def test_a_render_stamp_tells_how_long_ago_and_cannot_be_forged(guarded_app: Flask) -> None:
