@@ -448,3 +448,24 @@ def test_erasing_a_customer_deletes_their_links(app: Flask, client: FlaskClient,
 
     assert db.scalars(select(SurveyLink)).all() == []
     assert "This link is damaged" in client.get(url, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_cli_refuses_details_a_link_could_not_store(app: Flask, site: Site) -> None:
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "survey-link", site.key, "nps", "--order", "A" * 129])
+    assert result.exit_code == 2 and "use at most 128" in result.output
+
+
+def test_a_links_answer_cannot_be_taken_first_through_the_api(app: Flask, client: FlaskClient, site: Site,
+                                                              db: Session) -> None:
+    url = cli_link(app, site, "--order", "A-1001", "--email", "ann@example.com")
+    [link] = db.scalars(select(SurveyLink)).all()
+    taken = client.post(f"/feedback/api/v1/sites/{site.key}/responses", headers={
+        "Origin": "https://shop.example", "Idempotency-Key": f"link-{link.id}"},
+        json={"survey": "nps", "answers": {"score": 0}, "customer": {"email": "mallory@example.com"}})
+    assert taken.status_code == 201
+
+    assert answer(client, url, {"score": "9"}).status_code == 302
+
+    [row] = stored(db)
+    assert (row.nps_score, row.customer_email) == (9, "ann@example.com")
+    assert parse_qs(urlsplit(row.page_url or "").query) == {"order": ["A-1001"]}

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
-
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -24,8 +23,9 @@ from ..models import Response, utcnow
 from ..responses import METRIC_COLUMNS
 from .models import SurveyLink
 
-#: The columns a changed answer rewrites: the answers and every score column (a dropped answer clears its own).
-CHANGED_COLUMNS: tuple[str, ...] = ("answers", "locale", "body_hash", *METRIC_COLUMNS.values())
+#: What a changed answer keeps of the stored row: everything else is rewritten, so every score column
+#: (a dropped answer clears its own), and the link's customer even if someone took its key first.
+KEPT_COLUMNS: frozenset[str] = frozenset({"id", "site_id", "idempotency_key", "created_at"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,11 @@ def answer_key(link: SurveyLink) -> str:
     return f"link-{link.id}"
 
 
+def _rewritten(row: Mapping[str, Any]) -> dict[str, Any]:
+    cleared = dict.fromkeys(METRIC_COLUMNS.values())
+    return {**cleared, **{column: value for column, value in row.items() if column not in KEPT_COLUMNS}}
+
+
 def change_answer(engine: Engine, row: Mapping[str, Any], drafts: Sequence[OutboxDraft] = ()) -> int:
     """Rewrite the stored answer of *row*'s link (found by site and idempotency key); return its id.
 
@@ -92,7 +97,7 @@ def change_answer(engine: Engine, row: Mapping[str, Any], drafts: Sequence[Outbo
         response_id = connection.execute(
             update(Response).where(Response.site_id == row["site_id"],
                                    Response.idempotency_key == row["idempotency_key"])
-            .values({column: row.get(column) for column in CHANGED_COLUMNS}).returning(Response.id)
+            .values(_rewritten(row)).returning(Response.id)
         ).scalar_one()
         enqueue(connection, drafts, response_id=response_id)
     return int(response_id)

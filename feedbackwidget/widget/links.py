@@ -30,7 +30,7 @@ from .. import config
 from ..api.submission import EMAIL
 from ..extension import get_state
 from ..i18n import normalize_locale
-from ..sites import CompiledSurvey
+from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.links import LinkDetails, create_link
 from ..surveys.questions import NPS_MAX, NPS_MIN, Question
 
@@ -125,6 +125,29 @@ def score_links(site_key: str, survey: CompiledSurvey, token: str | None = None,
             for score in range(NPS_MIN, NPS_MAX + 1)]
 
 
+def _site_with_survey(site_key: str, slug: str, scores: bool) -> SiteConfig:
+    """The site of *site_key*, refusing (with the fix) a survey it has not, or score links of one without a score."""
+    site = get_state().sites.get(site_key)
+    if site is None:
+        raise click.BadParameter(f"no site has key {site_key!r}: see 'create-site'", param_hint="SITE_KEY")
+    if slug not in site.surveys:
+        raise click.BadParameter(f"{slug!r} is not an active survey of this site: use one of {', '.join(site.surveys)}",
+                                 param_hint="SLUG")
+    if scores and score_question(site.surveys[slug]) is None:
+        raise click.BadParameter(f"survey {slug!r} has no 0-10 question asked of every visitor: score links need "
+                                 "an NPS survey (template 'nps'), or leave out --scores", param_hint="--scores")
+    return site
+
+
+def _check_details(customer_id: str | None, order: str | None, email: str | None, name: str | None) -> None:
+    """Refuse, with the fix, what the link could not store."""
+    for option, value, limit in (("--order", order, 128), ("--customer-id", customer_id, 128), ("--name", name, 200)):
+        if value is not None and len(value) > limit:
+            raise click.BadParameter(f"{len(value)} characters is too long: use at most {limit}", param_hint=option)
+    if email is not None and not EMAIL.fullmatch(email):
+        raise click.BadParameter(f"{email!r} is not an e-mail address: write it as name@example.com", param_hint="--email")
+
+
 def _store_link(site_id: int, slug: str, details: LinkDetails) -> str:
     session = get_state().session()
     token = create_link(session, site_id, slug, details, link_max_age())
@@ -151,18 +174,10 @@ def survey_link_command(
 
     Each run makes a new link: it expires after FEEDBACKWIDGET_LINK_MAX_AGE_DAYS and takes one answer.
     """
-    site = get_state().sites.get(site_key)
-    if site is None:
-        raise click.BadParameter(f"no site has key {site_key!r}: see 'create-site'", param_hint="SITE_KEY")
-    if slug not in site.surveys:
-        raise click.BadParameter(f"{slug!r} is not an active survey of this site: use one of {', '.join(site.surveys)}",
-                                 param_hint="SLUG")
-    if email is not None and not EMAIL.fullmatch(email):
-        raise click.BadParameter(f"{email!r} is not an e-mail address: write it as name@example.com", param_hint="--email")
-    if scores and score_question(site.surveys[slug]) is None:
-        raise click.BadParameter(f"survey {slug!r} has no 0-10 question asked of every visitor: score links need "
-                                 "an NPS survey (template 'nps'), or leave out --scores", param_hint="--scores")
-    details = LinkDetails(order, customer_id, email, name, normalize_locale(lang), "link")
+    site = _site_with_survey(site_key, slug, scores)
+    _check_details(customer_id, order, email, name)
+    details = LinkDetails(order_reference=order, customer_id=customer_id, customer_email=email, customer_name=name,
+                          locale=normalize_locale(lang))
     token = _store_link(site.id, slug, details)
     if not scores:
         click.echo(survey_link(site_key, slug, token, lang))
