@@ -9,6 +9,7 @@ can store them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .i18n import N_
@@ -18,6 +19,9 @@ CONTROL = N_("Must not contain control characters.")
 SINGLE_LINE_FORBIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 MULTI_LINE_FORBIDDEN = frozenset({"Cc", "Cs"})
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+# The same rules for ASCII text, where only the C0 controls and DEL are forbidden (a quick path).
+ASCII_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+ASCII_FORBIDDEN_MULTI_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def is_forbidden(char: str, *, multi_line: bool = False) -> bool:
@@ -29,6 +33,8 @@ def is_forbidden(char: str, *, multi_line: bool = False) -> bool:
 
 def has_control_characters(text: str, *, multi_line: bool = False) -> bool:
     """Whether *text* holds a character :func:`is_forbidden` in its kind of text."""
+    if text.isascii():
+        return (ASCII_FORBIDDEN_MULTI_LINE if multi_line else ASCII_FORBIDDEN).search(text) is not None
     return any(is_forbidden(char, multi_line=multi_line) for char in text)
 
 

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from feedbackwidget.addresses import AddressError, parse_address, parse_addresses
-from feedbackwidget.plain_text import shown
+from feedbackwidget.plain_text import has_control_characters, is_forbidden, shown
 
 ATEXT = string.ascii_letters + string.digits + "!#$%&'*+-/=?^_`{|}~"
 atoms = st.text(ATEXT, min_size=1, max_size=8)
@@ -136,3 +136,11 @@ def test_a_long_entry_is_named_shortened() -> None:
     [message] = _refusal(entry).messages()
 
     assert message.startswith("“" + "x" * 79 + "…”") and len(message) < 200
+
+
+@given(st.text(st.characters(codec="ascii"), max_size=20) | st.text(st.characters(exclude_categories=[]), max_size=20),
+       st.booleans())
+def test_the_quick_ascii_check_of_control_characters_agrees_with_the_unicode_rules(text: str, multi_line: bool) -> None:
+    expected = any(is_forbidden(char, multi_line=multi_line) for char in text)
+
+    assert has_control_characters(text, multi_line=multi_line) is expected
