@@ -10,15 +10,17 @@ with wrk from a second process, for a bounded time:
 - ``bare1-postgresql``: the same bare view with its INSERT in autocommit mode
   (one round trip instead of BEGIN, INSERT, COMMIT): a reference, not a target;
 - ``app-<db>``: feedbackwidget's ``POST /feedback/api/v1/sites/<key>/responses``
-  (rate limits, site lookup, origin check, idempotency, CORS), each request with
-  its own Idempotency-Key (bench/submit.lua), the rate limits set high.
+  (rate limits, site lookup, origin check, idempotency, CORS, one ``INSERT ... ON
+  CONFLICT DO NOTHING RETURNING id`` through SQLAlchemy Core in autocommit mode),
+  each request with its own Idempotency-Key (bench/submit.lua), the rate limits set high.
 
 ``<db>`` is SQLite (WAL, synchronous=NORMAL, for both) and PostgreSQL (a
 private throw-away cluster, or a database on ``--pg-url``'s server; default
 durability either way).  Rounds are
-interleaved and the median of the per-round ratios is reported.
+interleaved and the median of the per-round ratios is reported.  Targets, on both
+databases: app ÷ bare ≥ 1.0x in req/s, and the app's p99 no worse than bare's.
 
-    /work/venv/bin/python bench/submit_bench.py --duration 10 --rounds 3
+    .venv/bin/python bench/submit_bench.py --duration 10 --rounds 3
 
 Needs ``wrk`` (Debian package; installed with apt-get when missing) and gunicorn.
 """
@@ -61,6 +63,9 @@ BODY = {
     "locale": "en",
 }
 HIGH_LIMIT = "100000000/minute"
+# The targets, on SQLite and on PostgreSQL alike: the app at least as fast as the bare view, its p99 no worse.
+TARGET_SPEEDUP = 1.0
+TARGET_P99_RATIO = 1.0
 
 # ---------------------------------------------------------------- baseline apps (loaded by gunicorn)
 
@@ -319,7 +324,7 @@ def app_env(url: str, site_id: int, survey_id: int) -> dict[str, str]:
         "BENCH_SITE_ID": str(site_id),
         "BENCH_SURVEY_ID": str(survey_id),
         "FEEDBACKWIDGET_DATABASE_URL": url,
-        "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key",
+        "FEEDBACKWIDGET_SECRET_KEY": "bench-secret-key-of-32-characters",
         "FEEDBACKWIDGET_AUTO_MIGRATE": "false",
         "FEEDBACKWIDGET_RUN_SENDER": "false",
         # The daily maintenance (purge, digests, statistics) would run at each worker's start.
@@ -376,13 +381,13 @@ def report(results: dict[str, list[Measurement]], backends: list[str]) -> str:
     invalid = [name for name, runs in results.items() if any(m.non_2xx or m.errors for m in runs)]
     if invalid:
         lines.append(f"- INVALID: non-2xx responses or socket errors in {', '.join(invalid)}")
-    targets = {"sqlite": 1.0, "postgresql": 1.3}
     for backend in backends:
         app, bare = ratios[f"app-{backend}"], ratios[f"bare-{backend}"]
         speedup, p99_vs = app[0] / bare[0], app[1] / bare[1]
-        met = speedup >= targets[backend] and (backend == "sqlite" or p99_vs <= 1.0)
-        lines.append(f"- {backend}: app ÷ bare = {speedup:.2f}x req/s (target ≥ {targets[backend]}x), "
-                     f"p99 app ÷ bare = {p99_vs:.2f} — {'target met' if met else 'TARGET NOT MET'}")
+        met = speedup >= TARGET_SPEEDUP and p99_vs <= TARGET_P99_RATIO
+        lines.append(f"- {backend}: app ÷ bare = {speedup:.2f}x req/s (target ≥ {TARGET_SPEEDUP}x), "
+                     f"p99 app ÷ bare = {p99_vs:.2f} (target ≤ {TARGET_P99_RATIO}) — "
+                     f"{'target met' if met else 'TARGET NOT MET'}")
         single = ratios.get(f"bare1-{backend}")
         if single:
             lines.append(f"  reference: the bare view in one round trip ÷ bare = {single[0] / bare[0]:.2f}x req/s "

@@ -35,9 +35,8 @@ every older pooled connection stale, and the submit path retries once
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -49,8 +48,6 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-SQLITE_FIRST_WAIT_SECONDS = 0.0001
-SQLITE_LONGEST_WAIT_SECONDS = 0.002
 IDLE_PING_SECONDS = 5.0
 _CHECKED_IN_AT = "feedbackwidget_checked_in_at"
 SESSION_G_KEY = "_feedbackwidget_session"
@@ -170,40 +167,6 @@ def reading_engine(engine: Engine) -> Engine:
     if engine.dialect.name != "sqlite":
         return engine
     return engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
-
-
-def sqlite_execute_briefly_waiting(
-    connection: sqlite3.Connection, sql: str, parameters: Sequence[Any] | Mapping[str, Any],
-) -> tuple[Any, ...] | None:
-    """Run one statement that commits by itself on *connection*; return its first row.
-
-    While another connection writes, SQLite's own busy handler (``busy_timeout``) sleeps 1, 2,
-    5, 10 ... ms between tries, but a submission holds the write lock for about a tenth of a
-    millisecond: under concurrent submissions most of the wait was sleep past a free lock.  Here
-    the statement is tried again after 0.1 ms, doubling up to 2 ms, for as long as the busy
-    timeout would have waited.  A statement refused as busy has changed nothing, so trying it
-    again is safe.
-
-    :raises sqlite3.OperationalError: still busy after ``SQLITE_BUSY_TIMEOUT_MS``, or any other error.
-    """
-    connection.execute("PRAGMA busy_timeout=0")
-    try:
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-        wait = SQLITE_FIRST_WAIT_SECONDS
-        while True:
-            try:
-                cursor = connection.execute(sql, parameters)
-            except sqlite3.OperationalError as err:
-                if getattr(err, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                    raise
-                time.sleep(wait)
-                wait = min(wait * 2, SQLITE_LONGEST_WAIT_SECONDS)
-                continue
-            row: tuple[Any, ...] | None = cursor.fetchone()
-            cursor.close()
-            return row
-    finally:
-        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,15 +1,18 @@
 """The submit path's single INSERT stores every column as given, on the backend under test.
 
-On PostgreSQL it runs through psycopg's libpq wrapper (feedbackwidget/pg_insert.py),
-not psycopg's cursor: these tests hold it to what the cursor stored.  On SQLite it
-waits out another writer in short steps instead of SQLite's millisecond sleeps.
+It runs through SQLAlchemy Core on a pooled connection in autocommit mode, with
+public APIs only: the driver encodes the text in the connection's encoding, and
+psycopg prepares the statement itself after a few uses.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +20,15 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.db import SQLITE_BUSY_TIMEOUT_MS, create_feedback_engine, sqlite_execute_briefly_waiting
+import feedbackwidget.responses
+from feedbackwidget.db import create_feedback_engine
 from feedbackwidget.extension import get_state
+from feedbackwidget.migrations import upgrade
 from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.responses import StorageUnavailable, body_hash, record_response
+from feedbackwidget.site_admin import create_site
+
+from .conftest import SHOP_ORIGIN
 
 BUDAPEST = dt.timezone(dt.timedelta(hours=1))
 
@@ -83,7 +91,7 @@ def test_the_same_key_is_stored_once_and_replays_the_first_id(app: Flask, db: Se
 def test_text_with_a_nul_character_is_stored_whole_or_refused_whole(app: Flask, db: Session, nps: Survey) -> None:
     engine = get_state(app).engine
     row = full_row(nps, "nul", comment="cut\x00here")
-    if engine.dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL; libpq would cut the text there
+    if engine.dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL: psycopg refuses it whole
         with pytest.raises(StorageUnavailable, match="NUL"):
             record_response(engine, row)
         assert db.query(Response).filter_by(idempotency_key="nul").count() == 0
@@ -92,52 +100,75 @@ def test_text_with_a_nul_character_is_stored_whole_or_refused_whole(app: Flask, 
 
 
 def test_a_statement_the_server_forgot_is_prepared_again(database_url: str, db: Session, nps: Survey) -> None:
-    # One pooled connection, so the second insert meets the connection the first one prepared on.
+    # One pooled connection, so every insert meets the connection the earlier ones prepared on.
     engine = create_feedback_engine(database_url, {"pool_size": 1, "max_overflow": 0})
     try:
-        first = record_response(engine, full_row(nps, "before-discard"))
+        before = [record_response(engine, full_row(nps, f"before-discard-{n}")) for n in range(6)]
         if engine.dialect.name == "postgresql":
-            with engine.connect() as connection:  # what a connection pooler's DISCARD ALL does
-                connection.exec_driver_sql("DEALLOCATE ALL")
-        second = record_response(engine, full_row(nps, "after-discard"))
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+                connection.exec_driver_sql("DEALLOCATE ALL")  # what a connection pooler's DISCARD ALL does
+        after = record_response(engine, full_row(nps, "after-discard"))
     finally:
         engine.dispose()
 
-    assert stored(db, first.id).idempotency_key == "before-discard"
-    assert stored(db, second.id).idempotency_key == "after-discard"
+    assert [stored(db, result.id).idempotency_key for result in before] == [f"before-discard-{n}" for n in range(6)]
+    assert stored(db, after.id).idempotency_key == "after-discard"
 
 
-def locked_database(path: Any) -> tuple[sqlite3.Connection, sqlite3.Connection]:
-    """Two connections to a WAL database with a table; the first holds the write lock."""
+def sqlite_survey(path: Path) -> tuple[str, Survey]:
+    """A migrated SQLite database at *path* with a shop and its NPS survey."""
+    url = f"sqlite:///{path}"
+    engine = create_feedback_engine(url)
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        site = create_site(session, "Busy Shop", [SHOP_ORIGIN], templates=("nps",))
+        session.commit()
+        survey = session.scalars(select(Survey).where(Survey.site_id == site.id)).one()
+    engine.dispose()
+    return url, survey
+
+
+def holding_the_write_lock(path: Path) -> sqlite3.Connection:
+    """Another connection to the database at *path*, in the middle of a write."""
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("PRAGMA journal_mode=WAL")
-    holder.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("INSERT INTO t (v) VALUES ('holder')")
-    waiter = sqlite3.connect(path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-    return holder, waiter
+    holder.execute("UPDATE fw_sites SET name = name")
+    return holder
 
 
-def test_an_sqlite_insert_waits_out_another_writer_and_keeps_the_busy_timeout(tmp_path: Any) -> None:
-    holder, waiter = locked_database(tmp_path / "busy.sqlite")
-    threading.Timer(0.05, holder.commit).start()
-
-    row = sqlite_execute_briefly_waiting(waiter, "INSERT INTO t (v) VALUES (?) RETURNING id, v", ["waiter"])
-
-    assert row == (2, "waiter")
-    assert waiter.execute("SELECT v FROM t ORDER BY id").fetchall() == [("holder",), ("waiter",)]
-    assert waiter.execute("PRAGMA busy_timeout").fetchone() == (SQLITE_BUSY_TIMEOUT_MS,)
+def keys_stored(url: str) -> list[str]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+        return [key for (key,) in connection.execute("SELECT idempotency_key FROM fw_responses ORDER BY id")]
 
 
-def test_an_sqlite_insert_gives_up_after_the_busy_timeout(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", 30)
-    holder, waiter = locked_database(tmp_path / "busy.sqlite")
+def test_an_sqlite_submission_waits_out_another_writer(tmp_path: Path) -> None:
+    url, survey = sqlite_survey(tmp_path / "busy.sqlite")
+    engine = create_feedback_engine(url)
+    holder = holding_the_write_lock(tmp_path / "busy.sqlite")
+    threading.Timer(0.2, holder.commit).start()
+    try:
+        result = record_response(engine, full_row(survey, "waited"))
+    finally:
+        engine.dispose()
 
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
-        sqlite_execute_briefly_waiting(waiter, "INSERT INTO t (v) VALUES (?)", ["waiter"])
+    assert not result.replayed
+    assert keys_stored(url) == ["waited"]
 
-    holder.commit()
-    assert waiter.execute("SELECT v FROM t").fetchall() == [("holder",)]
+
+def test_an_sqlite_submission_gives_up_after_the_busy_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url, survey = sqlite_survey(tmp_path / "busy.sqlite")
+    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", 50)
+    engine = create_feedback_engine(url)
+    holder = holding_the_write_lock(tmp_path / "busy.sqlite")
+    try:
+        with pytest.raises(StorageUnavailable, match="locked"):
+            record_response(engine, full_row(survey, "gave-up"))
+    finally:
+        holder.commit()
+        engine.dispose()
+
+    assert keys_stored(url) == []
 
 
 def test_no_prepared_statement_where_the_engine_turns_them_off(database_url: str, db: Session, nps: Survey) -> None:
@@ -157,3 +188,37 @@ def test_no_prepared_statement_where_the_engine_turns_them_off(database_url: str
         engine.dispose()
 
     assert db.query(Response).filter(Response.idempotency_key.like("unprepared-%")).count() == 6
+
+
+def test_text_is_stored_as_sent_whatever_the_connections_client_encoding(
+    make_app: Callable[..., Flask], database_url: str, site: Site, db: Session
+) -> None:
+    # A LATIN1 connection must get the text in LATIN1: the driver encodes it, not the submit path.
+    options = {"connect_args": {"options": "-c client_encoding=LATIN1"}} if database_url.startswith("postgresql") else {}
+    app = make_app(FEEDBACKWIDGET_ENGINE_OPTIONS=options, FEEDBACKWIDGET_RATELIMIT_ENABLED=False)
+    body = {"survey": "nps", "answers": {"score": 9, "reason": "café"}, "page_url": "https://shop.example/café"}
+
+    submitted = app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses", json=body,
+                                       headers={"Idempotency-Key": "latin1", "Origin": SHOP_ORIGIN})
+
+    assert submitted.status_code == 201
+    response = stored(db, submitted.json["id"])
+    assert (response.comment, response.answers["reason"], response.page_url) == (
+        "café", "café", "https://shop.example/café")
+    if database_url.startswith("postgresql"):
+        with get_state(app).engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW client_encoding").scalar() == "LATIN1"
+
+
+def test_the_submit_path_uses_public_apis_only() -> None:
+    # No private attribute (`engine.pool._invalidate`), no driver module: they break on the next upgrade.
+    source = Path(feedbackwidget.responses.__file__).read_text()
+    tree = ast.parse(source)
+    private = [f"line {node.lineno}: .{node.attr}" for node in ast.walk(tree)
+               if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")]
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert private == []
+    assert imported.isdisjoint({"psycopg", "psycopg2", "sqlite3", "pg_insert"})
+    assert "driver_connection" not in source and "raw_connection" not in source
