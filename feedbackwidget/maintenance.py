@@ -4,7 +4,9 @@ Operators of several hosts run these commands from a timer
 (``deploy/feedbackwidget-maintenance.timer``); the standalone server runs the
 same commands itself once a day, so the embedded default needs no cron.  Each
 command is idempotent (purge keeps a watermark, notices and digests have dedupe
-keys), so a second process running them too does no harm.
+keys), so a second process running them too does no harm.  The statistics are rolled
+up in small committed batches (:func:`feedbackwidget.metrics.refresh`), so the run
+never holds SQLite's write lock for long.
 """
 
 from __future__ import annotations

@@ -177,3 +177,14 @@ def test_the_dashboard_page_says_days_are_being_prepared_until_the_maintenance_j
     assert first.status_code == 200 and preparing in first.text
     assert run_daily_commands(app) == []
     assert preparing not in client.get("/feedback/admin/?period=7").text
+
+
+def test_the_background_builder_a_dashboard_starts_fills_the_missing_days(app: Any, db: Session, stored: Site) -> None:
+    from feedbackwidget.metrics.background import BUILDER_KEY, build_in_background
+
+    state = get_state(app)
+    assert build_in_background(state.engine, state.extras, TODAY - dt.timedelta(days=14))
+    state.extras[BUILDER_KEY].join(timeout=120)
+
+    board = build_dashboard(db, [stored.id], last_days(7, TODAY), today=TODAY)
+    assert board.pending_days == 0 and board.current.responses == 21

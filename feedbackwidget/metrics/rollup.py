@@ -23,7 +23,7 @@ e.g. after responses were erased.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +166,7 @@ def _advance(db: Session, seen: int | None, newest: int, late: set[SiteDay]) -> 
     db.get_one(StatsState, STATE_ID).last_response_id = newest
 
 
-def _write(engine: Engine, seen: int | None, change: Any) -> bool:
+def _write(engine: Engine, seen: int | None, change: Callable[[Session], None]) -> bool:
     """Run *change* in a short write transaction if the watermark is still *seen*;
     False when another builder moved it first (the caller reads again)."""
     with Session(engine) as db:
