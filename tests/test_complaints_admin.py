@@ -92,7 +92,7 @@ def test_viewers_read_but_cannot_act(
     page = viewer.get(f"{ADMIN}/{complaint.id}")
     assert page.status_code == 200 and complaint.reference in page.text
     assert "Start working on it" not in page.text
-    response = viewer.post(f"{ADMIN}/{complaint.id}/status", data={"action": "start"})
+    response = viewer.post(f"{ADMIN}/{complaint.id}/status", data={"action": "start", "csrf_token": csrf_token(page.text)})
     assert response.status_code == 403
     assert only_complaint(db).status == "received"
 
@@ -107,7 +107,8 @@ def test_another_sites_complaint_is_a_404(
     manager = logged_in("owner")
 
     assert manager.get(f"{ADMIN}/{complaint.id}").status_code == 404
-    assert manager.post(f"{ADMIN}/{complaint.id}/status", data={"action": "start"}).status_code == 404
+    token = csrf_token(manager.get(f"{ADMIN}/").text)
+    assert manager.post(f"{ADMIN}/{complaint.id}/status", data={"action": "start", "csrf_token": token}).status_code == 404
     assert "Secret of the other shop" not in manager.get(f"{ADMIN}/?status=all").text
     assert manager.get(f"{ADMIN}/?site={other.id}").status_code == 404
     assert manager.get(f"{ADMIN}/export.csv?site={other.id}").status_code == 404
