@@ -94,13 +94,14 @@ def _watermark(db: Session, lock: bool = False) -> int | None:
     return db.scalar(query.with_for_update() if lock else query)
 
 
-def _late_days(db: Session, site_ids: Sequence[int] | None, after_id: int, until: dt.date,
-               up_to_id: int | None = None) -> set[SiteDay]:
-    """(site, day) of responses with an id above *after_id* dated before *until*."""
+def _late_days(db: Session, after_id: int, until: dt.date, up_to_id: int | None = None) -> set[SiteDay]:
+    """(site, day) of responses with an id above *after_id* dated before *until*.
+
+    Only the id range can use an index (the day is an expression), so the database reads
+    the responses stored since the last look, never a site's whole history.
+    """
     day = utc_day(_dialect(db), Response.created_at)
-    query = select(Response.site_id, day).where(Response.id > after_id, Response.created_at < day_start(until))
-    if site_ids is not None:
-        query = query.where(Response.site_id.in_(list(site_ids)))
+    query = select(Response.site_id, day).where(Response.id > after_id, day < until)
     if up_to_id is not None:
         query = query.where(Response.id <= up_to_id)
     return {(int(site_id), late_day) for site_id, late_day in db.execute(query.distinct())}
@@ -121,7 +122,8 @@ def readiness(db: Session, site_ids: Sequence[int], first: dt.date, today: dt.da
                if (site_id, day) not in built}
     live_from = min((day for _, day in missing if day >= today - dt.timedelta(days=LIVE_DAYS)), default=today)
     watermark = _watermark(db)
-    late = _late_days(db, site_ids, watermark, live_from) if watermark is not None else set()
+    late = _late_days(db, watermark, live_from) if watermark is not None else set()
+    late = {pair for pair in late if pair[0] in set(site_ids)}
     return Readiness(live_from, len({pair for pair in missing | late if pair[1] < live_from}))
 
 
@@ -188,7 +190,7 @@ def build_batch(engine: Engine, site_ids: Sequence[int], first: dt.date, today: 
         seen = _watermark(db)
         newest = db.scalar(select(func.max(Response.id))) or 0
         if seen is None or newest > seen:
-            late = _late_days(db, None, seen, today, newest) if seen is not None else set()
+            late = _late_days(db, seen, today, newest) if seen is not None else set()
             return _write(engine, seen, lambda write: _advance(write, seen, newest, late))
         span = _next_span(db, site_ids, first, today)
         if span is None:
