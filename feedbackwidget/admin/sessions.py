@@ -126,11 +126,11 @@ def authenticate(db: Session, email: str, password: str, network: str,
     email = normalize_email(email)
     refused = _count_attempt(db, email, network, policy)
     user = None if refused else db.scalar(select(AdminUser).where(AdminUser.email == email))
-    password_hash = user.password_hash if user is not None else _dummy_hash()
+    password_hash = user.password_hash if user is not None else None
     db.commit()
     if refused is not None:
         return refused
-    if not verify_password(password_hash, password) or user is None:
+    if not verify_password(password_hash or _dummy_hash(), password) or user is None:
         return None
     clear_account(db, account_key(email))
     refund_network_attempt(db, network)
