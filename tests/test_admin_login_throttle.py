@@ -81,6 +81,9 @@ def test_a_stranger_cannot_lock_the_owner_out(make_app: Callable[..., Flask], ma
     answers = [post_login(stranger, OWNER, f"guess number {i}") for i in range(20)]
     assert [a.status_code for a in answers[:3]] == [401] * 3
     assert all(a.status_code == 429 and NETWORK_REFUSED in a.text for a in answers[3:])
+    stranger.environ_base["HTTP_ACCEPT_LANGUAGE"] = "hu"
+    hungarian = post_login(stranger, OWNER, "one more guess")
+    assert "Túl sok sikertelen bejelentkezés érkezett az Ön hálózatáról." in hungarian.text
 
     owner = client_at(app, "198.51.100.7")
     assert post_login(owner, OWNER, "correct horse battery").status_code == 302
