@@ -185,3 +185,15 @@ def test_the_standalone_servers_session_cookie_is_lax_and_secure_over_https(make
     plain = app.test_client().get("/feedback/admin/login")
     cookie = next(c for c in plain.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_a_new_members_password_follows_the_same_rules(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    owner = logged_in("owner")
+    for weak in ("eight ch", "Qwerty123456"):
+        token = csrf_token(owner.get(f"/feedback/admin/sites/{site.id}").text)
+        page = owner.post(f"/feedback/admin/sites/{site.id}/members", data={
+            "csrf_token": token, "email": "new@shop.example", "role": "viewer", "password": weak})
+        assert "give it a password of at least 12 characters that is not one of the most common ones" in page.text
+    assert db.scalar(select(func.count()).select_from(AdminUser).where(AdminUser.email == "new@shop.example")) == 0

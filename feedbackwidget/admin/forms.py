@@ -67,7 +67,7 @@ class NewSiteForm(ProtectedForm):
 class MemberForm(ProtectedForm):
     email = EmailField(N_("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(N_("Role"), choices=role_choices())
-    password = PasswordField(N_("Password (only for a new account)"), validators=[Optional(), Length(min=8, max=1024)])
+    password = PasswordField(N_("Password (only for a new account)"), validators=[Optional(), Length(max=1024)])
 
 
 class NewSurveyForm(ProtectedForm):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, object_session
 
-from ..accounts import ROLES, hash_password
+from ..accounts import ROLES, PasswordRejected, check_new_password, hash_password
 from ..addresses import AddressError, parse_address, parse_addresses
 from ..delivery.rules import follow_alert_emails
 from ..i18n import N_, SUPPORTED_LOCALES
@@ -18,6 +18,8 @@ from ..plain_text import has_control_characters
 from ..sites import merged_settings, normalize_origin
 
 CATEGORY_MAX = 64
+NEW_ACCOUNT_PASSWORD = N_("This address has no account yet: give it a password of at least 12 characters "
+                          "that is not one of the most common ones.")
 
 
 class SettingsError(ValueError):
@@ -130,7 +132,11 @@ def add_member(db: Session, site: Site, email: str, role: str, password: str | N
     user = db.scalar(select(AdminUser).where(AdminUser.email == email))
     if user is None:
         if not password:
-            raise SettingsError({"password": N_("This address has no account yet: give it a password of 8+ characters.")})
+            raise SettingsError({"password": NEW_ACCOUNT_PASSWORD})
+        try:
+            check_new_password(password)
+        except PasswordRejected as err:
+            raise SettingsError({"password": NEW_ACCOUNT_PASSWORD}) from err
         user = AdminUser(email=email, password_hash=hash_password(password), is_superuser=False)
         db.add(user)
         db.flush()
