@@ -197,3 +197,19 @@ def test_a_new_members_password_follows_the_same_rules(
             "csrf_token": token, "email": "new@shop.example", "role": "viewer", "password": weak})
         assert "give it a password of at least 12 characters that is not one of the most common ones" in page.text
     assert db.scalar(select(func.count()).select_from(AdminUser).where(AdminUser.email == "new@shop.example")) == 0
+
+
+def test_a_host_apps_user_saves_a_language_but_has_no_password_here(make_app: Callable[..., Flask], site: Site) -> None:
+    from feedbackwidget.admin.access import HostAdmin, set_admin_user_loader
+
+    app = make_app()
+    set_admin_user_loader(app, lambda: HostAdmin("boss@host.example", roles={site.key: "owner"}))
+    client = app.test_client()
+    page = client.get(ACCOUNT)
+    assert page.status_code == 200 and "Save language" in page.text
+    assert "Change password" not in page.text and "Where you are logged in" not in page.text
+    token = csrf_token(page.text)
+    assert client.post(f"{ACCOUNT}/password", data={"csrf_token": token, "current_password": "x",
+                                                    "new_password": NEW_PASSWORD,
+                                                    "confirm_password": NEW_PASSWORD}).status_code == 404
+    assert client.post(f"{ACCOUNT}/language", data={"csrf_token": token, "locale": "hu"}).status_code == 302
