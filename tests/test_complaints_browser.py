@@ -58,7 +58,7 @@ def test_a_visitor_without_javascript_files_a_complaint_in_hungarian(
     seen = in_chromium(steps)
 
     assert seen["title"] == "Panasz bejelentése"
-    assert "E-mail-címnek kell lennie" in seen["email_error"]
+    assert "„nem-email” nem e-mail-cím" in seen["email_error"]
     assert (seen["consent_error"], seen["kept"]) == ("True", "Kőrösi Csoma Sándor")
     [complaint] = complaints(db)
     assert seen["reference"] == complaint.reference
