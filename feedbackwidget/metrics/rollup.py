@@ -60,12 +60,11 @@ class Readiness:
 
 @dataclass(frozen=True)
 class Batch:
-    """Sums of one site's days [``first``, ``until``), read at watermark ``watermark``."""
+    """Sums of one site's days [``first``, ``until``), ready to be stored."""
 
     site_id: int
     first: dt.date
     until: dt.date
-    watermark: int
     rows: list[dict[str, Any]]
 
 
@@ -195,7 +194,7 @@ def build_batch(engine: Engine, site_ids: Sequence[int], first: dt.date, today: 
         span = _next_span(db, site_ids, first, today)
         if span is None:
             return None
-        batch = Batch(*span, watermark=seen, rows=_sums(db, *span))
+        batch = Batch(*span, rows=_sums(db, *span))
     return _write(engine, seen, lambda write: _store(write, batch))
 
 
