@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import math
 import secrets
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import UTCDateTime
+from ..ratelimit import client_key
 from .models import LoginThrottle
 
 # An account's first failures are free (typos); the next attempt after each later one waits this long.
@@ -65,20 +65,7 @@ def account_key(email: str) -> str:
 
 def network_key(client_ip: str, secret: str) -> str:
     """The counter key of the network *client_ip* belongs to (a keyed hash: no address is stored)."""
-    return "address:" + hmac.new(secret.encode(), client_network(client_ip).encode(), hashlib.sha256).hexdigest()
-
-
-def client_network(client_ip: str) -> str:
-    """The network counted as one client: an IPv4 address, or the /64 of an IPv6 one."""
-    try:
-        address = ipaddress.ip_address(client_ip)
-    except ValueError:
-        return client_ip
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return "address:" + hmac.new(secret.encode(), client_key(client_ip).encode(), hashlib.sha256).hexdigest()
 
 
 def account_delay(failures: int) -> dt.timedelta:
@@ -161,5 +148,5 @@ def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-__all__ = ["ThrottlePolicy", "Throttled", "account_key", "network_key", "client_network", "account_delay",
+__all__ = ["ThrottlePolicy", "Throttled", "account_key", "network_key", "account_delay",
            "count_network_attempt", "count_account_attempt", "refund_network_attempt", "clear_account"]
