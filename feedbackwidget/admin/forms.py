@@ -8,9 +8,9 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-from ..plain_text import entry_lines
 from ..forms import LANGUAGE_CHOICES, OneLine, ProtectedForm
 from ..i18n import N_
+from ..plain_text import entry_lines
 from ..surveys.templates import TEMPLATES
 
 

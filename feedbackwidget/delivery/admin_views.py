@@ -17,9 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional
 
 from .. import config
+from ..addresses import AddressError
 from ..admin.access import ADMIN_NAV, NavItem, require_role, site_or_404, visible_site_ids, visible_sites
 from ..admin.forms import ButtonForm
-from ..addresses import AddressError
 from ..admin.locale import gettext
 from ..extension import get_state
 from ..forms import LANGUAGE_CHOICES, ProtectedForm

@@ -15,8 +15,8 @@ from typing import Any
 from flask import render_template
 from jinja2 import TemplateNotFound
 
-from ..customer_text import customer_plain, customer_text
 from ..addresses import AddressError, parse_address
+from ..customer_text import customer_plain, customer_text
 from ..i18n import negotiate_locale, translate
 from ..plain_text import shown
 from .outbox import OutboxDraft
