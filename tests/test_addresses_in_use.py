@@ -313,3 +313,22 @@ def test_a_corrected_customer_id_must_be_one_line(
 
     assert "The data was corrected." not in refused.text
     assert db.scalars(select(Response.customer_id)).all() == ["C-1042"]
+
+
+def test_an_old_recipient_stored_bad_can_still_get_another_language(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    from feedbackwidget.delivery.models import AlertRecipient
+
+    old = AlertRecipient(site_id=site.id, email="a,b@shop.example", locale="en", digest="weekly")
+    db.add(old)
+    db.commit()
+    client = logged_in("manager")
+    page = client.get(f"{OUTBOX_URL}sites/{site.id}")
+
+    changed = client.post(f"{OUTBOX_URL}sites/{site.id}/recipients/{old.id}", data={
+        "csrf_token": csrf_token(page.text), "locale": "hu", "digest": "none"})
+
+    assert changed.status_code == 302
+    db.expire_all()
+    assert (old.locale, old.digest) == ("hu", "none")
