@@ -62,8 +62,9 @@ class SmtpServer:
             self._controller = None
 
     def config(self) -> dict[str, Any]:
-        """Flask-Mail settings that point at this server."""
-        return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False}
+        """Flask-Mail settings that point at this server (and send for real, though TESTING is on)."""
+        return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+                "MAIL_SUPPRESS_SEND": False}
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
         """Wait until *count* messages arrived; return them."""

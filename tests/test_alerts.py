@@ -38,7 +38,7 @@ def submit(app: Flask, site: Site, body: dict[str, Any]) -> int:
 
 
 def send_all(app: Flask) -> None:
-    drain(get_state(app).engine, WorkerSettings.from_config(app.config))
+    drain(get_state(app).engine, WorkerSettings.for_app(app))
 
 
 def outbox(db: Session) -> list[OutboxMessage]:

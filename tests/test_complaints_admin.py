@@ -68,7 +68,7 @@ def test_the_whole_life_of_a_complaint_with_real_mail(
     assert len(db.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)).all()) >= 9
 
     with app.app_context():
-        drain(get_state(app).engine, WorkerSettings.from_config(app.config))
+        drain(get_state(app).engine, WorkerSettings.for_app(app))
     received = [m for m in smtp.wait_for(2) if m["To"] == "anna@example.com"]
     ack, reply = sorted(received, key=lambda m: "Válasz" in str(m["Subject"]))
     assert complaint.reference in str(ack["Subject"]) and complaint.reference in str(reply["Subject"])

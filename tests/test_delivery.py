@@ -41,7 +41,7 @@ def engine_of(app: Flask) -> Engine:
 
 
 def settings(app: Flask) -> WorkerSettings:
-    return WorkerSettings.from_config(app.config)
+    return WorkerSettings.for_app(app)
 
 
 def submit(app: Flask, site: Site, body: dict[str, Any] = LOW_SCORE) -> None:
@@ -165,7 +165,7 @@ def test_a_worker_killed_between_sending_and_marking_resends_the_same_message(
     submit(mail_app, site)
     now = utcnow()
     [taken] = claim(engine_of(mail_app), now, LEASE)
-    send_mail(settings(mail_app).smtp, taken)  # ...and the worker dies before marking it sent
+    send_mail(settings(mail_app).mailer, taken)  # ...and the worker dies before marking it sent
 
     after_lease = now + dt.timedelta(seconds=LEASE + 1)
     assert drain(engine_of(mail_app), settings(mail_app), now=after_lease) == {"sent": 1}

@@ -61,7 +61,7 @@ def test_a_worker_killed_while_sending_is_replaced_without_a_new_message(
         worker.wait(10)
 
     smtp.delay_seconds = 0
-    settings = WorkerSettings.from_config(app.config)
+    settings = WorkerSettings.for_app(app)
     assert drain(get_state(app).engine, settings) == {}, "the dead worker's lease still holds"
     after_lease = utcnow() + dt.timedelta(seconds=LEASE_SECONDS + 1)
     assert drain(get_state(app).engine, settings, now=after_lease) == {"sent": 1}

@@ -53,7 +53,7 @@ def history(db: Session, site: Site) -> Site:
 
 
 def send(app: Flask) -> None:
-    drain(get_state(app).engine, WorkerSettings.from_config(app.config))
+    drain(get_state(app).engine, WorkerSettings.for_app(app))
 
 
 def test_periods_are_the_last_full_day_and_iso_week() -> None:

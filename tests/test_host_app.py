@@ -21,9 +21,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import feedbackwidget
 from feedbackwidget import FeedbackWidget, get_state
+from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.migrations import upgrade
 from feedbackwidget.models import Response
 from feedbackwidget.site_admin import create_site
+
+from .smtp import SmtpServer
 
 SHOP = "https://shop.example"
 
@@ -62,7 +65,7 @@ def make_shop(tmp_path: Path, *, feedback_first: bool, factory: bool) -> Flask:
     CSRFProtect(app)
     login_manager = LoginManager(app)
     login_manager.user_loader(lambda user_id: None)  # the shop's customers: none logged in here
-    Mail(app)
+    app.extensions["shop_mail"] = Mail(app)
     if not feedback_first:
         register_feedback()
 
@@ -84,7 +87,7 @@ def shop(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Flask, str]:
     app = make_shop(tmp_path, feedback_first=feedback_first, factory=factory)
     upgrade(get_state(app).engine)
     with Session(get_state(app).engine) as session:
-        key = create_site(session, "Shop", [SHOP], templates=("nps",)).key
+        key = create_site(session, "Shop", [SHOP], templates=("nps",), alert_emails=["owner@shop.example"]).key
         session.commit()
     return app, key
 
@@ -107,6 +110,23 @@ def test_the_widget_posts_answers_and_complaints_past_the_hosts_csrf(shop: tuple
     assert answer.status_code == 201, answer.text
     assert complaint.status_code == 201, complaint.text
     assert stored_responses(app) == 1
+
+
+def test_our_alerts_go_through_the_hosts_flask_mail(shop: tuple[Flask, str], smtp: SmtpServer) -> None:
+    app, key = shop
+    app.config.update(MAIL_SERVER=smtp.host, MAIL_PORT=smtp.port)  # suppressed all the same
+    posted = app.test_client().post(f"/feedback/api/v1/sites/{key}/responses", headers={"Origin": SHOP},
+                                    json={"survey": "nps", "answers": {"score": 2, "reason": "Late again"}})
+    with app.extensions["shop_mail"].record_messages() as outbox, app.app_context():
+        sent = drain(get_state(app).engine, WorkerSettings.for_app(app))
+
+    assert posted.status_code == 201
+    assert sent == {"sent": 1}
+    [alert] = outbox
+    assert alert.recipients == ["owner@shop.example"]
+    assert alert.subject.startswith("Feedback alert for Shop")
+    assert "Late again" in alert.body
+    assert smtp.messages == [], "the host's MAIL_SUPPRESS_SEND holds for our mail too"
 
 
 def test_the_hosts_own_forms_keep_the_hosts_csrf(shop: tuple[Flask, str]) -> None:

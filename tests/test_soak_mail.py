@@ -68,7 +68,7 @@ def test_mail_server_down_then_back_under_load_loses_and_duplicates_nothing(
     mail_app: Flask, live_url: str, site: Site, smtp: SmtpServer, db: Session
 ) -> None:
     engine = get_state(mail_app).engine
-    settings = WorkerSettings.from_config(mail_app.config)
+    settings = WorkerSettings.for_app(mail_app)
     confirmed: list[int] = []
     lock = threading.Lock()
     stop_sender = threading.Event()

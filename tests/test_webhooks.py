@@ -74,7 +74,7 @@ def hook_app(make_app: Callable[..., Flask]) -> Flask:
 
 
 def send_all(app: Flask) -> dict[str, int]:
-    return dict(drain(get_state(app).engine, WorkerSettings.from_config(app.config)))
+    return dict(drain(get_state(app).engine, WorkerSettings.for_app(app)))
 
 
 def save(db: Session, site: Site, url: str, **kwargs: Any) -> Webhook:
@@ -201,7 +201,7 @@ def test_an_address_that_turns_private_after_saving_is_refused_at_send_time(
     app = make_app()
     app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses",
                            json={"survey": "nps", "answers": {"score": 9}})
-    settings = WorkerSettings.from_config(app.config)
+    settings = WorkerSettings.for_app(app)
     rebinding = WorkerSettings(**{**settings.__dict__, "resolve": lambda host, port: ["127.0.0.1"]})
     assert dict(drain(get_state(app).engine, rebinding)) == {"failed": 1}
     [message] = db.scalars(select(OutboxMessage)).all()
@@ -252,7 +252,7 @@ def test_a_failed_dns_lookup_at_send_time_is_retried_and_the_message_delivered_l
     app = make_app(FEEDBACKWIDGET_ALLOW_PRIVATE_WEBHOOKS=True)
     app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses",
                            json={"survey": "nps", "answers": {"score": 9}})
-    settings = WorkerSettings.from_config(app.config)
+    settings = WorkerSettings.for_app(app)
     assert dict(drain(get_state(app).engine, settings)) == {"pending": 1}
     [message] = db.scalars(select(OutboxMessage)).all()
     assert (message.status, message.attempts) == ("pending", 1)

@@ -39,7 +39,20 @@ def install(app: Flask) -> None:
     state.extras[DELIVERY_CACHE_KEY] = DeliveryCache(load, app.config[config.SITE_CACHE_SECONDS])
     state.response_hooks.append(response_hook)
     register_event_hooks(state)
+    install_mail(app)
     install_sender(app)
+
+
+def install_mail(app: Flask) -> None:
+    """Mail goes out through Flask-Mail: the host's ``Mail`` when it registered one (before or
+    after us: a later ``Mail(app)`` takes the key over), else one from the same ``MAIL_*``
+    settings, so that the host's ``record_messages()`` and ``email_dispatched`` see our mail."""
+    from flask_mail import Mail
+
+    from .smtp import MAIL_EXTENSION_KEY
+
+    if MAIL_EXTENSION_KEY not in app.extensions:
+        Mail().init_app(app)
 
 
 def invalidate_delivery(app: Flask, site_id: int | None = None) -> None:

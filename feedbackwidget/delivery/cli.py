@@ -28,7 +28,7 @@ from .worker import WorkerSettings, drain
 def send_outbox_command(loop: bool) -> None:
     """Send the e-mails and webhooks waiting in the outbox."""
     engine = get_state().engine
-    settings = WorkerSettings.from_config(current_app.config)
+    settings = WorkerSettings.for_app(current_app)  # the command runs inside the app context
     interval = float(current_app.config[config.SENDER_INTERVAL_SECONDS])
     try:
         while True:

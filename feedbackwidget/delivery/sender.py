@@ -29,7 +29,7 @@ class SenderThread(threading.Thread):
     def __init__(self, app: Flask) -> None:
         super().__init__(name="feedbackwidget-sender", daemon=True)
         self.engine = get_state(app).engine
-        self.settings = WorkerSettings.from_config(app.config)
+        self.settings = WorkerSettings.for_app(app)
         self.interval = float(app.config[config.SENDER_INTERVAL_SECONDS])
         self._stopping = threading.Event()
 

@@ -1,9 +1,11 @@
-"""Sending one outbox e-mail over SMTP, with a timeout on every network step.
+"""Sending one outbox e-mail through Flask-Mail, with a timeout on every network step.
 
-Flask-Mail's connection has no timeout, so a silent mail server would block a
-worker forever: this module talks to the server with :mod:`smtplib` directly,
-using the same ``MAIL_*`` settings.  Replies 5xx are permanent failures (the
-message is not retried); timeouts, refused connections and 4xx are temporary.
+Messages are built and sent with Flask-Mail: the host's ``Mail`` when it has one (so its
+``MAIL_SUPPRESS_SEND``, ``record_messages()`` and the ``email_dispatched`` signal see our
+mail too), else one made from the same ``MAIL_*`` settings when the extension is registered.  Flask-Mail's connection has no timeout, so a silent mail server
+would block a worker forever: :class:`TimeoutConnection` gives every step one.  Replies
+5xx are permanent failures (the message is not retried); timeouts, refused connections
+and 4xx are temporary.
 """
 
 from __future__ import annotations
@@ -14,89 +16,141 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from typing import Any
 
-from ..models import utcnow
-from .mail import checked_recipient, header_safe
-from .errors import DeliveryError
+from flask import Flask
+from flask_mail import BadHeaderError, Connection, Mail, Message
 
+from ..models import utcnow
+from .errors import DeliveryError
+from .mail import checked_recipient, header_safe
 
 # RFC 5322 allows 998 characters a line; folding at 78 makes Python move a whole
 # subject to a continuation line, which some readers then show with a leading space.
 MAIL_POLICY = SMTP_POLICY.clone(max_line_length=998)
+MAIL_EXTENSION_KEY = "mail"
+FALLBACK_SENDER = "feedbackwidget@localhost"
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with a timeout on connecting, TLS, login and every reply."""
+
+    def __init__(self, mail: Any, timeout: float) -> None:
+        super().__init__(mail)
+        self.timeout = timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        mail = self.mail
+        host: smtplib.SMTP
+        if mail.use_ssl:
+            host = smtplib.SMTP_SSL(mail.server, mail.port, timeout=self.timeout,
+                                    context=ssl.create_default_context())
+        else:
+            host = smtplib.SMTP(mail.server, mail.port, timeout=self.timeout)
+        if mail.use_tls:
+            host.starttls(context=ssl.create_default_context())
+        if mail.username and mail.password:
+            host.login(mail.username, mail.password)
+        return host
+
+    def __exit__(self, *exc_info: Any) -> None:
+        """Say goodbye, but never let a dead connection's QUIT hide what went wrong."""
+        if self.host is None:
+            return
+        try:
+            self.host.quit()
+        except (OSError, smtplib.SMTPException):
+            self.host.close()
+
+
+class OutboxMail(Message):
+    """Flask-Mail's message, written out by the standard library's ``email`` package: headers
+    RFC 2047-encoded and not folded before 998 characters, a text part and an HTML alternative."""
+
+    def as_email(self) -> EmailMessage:
+        message = EmailMessage(policy=MAIL_POLICY)
+        message["Subject"] = self.subject
+        message["From"] = self.sender
+        message["To"] = ", ".join(str(recipient) for recipient in self.recipients)
+        if self.reply_to:
+            message["Reply-To"] = self.reply_to
+        message["Message-ID"] = self.msgId
+        message["Date"] = formatdate(self.date, localtime=False)
+        for name, value in (self.extra_headers or {}).items():
+            message[name] = value
+        message.set_content(self.body or "")
+        if self.html:
+            message.add_alternative(self.html, subtype="html")
+        return message
+
+    def as_bytes(self) -> bytes:
+        return self.as_email().as_bytes()
+
+    def as_string(self) -> str:
+        return self.as_email().as_string()
 
 
 @dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    use_tls: bool
-    use_ssl: bool
-    username: str | None
-    password: str | None
+class Mailer:
+    """Where outbox e-mails go: the app (for its context), Flask-Mail's state, the sender."""
+
+    app: Flask
+    mail: Any
     sender: str
     timeout: float
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], timeout: float) -> SmtpSettings:
-        sender = config.get("MAIL_DEFAULT_SENDER") or "feedbackwidget@localhost"
+    def for_app(cls, app: Flask, timeout: float) -> Mailer:
+        """The app's Flask-Mail state (see :func:`feedbackwidget.delivery.install_mail`)."""
+        mail = app.extensions.get(MAIL_EXTENSION_KEY) or Mail().init_app(app)
+        sender = app.config.get("MAIL_DEFAULT_SENDER") or mail.default_sender or FALLBACK_SENDER
         if isinstance(sender, (tuple, list)):
             sender = formataddr((sender[0], sender[1]))
-        return cls(
-            host=config.get("MAIL_SERVER") or "localhost", port=int(config.get("MAIL_PORT") or 25),
-            use_tls=bool(config.get("MAIL_USE_TLS")), use_ssl=bool(config.get("MAIL_USE_SSL")),
-            username=config.get("MAIL_USERNAME"), password=config.get("MAIL_PASSWORD"),
-            sender=str(sender), timeout=timeout,
-        )
+        return cls(app=app, mail=mail, sender=str(sender), timeout=timeout)
+
+    @property
+    def server(self) -> str:
+        return f"{self.mail.server}:{self.mail.port}"
 
 
-def build_message(settings: SmtpSettings, row: Mapping[str, Any]) -> EmailMessage:
-    """The e-mail of outbox *row*, with the row's fixed Message-ID."""
+def build_message(mailer: Mailer, row: Mapping[str, Any], recipient: str) -> OutboxMail:
+    """The e-mail of outbox *row* (text and, when it has one, HTML), with its fixed Message-ID."""
     payload = row["payload"] or {}
-    message = EmailMessage(policy=MAIL_POLICY)
-    message["Subject"] = header_safe(row["subject"] or "")
-    message["From"] = header_safe(settings.sender)
-    message["To"] = header_safe(row["recipient"])
-    message["Message-ID"] = row["message_id"]
-    message["Date"] = format_datetime(row.get("created_at") or utcnow())
-    message.set_content(payload.get("text") or "")
-    if payload.get("html"):
-        message.add_alternative(payload["html"], subtype="html")
+    message = OutboxMail(
+        subject=header_safe(row["subject"] or ""), recipients=[recipient], sender=header_safe(mailer.sender),
+        body=payload.get("text") or "", html=payload.get("html") or None,
+        date=(row.get("created_at") or utcnow()).timestamp(),
+    )
+    message.msgId = row["message_id"]
     return message
 
 
-def send_mail(settings: SmtpSettings, row: Mapping[str, Any]) -> None:
-    """Hand outbox *row* to the mail server.
+def send_mail(mailer: Mailer, row: Mapping[str, Any]) -> None:
+    """Hand outbox *row* to the mail server (or, with ``MAIL_SUPPRESS_SEND``, only to Flask-Mail's signal).
 
-    :raises DeliveryError: permanent on a 5xx reply, else temporary.
+    :raises DeliveryError: permanent on a 5xx reply or a message that cannot be built, else temporary.
     """
     recipient, refusal = checked_recipient(row["recipient"])
     if refusal is not None:  # a row retried from the outbox page, its address still refused
         raise DeliveryError(refusal, permanent=True)
-    message = build_message(settings, row)
-    try:
-        with _connect(settings) as server:
-            server.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=[recipient])
-    except smtplib.SMTPRecipientsRefused as err:
-        codes = [code for code, _ in err.recipients.values()]
-        raise DeliveryError(f"recipient refused: {err.recipients}", permanent=all(c >= 500 for c in codes)) from err
-    except smtplib.SMTPResponseException as err:
-        text = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
-        raise DeliveryError(f"{err.smtp_code} {text}", permanent=err.smtp_code >= 500) from err
-    except (OSError, smtplib.SMTPException) as err:
-        raise DeliveryError(f"mail server {settings.host}:{settings.port} unavailable: {err!r}",
-                            permanent=False) from err
+    with mailer.app.app_context():
+        try:
+            message = build_message(mailer, row, recipient)
+            with TimeoutConnection(mailer.mail, mailer.timeout) as connection:
+                connection.send(message, envelope_from=parseaddr(mailer.sender)[1])
+        except BadHeaderError as err:
+            raise DeliveryError("a header of this message has a line break", permanent=True) from err
+        except smtplib.SMTPRecipientsRefused as err:
+            codes = [code for code, _ in err.recipients.values()]
+            raise DeliveryError(f"recipient refused: {err.recipients}",
+                                permanent=all(c >= 500 for c in codes)) from err
+        except smtplib.SMTPResponseException as err:
+            raise DeliveryError(f"{err.smtp_code} {_reply_text(err.smtp_error)}",
+                                permanent=err.smtp_code >= 500) from err
+        except (OSError, smtplib.SMTPException) as err:
+            raise DeliveryError(f"mail server {mailer.server} unavailable: {err!r}", permanent=False) from err
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    if settings.use_ssl:
-        server: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                                context=ssl.create_default_context())
-    else:
-        server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    if settings.use_tls:
-        server.starttls(context=ssl.create_default_context())
-    if settings.username:
-        server.login(settings.username, settings.password or "")
-    return server
+def _reply_text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Engine, Table, select, update
 
 from .. import config
@@ -27,7 +28,7 @@ from ..models import OutboxMessage, utcnow
 from .errors import DeliveryError
 from .models import Webhook
 from .safe_http import Resolver, system_resolver
-from .smtp import SmtpSettings, send_mail
+from .smtp import Mailer, send_mail
 from .webhooks import deliver_webhook, webhook_body
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,9 @@ CLAIM_BATCH = 20
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    """What a worker needs from the app's configuration (so it runs without an app context)."""
+    """What a worker needs from its app: where mail goes, and the settings of delivery."""
 
-    smtp: SmtpSettings
+    mailer: Mailer
     max_attempts: int = 8
     lease_seconds: float = 120.0
     webhook_timeout: float = 10.0
@@ -50,9 +51,10 @@ class WorkerSettings:
     resolve: Resolver = field(default=system_resolver)
 
     @classmethod
-    def from_config(cls, app_config: Mapping[str, Any]) -> WorkerSettings:
+    def for_app(cls, app: Flask) -> WorkerSettings:
+        app_config = app.config
         return cls(
-            smtp=SmtpSettings.from_config(app_config, float(app_config[config.SMTP_TIMEOUT_SECONDS])),
+            mailer=Mailer.for_app(app, float(app_config[config.SMTP_TIMEOUT_SECONDS])),
             max_attempts=int(app_config[config.OUTBOX_MAX_ATTEMPTS]),
             lease_seconds=float(app_config[config.OUTBOX_LEASE_SECONDS]),
             webhook_timeout=float(app_config[config.WEBHOOK_TIMEOUT_SECONDS]),
@@ -94,7 +96,7 @@ def deliver(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], no
     :raises DeliveryError: when that failed.
     """
     if row["kind"] == "mail":
-        send_mail(settings.smtp, row)
+        send_mail(settings.mailer, row)
         return
     if row["kind"] != "webhook":
         raise DeliveryError(f"unknown message kind {row['kind']!r}", permanent=True)
@@ -151,7 +153,7 @@ def run_once(
     now = now or utcnow()
     outcomes: Counter[str] = Counter()
     # Claim no more than can be sent well within the lease, or another worker retakes the rest.
-    slowest = 2 * max(settings.smtp.timeout, settings.webhook_timeout)
+    slowest = 2 * max(settings.mailer.timeout, settings.webhook_timeout)
     limit = max(1, min(limit, int(settings.lease_seconds // slowest)))
     for row in claim(engine, now, settings.lease_seconds, limit):
         outcomes[process(engine, settings, row, now)] += 1
