@@ -233,7 +233,7 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int, post: bool) -> M
 # ---------------------------------------------------------------- databases
 
 
-def prepare_feedbackwidget(url: str) -> tuple[str, int, int]:
+def prepare_feedbackwidget(url: str, templates: tuple[str, ...] = ("nps", "csat")) -> tuple[str, int, int]:
     """Migrate *url*, create the benchmark site with its surveys; return its key and the ids of it and its NPS survey."""
     sys.path.insert(0, str(REPO))
     from feedbackwidget.db import create_feedback_engine
@@ -246,7 +246,7 @@ def prepare_feedbackwidget(url: str) -> tuple[str, int, int]:
     engine = create_feedback_engine(url)
     upgrade(engine)
     with Session(engine) as session:
-        site = create_site(session, "Bench Shop", [ORIGIN], templates=("nps", "csat"))
+        site = create_site(session, "Bench Shop", [ORIGIN], templates=templates)
         session.commit()
         ids = (site.key, site.id, session.scalars(select(Survey.id).where(Survey.site_id == site.id,
                                                                          Survey.slug == "nps")).one())

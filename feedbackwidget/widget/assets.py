@@ -27,18 +27,23 @@ from functools import lru_cache
 
 from ..i18n import SUPPORTED_LOCALES
 from ..resources import package_folder
+from .encoding import Encoded
 from .strings import FORM_STRINGS, widget_strings
 
 WIDGET_FILE, COMPLAINT_FILE, DEBUG_FILE = "widget.min.js", "widget-complaint.min.js", "widget-debug.min.js"
 COMPLAINT_NAME, DEBUG_NAME = "__FW_COMPLAINT__", "__FW_DEBUG__"
 STRINGS_PLACEHOLDER = '"__FW_STRINGS__"'
 REBUILD = "run 'npm run build' (scripts/build-widget.mjs)"
+#: Shops' pages load the scripts from our origin: any page may, none may sniff them as something else.
+SCRIPT_HEADERS = {"X-Content-Type-Options": "nosniff", "Cross-Origin-Resource-Policy": "cross-origin",
+                  "Access-Control-Allow-Origin": "*"}
 
 
 @dataclass(frozen=True)
 class Asset:
     body: bytes
     version: str
+    encoded: Encoded
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,9 @@ class WidgetAssets:
 
 def _asset(source: str) -> Asset:
     body = source.encode()
-    return Asset(body, hashlib.sha256(body).hexdigest()[:8])
+    version = hashlib.sha256(body).hexdigest()[:8]
+    return Asset(body, version, Encoded.of(body, digest=version, mimetype="text/javascript; charset=utf-8",
+                                           headers=SCRIPT_HEADERS))
 
 
 def complaint_form_strings() -> dict[str, dict[str, str]]:

@@ -19,6 +19,7 @@ The widget then POSTs the complaint API's body (JSON, with an ``Idempotency-Key`
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,11 +28,13 @@ from flask import current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from .. import config
+from ..extension import get_state
 from ..i18n import translate
 from ..metrics.formulas import NPS_BANDS
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, question_scale
 from ..surveys.templates import CSAT_LABELS
+from .encoding import Encoded
 from .strings import WIDGET_STRINGS, category_label, config_strings
 from .triggers import public_triggers
 
@@ -177,3 +180,29 @@ def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
         "surveys": [public_survey(s, locale, site.default_locale) for s in site.surveys.values()],
         "strings": strings,
     }
+
+
+CONFIG_BODIES_KEY = "widget.config_bodies"
+CONFIG_BODIES_MAX = 4096
+#: The config changes with the site; a high brotli quality would cost each change ~10 ms.
+CONFIG_BROTLI_QUALITY = 5
+
+
+def encoded_site_config(site: SiteConfig, locale: str) -> Encoded:
+    """The config of *site* in *locale* for the look the page asks for, serialised and compressed
+    once per version of the site (the site cache hands out a new :class:`SiteConfig` when the
+    site changes), so a page view costs a dictionary look-up instead of building and gzipping."""
+    look = asked_look()
+    bodies: dict[tuple[str, str, Any, Any], tuple[SiteConfig, Encoded]] = get_state().extras.setdefault(
+        CONFIG_BODIES_KEY, {})
+    cache_key = (site.key, locale, look.get("color"), look.get("position"))
+    cached = bodies.get(cache_key)
+    if cached is not None and cached[0] is site:
+        return cached[1]
+    # UTF-8, not \u escapes: Hungarian and Chinese texts travel in half the bytes or less.
+    body = json.dumps(public_site_config(site, locale), ensure_ascii=False, separators=(",", ":")).encode()
+    encoded = Encoded.of(body, brotli_quality=CONFIG_BROTLI_QUALITY, mimetype="application/json")
+    if len(bodies) >= CONFIG_BODIES_MAX:
+        bodies.clear()
+    bodies[cache_key] = (site, encoded)
+    return encoded

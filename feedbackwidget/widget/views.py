@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extension import get_state
 from ..migrations import VERSION_TABLE
 from .assets import Asset, widget_assets
+from .encoding import encoded_response, shared_cache_control
 
 widget = Blueprint("widget", __name__)
 
@@ -16,23 +17,19 @@ SHORT_MAX_AGE = 300
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
-def _script_response(asset: Asset, max_age: int, immutable: bool) -> Response:
-    response = Response(asset.body, mimetype="text/javascript")
-    response.set_etag(asset.version)
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    if immutable:
-        response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)  # type: ignore[return-value]
+SHORT_CACHE = shared_cache_control(SHORT_MAX_AGE)
+IMMUTABLE_CACHE = shared_cache_control(IMMUTABLE_MAX_AGE, immutable=True)
+
+
+def _script_response(asset: Asset, immutable: bool) -> Response:
+    """The script in the visitor's best encoding, cacheable by browsers and CDNs alike."""
+    return encoded_response(asset.encoded, request, IMMUTABLE_CACHE if immutable else SHORT_CACHE)
 
 
 @widget.get("/widget.js")
 def widget_js() -> Response:
     """The embeddable script; cached briefly so that updates reach every shop soon."""
-    return _script_response(widget_assets().script, SHORT_MAX_AGE, immutable=False)
+    return _script_response(widget_assets().script, immutable=False)
 
 
 @widget.get("/widget.<version>.js")
@@ -41,7 +38,7 @@ def widget_js_versioned(version: str) -> Response:
     asset = widget_assets().script
     if version != asset.version:
         abort(404)
-    return _script_response(asset, IMMUTABLE_MAX_AGE, immutable=True)
+    return _script_response(asset, immutable=True)
 
 
 @widget.get("/widget-complaint.<version>.js")
@@ -64,7 +61,7 @@ def widget_debug_js(version: str) -> Response:
 
 def _part_response(asset: Asset, version: str) -> Response:
     current = version == asset.version
-    return _script_response(asset, IMMUTABLE_MAX_AGE if current else SHORT_MAX_AGE, immutable=current)
+    return _script_response(asset, immutable=current)
 
 
 # A write that changes nothing: feedbackwidget's one schema-version row, rewritten as it is.
