@@ -49,20 +49,29 @@ WEBHOOK_TIMEOUT_SECONDS = "FEEDBACKWIDGET_WEBHOOK_TIMEOUT_SECONDS"
 LINK_MAX_AGE_DAYS = "FEEDBACKWIDGET_LINK_MAX_AGE_DAYS"
 
 DEFAULTS: dict[str, Any] = {
+    # Where everything of feedbackwidget is mounted on the app: widget, API, pages and admin.
     URL_PREFIX: "/feedback",
-    # None means: a SQLite file ``feedbackwidget.sqlite`` in the app's instance folder.
+    # SQLAlchemy URL of the database; None means a SQLite file ``feedbackwidget.sqlite`` in the
+    # app's instance folder. ``postgresql://`` uses psycopg 3 (the ``postgres`` extra).
     DATABASE_URL: None,
-    # None means: fall back to the host app's SECRET_KEY (extension) or to a key
-    # generated once into the instance folder (standalone server).
+    # Signs sessions, forms and links; share it between hosts. None means: the host app's
+    # SECRET_KEY (extension), else a key generated once into the instance folder (standalone).
+    # Outside debug and testing a key under 32 characters or a known placeholder is refused.
     SECRET_KEY: None,
+    # Extra keyword arguments of SQLAlchemy's ``create_engine`` (JSON for the standalone server),
+    # e.g. {"pool_pre_ping": true} or {"connect_args": {"prepare_threshold": null}}.
     ENGINE_OPTIONS: {},
     # Largest JSON body of the API; larger ones get 413 before a byte of them is read.
     MAX_BODY_BYTES: 64 * 1024,
     # Largest body of any other request under the URL prefix (HTML forms, the admin).
     MAX_FORM_BYTES: 512 * 1024,
+    # Longest free-text answer or complaint field a customer may send, in characters.
     TEXT_MAX_LENGTH: 2000,
+    # Language of sites and pages when nothing else decides it: en, hu or zh.
     DEFAULT_LOCALE: "en",
+    # How long a process keeps a site's settings and surveys before reading them again.
     SITE_CACHE_SECONDS: 30.0,
+    # Days within which a complaint must be answered (30 in Hungary).
     COMPLAINT_DEADLINE_DAYS: 30,
     # Days before a complaint's due date on which `feedbackwidget complaints remind` reminds staff.
     COMPLAINT_REMINDER_DAYS: 5,
@@ -70,22 +79,28 @@ DEFAULTS: dict[str, Any] = {
     RATELIMIT_STORAGE_URL: "memory://",
     # How many proxies in front of the server append to X-Forwarded-For (0: use the peer address).
     TRUSTED_PROXIES: 0,
+    # Switch every rate limit off (for a test bench; never in production).
     RATELIMIT_ENABLED: True,
-    # Limits in the `limits` notation ("N/second|minute|hour|day", ";"-separated). Per client means
-    # per client IP and site; per site is the aggregate of all clients of one site.
+    # Submissions per client and site, in the `limits` notation ("N/second|minute|hour|day",
+    # ";"-separated). A client is an IPv4 address or an IPv6 /64.
     RATELIMIT_WRITE_PER_CLIENT: "20/minute;200/hour",
+    # Submissions per site, all clients together (see the flood quota below).
     RATELIMIT_WRITE_PER_SITE: "1200/minute",
+    # Reads of the site config per client and site.
     RATELIMIT_READ_PER_CLIENT: "120/minute",
+    # Reads of the site config per site, all clients together.
     RATELIMIT_READ_PER_SITE: "12000/minute",
     # While a site is over its cap, a submission that looks like a person's (the site's origin, empty
     # honeypot, a person's fill time) is still accepted up to this many per client; others are refused.
     RATELIMIT_FLOOD_PER_CLIENT: "5/hour",
+    # Allow webhooks to loopback, private and link-local addresses (an intranet CRM).
     ALLOW_PRIVATE_WEBHOOKS: False,
     # Absolute base URL used in e-mails and the printed embed snippet, e.g.
     # "https://shop.example"; None means: derive it from the current request.
     PUBLIC_URL: None,
     # Whether the standalone server runs the in-process outbox sender.
     RUN_SENDER: True,
+    # Timeout of each step of talking to the mail server, in seconds.
     SMTP_TIMEOUT_SECONDS: 10.0,
     # Standalone server only: migrate the database to the newest schema on start.
     AUTO_MIGRATE: True,
@@ -93,21 +108,25 @@ DEFAULTS: dict[str, Any] = {
     MIN_FILL_SECONDS: 1.5,
     # Standalone server only: run the daily purge, complaint reminders and digests itself.
     RUN_MAINTENANCE: True,
-    # Admin area: a session unused this long ends; after this many failed logins from one
-    # client network it is refused for the lockout time (accounts get a growing delay instead).
+    # Admin area: minutes after which an unused session ends.
     ADMIN_IDLE_MINUTES: 30,
+    # Failed logins from one client network (IPv4 address, IPv6 /64) before it is refused for
+    # the lockout time; accounts themselves get a growing delay instead, never a lock.
     ADMIN_MAX_FAILED_LOGINS: 5,
+    # Minutes a client network stays refused after too many failed logins.
     ADMIN_LOCKOUT_MINUTES: 15,
     # A host app's own login for the admin area: a callable (or "module:function" path)
     # returning feedbackwidget.admin.access.HostAdmin for its current user, or None.
     ADMIN_USER_LOADER: None,
     # Responses per page in the admin list.
     ADMIN_PAGE_SIZE: 50,
-    # Outbox delivery: attempts before a message is marked failed; how long a worker
-    # owns a message it took (then another worker may retake it); sender poll interval.
+    # Outbox delivery: attempts before a message is marked failed.
     OUTBOX_MAX_ATTEMPTS: 8,
+    # Seconds a worker owns a message it took; then another worker may take it again.
     OUTBOX_LEASE_SECONDS: 120.0,
+    # Seconds between two looks of the sender for messages that are due.
     SENDER_INTERVAL_SECONDS: 5.0,
+    # Timeout of a webhook request, in seconds.
     WEBHOOK_TIMEOUT_SECONDS: 10.0,
     # Days a survey link (``survey-link``, e-mail invitations) can be answered, and its answer changed.
     LINK_MAX_AGE_DAYS: 90,
