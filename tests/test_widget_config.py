@@ -98,7 +98,7 @@ def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content
 def test_the_whole_widget_stays_light(client: FlaskClient, site: Site) -> None:
     # Issue #3's measure: the script (styles inside) and the UI strings of all three locales, each
     # locale's as the server sends them (the JSON text of "strings" in the response) gzipped on its
-    # own, summed. Its target, 6144 B, is met (README "Widget tests and benchmark"); this keeps it.
+    # own, summed. Its target, 6144 B, is met (bench/README.md); this keeps it.
     def strings(locale: str) -> int:
         response = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale={locale}", headers={"Origin": SHOP_ORIGIN})
         text = response.get_data(as_text=True)
