@@ -262,6 +262,12 @@ def test_the_cli_refuses_a_link_it_could_not_store(app: Flask, site: Site) -> No
     assert no_survey.exit_code == 2 and "use one of" in no_survey.output
 
 
+@pytest.mark.parametrize("address", ["a@b.co>", "<a@b.co>", "ü@b.co", "ann@shop.test"])
+def test_the_cli_refuses_an_address_no_mail_server_delivers(app: Flask, site: Site, address: str) -> None:
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "survey-link", site.key, "nps", "--email", address])
+    assert result.exit_code == 2 and f"“{address}”" in result.output
+
+
 def test_a_score_in_the_link_is_chosen_and_words_the_follow_up(client: FlaskClient, site: Site) -> None:
     english = client.get(page_url(site, query="score=9")).get_data(as_text=True)
     hungarian = client.get(page_url(site, query="score=3&lang=hu")).get_data(as_text=True)

@@ -27,7 +27,7 @@ from flask.cli import with_appcontext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import config
-from ..api.submission import EMAIL
+from ..addresses import AddressError, parse_address
 from ..extension import get_state
 from ..i18n import normalize_locale
 from ..sites import CompiledSurvey, SiteConfig
@@ -139,13 +139,17 @@ def _site_with_survey(site_key: str, slug: str, scores: bool) -> SiteConfig:
     return site
 
 
-def _check_details(customer_id: str | None, order: str | None, email: str | None, name: str | None) -> None:
-    """Refuse, with the fix, what the link could not store."""
+def _check_details(customer_id: str | None, order: str | None, email: str | None, name: str | None) -> str | None:
+    """Refuse, with the fix, what the link could not store; return the e-mail address normalised."""
     for option, value, limit in (("--order", order, 128), ("--customer-id", customer_id, 128), ("--name", name, 200)):
         if value is not None and len(value) > limit:
             raise click.BadParameter(f"{len(value)} characters is too long: use at most {limit}", param_hint=option)
-    if email is not None and not EMAIL.fullmatch(email):
-        raise click.BadParameter(f"{email!r} is not an e-mail address: write it as name@example.com", param_hint="--email")
+    if email is None:
+        return None
+    try:
+        return parse_address(email)
+    except AddressError as err:
+        raise click.BadParameter(str(err), param_hint="--email") from err
 
 
 def _store_link(site_id: int, slug: str, details: LinkDetails) -> str:
@@ -175,7 +179,7 @@ def survey_link_command(
     Each run makes a new link: it expires after FEEDBACKWIDGET_LINK_MAX_AGE_DAYS and takes one answer.
     """
     site = _site_with_survey(site_key, slug, scores)
-    _check_details(customer_id, order, email, name)
+    email = _check_details(customer_id, order, email, name)
     details = LinkDetails(order_reference=order, customer_id=customer_id, customer_email=email, customer_name=name,
                           locale=normalize_locale(lang))
     token = _store_link(site.id, slug, details)
