@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import click
 from flask import g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -56,6 +57,13 @@ BEGIN_OPTION = "feedbackwidget_begin"
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READING_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 _WRITING = "feedbackwidget_writing"
+POSTGRES_DRIVER = "postgresql+psycopg"
+POSTGRES_DRIVER_MISSING = 'PostgreSQL needs the psycopg driver: pip install "feedbackwidget[postgres]"'
+
+
+class MissingDriverError(click.ClickException, RuntimeError):
+    """The database URL's driver is not installed.  A :class:`click.ClickException` too, so
+    ``feedbackwidget ...`` and ``flask run`` print its one line instead of a traceback."""
 
 
 def default_database_url(instance_path: str) -> str:
@@ -78,7 +86,7 @@ def normalize_url(url: str | URL) -> URL:
     """Use psycopg 3 for a bare ``postgresql://`` URL."""
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+        parsed = parsed.set(drivername=POSTGRES_DRIVER)
     return parsed
 
 
@@ -91,10 +99,19 @@ def create_feedback_engine(url: str | URL, options: dict[str, Any] | None = None
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(parsed, **kwargs)
+    engine = _create_server_engine(parsed, kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_idle_connections(engine)
     return engine
+
+
+def _create_server_engine(url: URL, kwargs: dict[str, Any]) -> Engine:
+    try:
+        return create_engine(url, **kwargs)
+    except ImportError as err:  # psycopg is the optional "postgres" extra
+        if url.drivername != POSTGRES_DRIVER:
+            raise
+        raise MissingDriverError(POSTGRES_DRIVER_MISSING) from err
 
 
 def _ping_idle_connections(engine: Engine) -> None:
