@@ -188,3 +188,17 @@ def test_the_background_builder_a_dashboard_starts_fills_the_missing_days(app: A
 
     board = build_dashboard(db, [stored.id], last_days(7, TODAY), today=TODAY)
     assert board.pending_days == 0 and board.current.responses == 21
+
+
+def test_a_dashboard_has_the_builder_look_at_many_new_responses_so_its_own_look_stays_short(
+    app: Any, db: Session, known: Site, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("feedbackwidget.metrics.rollup.UNSEEN_LIMIT", 1)
+    for score in (9, 10):
+        add(db, known, "nps", 0, nps_score=score)
+    db.commit()
+
+    assert build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY).wants_builder
+    roll_up(app)
+    after = build_dashboard(db, [known.id], last_days(7, TODAY), today=TODAY)
+    assert not after.wants_builder and after.pending_days == 0 and after.current.responses == 23

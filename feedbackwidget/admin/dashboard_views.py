@@ -30,7 +30,7 @@ def dashboard() -> str:
     sites = visible_sites()
     state = get_state()
     board = build_dashboard(state.session(), scope.site_ids, scope.period, bucket) if scope.site_ids else None
-    if board is not None and board.pending_days and not current_app.testing:
+    if board is not None and board.wants_builder and not current_app.testing:
         build_in_background(state.engine, state.extras, scope.period.previous.start)
     charts = {}
     if board is not None:

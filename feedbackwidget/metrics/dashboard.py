@@ -31,6 +31,8 @@ class Dashboard:
     words: list[tuple[str, int]] = field(default_factory=list)
     # Site-days of the period (or the one before) not rolled up yet: left out until they are.
     pending_days: int = 0
+    # Whether the roll-ups' background builder has work: missing days, or a watermark to move on.
+    wants_builder: bool = False
 
     def score_count(self, score: int) -> int:
         return next((s.current.nps_total for s in self.scores if s.key == str(score)), 0)
@@ -80,4 +82,5 @@ def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket
         rewards=by_value(db, "reward", site_ids, period, live_from, names=COUNT_ONLY),
         words=frequent_words(low_score_comments(db, site_ids, period)),
         pending_days=ready.pending,
+        wants_builder=ready.wants_builder,
     )

@@ -44,6 +44,8 @@ BATCH_DAYS = 31
 # (the day that just ended, before the maintenance job has run).
 LIVE_DAYS = 2
 MAX_CONFLICTS = 10
+# Past this many responses above the watermark, a dashboard has the builder move it on.
+UNSEEN_LIMIT = 5000
 KEEP_READY_DAYS = 2 * 366  # a year and the year before it, which a yearly dashboard compares with
 
 SiteDay = tuple[int, dt.date]
@@ -52,10 +54,17 @@ SiteDay = tuple[int, dt.date]
 @dataclass(frozen=True)
 class Readiness:
     """What a dashboard can read: roll-ups before ``live_from``, the responses from it on;
-    ``pending`` earlier site-days are not rolled up yet (or are out of date)."""
+    ``pending`` earlier site-days are not rolled up yet (or are out of date); ``unseen``
+    responses are newer than the roll-ups' watermark (each view reads them to find late ones)."""
 
     live_from: dt.date
     pending: int = 0
+    unseen: int = 0
+
+    @property
+    def wants_builder(self) -> bool:
+        """Whether the background builder should run: days to roll up, or a watermark to move on."""
+        return self.pending > 0 or self.unseen > UNSEEN_LIMIT
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,8 @@ def readiness(db: Session, site_ids: Sequence[int], first: dt.date, today: dt.da
     watermark = _watermark(db)
     late = _late_days(db, watermark, live_from) if watermark is not None else set()
     late = {pair for pair in late if pair[0] in set(site_ids)}
-    return Readiness(live_from, len({pair for pair in missing | late if pair[1] < live_from}))
+    unseen = (db.scalar(select(func.max(Response.id))) or 0) - (watermark or 0)
+    return Readiness(live_from, len({pair for pair in missing | late if pair[1] < live_from}), unseen)
 
 
 def _next_span(db: Session, site_ids: Sequence[int], first: dt.date, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
