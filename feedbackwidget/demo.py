@@ -14,7 +14,7 @@ from .accounts import set_admin
 from .models import Response, Site, Survey, utcnow
 from .responses import metric_values
 from .site_admin import create_site
-from .sites import compile_survey
+from .sites import compile_survey, normalize_origin
 
 DEMO_SITE_NAME = "Demo Shop"
 DEMO_ADMIN_EMAIL = "admin@demo.example"
@@ -53,6 +53,17 @@ def demo_site_key(session: Session) -> str | None:
     (a shop that merely named a site "Demo Shop" has none)."""
     sites = session.scalars(select(Site).where(Site.name == DEMO_SITE_NAME).order_by(Site.id))
     return next((site.key for site in sites if (site.settings or {}).get(DEMO_MARK)), None)
+
+
+def allow_demo_origin(session: Session, key: str, origin: str) -> bool:
+    """Let the demo site accept answers from *origin*, the one its page is served from (``flask run
+    --port 5001`` is no longer turned away); True when it was added (the caller commits)."""
+    site = session.scalar(select(Site).where(Site.key == key))
+    origin = normalize_origin(origin)
+    if site is None or origin in site.allowed_origins:
+        return False
+    site.allowed_origins = sorted({*site.allowed_origins, origin})
+    return True
 
 
 def _band(score: int) -> str:

@@ -199,7 +199,7 @@ class OutboxMessage(Base):
 # metadata (for migrations and tests) is complete whichever area was imported.
 AREA_MODEL_MODULES: tuple[str, ...] = (
     "feedbackwidget.delivery.models", "feedbackwidget.complaints.models", "feedbackwidget.admin.models",
-    "feedbackwidget.metrics.models", "feedbackwidget.surveys.models",
+    "feedbackwidget.metrics.models", "feedbackwidget.surveys.models", "feedbackwidget.refusals",
 )
 
 

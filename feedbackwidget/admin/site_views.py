@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from .. import config
 from ..delivery import invalidate_delivery
 from ..extension import get_state
 from ..models import Site, Survey
+from ..refusals import recent_refusals
 from ..site_admin import create_site
+from ..sites import normalize_origin
 from . import admin
 from .access import access, current_admin, login_required, site_or_404, visible_sites
 from .forms import ButtonForm, MemberForm, NewSiteForm, NewSurveyForm, SiteForm, role_choices
@@ -69,7 +71,7 @@ def _site_page(site: Site, form: SiteForm, member_form: MemberForm | None = None
         "feedbackwidget/admin/site.html", site=site, form=form, is_owner=is_owner, saved=saved,
         snippet=embed_snippet_for(site), surveys=surveys, survey_form=survey_form,
         members=members_of(db, site) if is_owner else [], member_form=member_form,
-        button=ButtonForm(formdata=None), me=current_admin(),
+        button=ButtonForm(formdata=None), me=current_admin(), refusals=recent_refusals(db, site.id),
     )
 
 
@@ -125,3 +127,20 @@ def remove_member_view(site_id: int, user_id: int) -> Response:
         remove_member(get_state().session(), site, user_id)
         get_state().session().commit()
     return redirect(url_for("feedbackwidget.admin.site_detail", site_id=site.id))
+
+
+@admin.post("/sites/<int:site_id>/origins")
+@login_required
+def allow_origin_view(site_id: int) -> Response:
+    """An owner's "Allow this origin" for a refused origin: added to the site's allowed origins."""
+    site = site_or_404(site_id, "owner")
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        origin = normalize_origin(request.form.get("origin", ""))
+    except ValueError:
+        abort(400)
+    site.allowed_origins = sorted({*site.allowed_origins, origin})
+    get_state().session().commit()
+    get_state().sites.invalidate(site.key)
+    return redirect(url_for("feedbackwidget.admin.site_detail", site_id=site.id, _anchor="refused"))

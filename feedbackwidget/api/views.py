@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..spam import check_envelope
@@ -14,6 +14,7 @@ from .. import config
 from ..extension import get_state
 from ..i18n import negotiate_locale
 from ..ratelimit import rate_limit
+from ..refusals import record_refusal
 from ..responses import IdempotencyConflict, StorageUnavailable, record_response
 from ..sites import SiteConfig
 from ..widget.encoding import encoded_response, shared_cache_control
@@ -72,8 +73,26 @@ def _cors(response: Response) -> Response:
 
 @api.errorhandler(HTTPException)
 def _json_error(error: HTTPException) -> Response:
-    response = wrap_http_exception(error).get_response()
-    return _cors(response)  # type: ignore[arg-type]
+    wrapped = wrap_http_exception(error)
+    _count_refusal(wrapped)
+    return _cors(wrapped.get_response())  # type: ignore[arg-type]
+
+
+def _refusal_reason(error: ApiError) -> str:
+    """The error's code; a survey the site does not have (one deactivated since) is "unknown_survey"."""
+    return "unknown_survey" if error.error_code == "invalid_request" and "survey" in error.fields else error.error_code
+
+
+def _count_refusal(error: ApiError) -> None:
+    """Count a submission refused for good (the widget drops it) for the site's admin page; only
+    refusals write, and a failed count never changes the answer."""
+    site = g.get("feedbackwidget_site")
+    if request.method != "POST" or site is None or error.code in (408, 429) or not 400 <= (error.code or 0) < 500:
+        return
+    try:
+        record_refusal(get_state().engine, site.id, request.headers.get("Origin"), _refusal_reason(error))
+    except SQLAlchemyError:
+        current_app.logger.exception("feedbackwidget: refused submission not counted")
 
 
 @api.errorhandler(OperationalError)

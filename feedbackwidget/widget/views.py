@@ -96,11 +96,15 @@ def _commits_a_write(engine: Engine) -> bool:
 def demo_shop(site_key: str | None = None) -> str:
     """A sample shop page that embeds the widget of the demo site (or of *site_key*);
     only where the demo command loaded the demo, else 404."""
-    from ..demo import demo_site_key
+    from ..demo import allow_demo_origin, demo_site_key
 
-    demo_key = demo_site_key(get_state().session())
+    session = get_state().session()
+    demo_key = demo_site_key(session)
     if demo_key is None:
         abort(404, description="No demo site: run 'flask --app feedbackwidget feedbackwidget demo' first.")
+    if allow_demo_origin(session, demo_key, f"{request.scheme}://{request.host}"):
+        session.commit()
+        get_state().sites.invalidate(demo_key)
     key = site_key or demo_key
     return render_template(
         "feedbackwidget/demo_shop.html", site_key=key, widget_url=url_for("feedbackwidget.widget.widget_js")
