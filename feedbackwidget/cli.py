@@ -33,7 +33,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.option("--revision", default=migrations.ALL_HEADS, show_default=True)
+@click.option("--revision", default=migrations.HEAD, show_default=True)
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Create or update feedbackwidget's tables."""

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.accounts import verify_password
+from feedbackwidget.migrations import head_revisions
 from feedbackwidget.models import AdminUser, Response, Site, SiteMembership, Survey
 from feedbackwidget.site_admin import create_site
 
@@ -22,6 +23,15 @@ def test_db_upgrade_reports_the_revision(app: Flask) -> None:
     code, output = run(app, "db", "upgrade")
     assert code == 0
     assert "database at revision" in output
+
+
+def test_db_upgrade_and_current_report_one_linear_history(app: Flask) -> None:
+    code, output = run(app, "db", "upgrade")
+    assert code == 0
+    (newest,) = head_revisions()
+    assert output.strip() == f"database at revision {newest}"
+    assert run(app, "db", "current")[1].strip() == f"current: {newest}  newest: {newest}"
+    assert "[default: head]" in run(app, "db", "upgrade", "--help")[1]
 
 
 def test_create_site_prints_its_key_and_the_embed_snippet(app: Flask, db: Session) -> None:

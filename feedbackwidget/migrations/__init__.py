@@ -24,11 +24,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-# Each area's migrations branch off the foundation's "0001"; "heads" applies them all.
-ALL_HEADS = "heads"
+# The migrations form one linear history (the first releases' branches meet in 0005_one_history).
+HEAD = "head"
 
 
-def upgrade(engine: Engine, revision: str = ALL_HEADS) -> None:
+def upgrade(engine: Engine, revision: str = HEAD) -> None:
     """Bring the database to *revision*; on PostgreSQL hosts take turns (advisory lock)."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -42,14 +42,14 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revisions(engine: Engine) -> tuple[str, ...]:
-    """The revisions the database is at (one per branch)."""
+    """The revision the database is at (empty before the first upgrade)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         return tuple(sorted(context.get_current_heads()))
 
 
 def head_revisions() -> tuple[str, ...]:
-    """The newest revisions shipped (one per branch)."""
+    """The newest revision shipped (one: the history is linear)."""
     return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
