@@ -69,13 +69,14 @@ class LoadClient:
     """A client that requests without pause in its own thread until stopped."""
 
     base: str
+    # Cookies (a login session) survive from one client to the next when the jar is passed on.
+    jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
     statuses: Counter[int] = field(default_factory=Counter)
     times_ms: list[float] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def fetch(self, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
@@ -109,9 +110,12 @@ class LoadClient:
             count += 1
 
 
+@dataclass
 class DashboardClient(LoadClient):
-    def start_session(self, site_id: int) -> None:
-        self.site_id = site_id
+    site_id: int = 0
+
+    def log_in(self) -> None:
+        """Log in once, before any wrong login: those soon refuse every login from this address."""
         token = self.csrf_token()
         status, _ = self.fetch("/feedback/admin/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
                                                          "csrf_token": token, "next": ""})
@@ -203,13 +207,11 @@ def cpu_run(wrk: str, submit: str, args: argparse.Namespace) -> Measurement:
     return measurement
 
 
-def loaded_run(wrk: str, base: str, submit: str, args: argparse.Namespace, site_id: int,
+def loaded_run(wrk: str, base: str, submit: str, args: argparse.Namespace, admin: DashboardClient,
                clients: list[LoadClient]) -> Measurement:
     running: list[LoadClient] = []
     if "dashboards" in args.load:
-        dashboards = DashboardClient(base)
-        dashboards.start_session(site_id)
-        running.append(dashboards)
+        running.append(DashboardClient(base, admin.jar, site_id=admin.site_id))
     if "logins" in args.load:
         running.append(WrongLoginClient(base))
     threads = [threading.Thread(target=client.run, daemon=True) for client in running]
@@ -235,10 +237,12 @@ def measure(args: argparse.Namespace, work: Path) -> tuple[list[Round], list[Loa
     with gunicorn("feedbackwidget:create_app()", env, "/feedback/healthz", work / "server.log",
                   workers=WORKERS) as base:
         submit = f"{base}/feedback/api/v1/sites/{key}/responses"
+        admin = DashboardClient(base, site_id=site_id)
+        admin.log_in()
         run_wrk(wrk, submit, args.warmup, args.connections, True)
         for number in range(args.rounds):
             quiet = run_wrk(wrk, submit, args.duration, args.connections, True)
-            loaded = loaded_run(wrk, base, submit, args, site_id, clients)
+            loaded = loaded_run(wrk, base, submit, args, admin, clients)
             cpu = cpu_run(wrk, submit, args) if args.cpu else None
             rounds.append(Round(quiet, loaded, cpu))
             if any(status >= 500 for client in clients for status in client.statuses):
