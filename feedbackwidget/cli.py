@@ -19,6 +19,7 @@ from .admin.sessions import end_other_sessions
 from .extension import get_state
 from .models import AdminUser, Site, utcnow
 from .privacy import Person, correct_person, erase_person, export_person, purge_expired
+from .public_url import GUESSED_HINT, PublicURL, public_base_url
 from .site_admin import create_site
 
 
@@ -49,15 +50,14 @@ def db_current() -> None:
     click.echo(f"current: {current}  newest: {', '.join(migrations.head_revisions())}")
 
 
-def public_base_url() -> str:
-    """FEEDBACKWIDGET_PUBLIC_URL, or the local development server's address."""
-    base = current_app.config[config.PUBLIC_URL] or "http://127.0.0.1:5000"
-    return str(base).rstrip("/") + str(current_app.config[config.URL_PREFIX])
-
-
-def embed_snippet(site_key: str) -> str:
+def embed_snippet(base_url: str, site_key: str) -> str:
     """The ``<script>`` tag a shop pastes into its pages."""
-    return f'<script src="{public_base_url()}/widget.js" data-site="{site_key}" async></script>'
+    return f'<script src="{base_url}/widget.js" data-site="{site_key}" async></script>'
+
+
+def echo_if_guessed(base: PublicURL) -> None:
+    if base.guessed:
+        click.echo(GUESSED_HINT)
 
 
 @feedbackwidget_group.command("create-site")
@@ -74,9 +74,11 @@ def create_site_command(name: str, origins: tuple[str, ...], default_locale: str
     except ValueError as err:
         raise click.BadParameter(str(err)) from err
     session.commit()
+    base = public_base_url(current_app)
     click.echo(f"site key: {site.key}")
     click.echo("paste this into your pages:")
-    click.echo(embed_snippet(site.key))
+    click.echo(embed_snippet(base.url, site.key))
+    echo_if_guessed(base)
 
 
 @feedbackwidget_group.command("create-admin")
@@ -143,11 +145,12 @@ def demo_command(responses: int) -> None:
     migrations.upgrade(get_state().engine)
     password = secrets.token_urlsafe(9)
     demo = load_demo(get_state().session(), password=password, responses=responses)
-    base = public_base_url()
+    base = public_base_url(current_app)
     click.echo(f"demo site key: {demo.site_key} ({demo.created_responses} new sample responses)")
-    click.echo(f"demo shop page: {base}/demo")
-    click.echo(f"admin login: {base}/admin/  e-mail: {demo.admin_email}  password: {password}")
-    click.echo("embed snippet: " + embed_snippet(demo.site_key))
+    click.echo(f"demo shop page: {base.url}/demo")
+    click.echo(f"admin login: {base.url}/admin  e-mail: {demo.admin_email}  password: {password}")
+    click.echo("embed snippet: " + embed_snippet(base.url, demo.site_key))
+    echo_if_guessed(base)
 
 
 def _person(email: str | None, customer_id: str | None) -> Person:
@@ -208,6 +211,21 @@ def purge_command() -> None:
     """Anonymise personal data older than each site's retention period."""
     purged = purge_expired(get_state().session(), utcnow())
     click.echo("anonymised: " + (", ".join(f"{a} {n}" for a, n in purged.items()) or "nothing (no site sets a retention period)"))
+
+
+@feedbackwidget_group.command("check")
+@click.option("--send-test", "send_test_to", metavar="ADDRESS", help="Also send a test e-mail to ADDRESS.")
+@with_appcontext
+def check_command(send_test_to: str | None) -> None:
+    """Check the database, mail, secret key, URLs, sites and jobs; exit 1 when something failed."""
+    from .health import FAILED, run_checks, worst
+
+    checks = run_checks(current_app._get_current_object(), send_test_to)  # type: ignore[attr-defined]
+    for check in checks:
+        line = f"{check.status.upper():8} {check.name}: {check.text(check.detail)}"
+        click.echo(line + (f"\n         fix: {check.text(check.fix)}" if check.fix else ""))
+    if worst(checks) == FAILED:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ def test_create_site_prints_its_key_and_the_embed_snippet(app: Flask, db: Sessio
     assert code == 0, output
     key = re.search(r"site key: (site_\w+)", output).group(1)  # type: ignore[union-attr]
     assert f'<script src="http://127.0.0.1:5000/feedback/widget.js" data-site="{key}" async></script>' in output
+    assert "guessed http://127.0.0.1:5000" in output and "set FEEDBACKWIDGET_PUBLIC_URL" in output
     site = db.scalar(select(Site).where(Site.key == key))
     assert site is not None
     assert site.allowed_origins == ["https://cafe.example", "https://www.cafe.example"]
@@ -53,6 +54,26 @@ def test_the_snippet_uses_the_public_url_when_set(make_app: object) -> None:
     code, output = run(app, "create-site", "Shop", "--origin", "https://shop.example")
     assert code == 0
     assert 'src="https://feedback.shop.example/feedback/widget.js"' in output
+    assert "guessed" not in output
+
+
+def test_the_snippet_uses_the_host_apps_server_name(make_app: object) -> None:
+    app = make_app(SERVER_NAME="www.shop.example", PREFERRED_URL_SCHEME="https",  # type: ignore[operator]
+                   APPLICATION_ROOT="/store")
+    code, output = run(app, "create-site", "Shop", "--origin", "https://www.shop.example")
+    assert code == 0
+    assert 'src="https://www.shop.example/store/feedback/widget.js"' in output
+    assert "guessed" not in output
+
+
+def test_the_demo_prints_links_at_the_public_url(make_app: object) -> None:
+    app = make_app(FEEDBACKWIDGET_PUBLIC_URL="https://feedback.shop.example")  # type: ignore[operator]
+    code, output = run(app, "demo", "--responses", "0")
+    assert code == 0
+    assert "demo shop page: https://feedback.shop.example/feedback/demo" in output
+    assert "admin login: https://feedback.shop.example/feedback/admin " in output
+    assert 'src="https://feedback.shop.example/feedback/widget.js"' in output
+    assert "guessed" not in output
 
 
 def test_create_site_refuses_an_origin_with_a_path(app: Flask) -> None:

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from .. import config
 from ..extension import get_state
 from ..models import utcnow
+from ..public_url import public_base_url
 from ..sites import SiteConfig
 from .context import Actor, Context, Settings
 
-LOCAL_BASE_URL = "http://127.0.0.1:5000"
-
 
 def public_base() -> str:
-    """Absolute URL of feedbackwidget's prefix: FEEDBACKWIDGET_PUBLIC_URL, else this request's host."""
-    configured = current_app.config[config.PUBLIC_URL]
-    if configured:
-        host = str(configured)
-    elif has_request_context():
-        host = request.host_url
-    else:
-        host = LOCAL_BASE_URL
-    return host.rstrip("/") + str(current_app.config[config.URL_PREFIX])
+    """Absolute URL of feedbackwidget's prefix: see :func:`feedbackwidget.public_url.public_base_url`."""
+    return public_base_url(current_app).url
 
 
 def settings() -> Settings:

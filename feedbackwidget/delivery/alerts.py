@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
-from .. import config
+from .. import config, public_url
 from ..extension import get_state
 from ..i18n import N_, translate
 from ..sites import CompiledSurvey, SiteConfig
@@ -44,11 +44,8 @@ def site_delivery(site_id: int) -> SiteDelivery:
 
 
 def public_base_url() -> str:
-    """Where links in mails point: FEEDBACKWIDGET_PUBLIC_URL, else this request's host, plus the prefix."""
-    base = current_app.config[config.PUBLIC_URL]
-    if not base:
-        base = request.host_url if has_request_context() else "http://127.0.0.1:5000"
-    return str(base).rstrip("/") + str(current_app.config[config.URL_PREFIX])
+    """Where links in mails point: see :func:`feedbackwidget.public_url.public_base_url`."""
+    return public_url.public_base_url(current_app).url
 
 
 def recipient_key(email: str) -> str:

@@ -30,6 +30,7 @@ from .. import config
 from ..addresses import AddressError, parse_address
 from ..extension import get_state
 from ..i18n import normalize_locale
+from ..public_url import public_base_url
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.links import LinkDetails, create_link
 from ..surveys.questions import NPS_MAX, NPS_MIN, Question
@@ -88,19 +89,17 @@ def survey_link(site_key: str, slug: str, token: str | None = None, locale: str 
                 chosen: Mapping[str, int] | None = None) -> str:
     """The absolute URL of the hosted survey page (needs an app context).
 
-    The base is FEEDBACKWIDGET_PUBLIC_URL (e-mails are not written during a request).
+    The base is :func:`~feedbackwidget.public_url.public_base_url` (e-mails are not written during a request).
 
     :param token: a stored link's token (:func:`feedbackwidget.surveys.links.create_link`).
     :param chosen: 0-10 answers the page opens with, by question key (``{"score": 9}``).
     """
-    from ..cli import public_base_url
-
     params: dict[str, str] = {key: str(score) for key, score in (chosen or {}).items()}
     if locale and normalize_locale(locale):
         params["lang"] = normalize_locale(locale) or ""
     if token:
         params[LINK_PARAM] = token
-    url = f"{public_base_url()}/s/{quote(site_key, safe='')}/{quote(slug, safe='')}"
+    url = f"{public_base_url(current_app).url}/s/{quote(site_key, safe='')}/{quote(slug, safe='')}"
     return url + ("?" + urlencode(params) if params else "")
 
 
