@@ -32,6 +32,16 @@ class CookieSessionOnDemand(SecureCookieSessionInterface):
         return bool(super().get_cookie_secure(app)) or (has_request_context() and request.is_secure)
 
 
+def warn_without_mail_server(app: Flask) -> None:
+    """Say once, at start, that mail will not go out: only the standalone server knows it owns the settings."""
+    if not app.config.get("MAIL_SERVER"):
+        log.warning(
+            "feedbackwidget: MAIL_SERVER is not set, so alerts, digests and complaint mail wait in the outbox "
+            "for a mail server on localhost:25. Set MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, "
+            "MAIL_DEFAULT_SENDER) in the environment, then try 'feedbackwidget check --send-test you@example.com'."
+        )
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the standalone server.
 
@@ -57,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = get_state(app).secret_key
     install_maintenance(app)
+    warn_without_mail_server(app)
     prefix = app.config[config.URL_PREFIX]
 
     @app.get("/")

@@ -9,16 +9,20 @@ Managers and owners of a site see and edit its delivery; superusers every site's
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, TextAreaField, URLField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional
 
 from .. import config
 from ..addresses import AddressError
-from ..admin.access import ADMIN_NAV, NavItem, require_role, site_or_404, visible_site_ids, visible_sites
+from ..admin import admin
+from ..admin.access import (ADMIN_NAV, NavItem, current_access, require_role, site_or_404, visible_site_ids,
+                            visible_sites)
 from ..admin.forms import ButtonForm
 from ..admin.locale import gettext
 from ..extension import get_state
@@ -28,13 +32,19 @@ from ..models import Site, Survey
 from ..plain_text import entry_lines
 from . import invalidate_delivery
 from .admin_outbox import count_by_status, list_failed, retry
+from .health import FailureCache, MailFailure, TestMailOutcome, mail_failure, send_test_mail
 from .models import THRESHOLD_KINDS, WEBHOOK_EVENTS, AlertRecipient, AlertRule, Webhook
 from .rules import add_rule, set_preferences, set_rule_recipients
 from .webhooks import add_webhook
+from .worker import WorkerSettings
 
 delivery_admin = Blueprint("outbox", __name__)
 ADMIN_NAV.append(NavItem(N_("Alerts and delivery"), "feedbackwidget.admin.outbox.index", "manager"))
 MANAGER = "manager"
+OWNER = "owner"
+FAILURE_CACHE_KEY = "delivery.failure_cache"
+TEST_MAIL_SUBJECT = N_("Test e-mail from feedbackwidget")
+TEST_MAIL_TEXT = N_("This is a test e-mail from the feedback admin. It arrived, so alerts and digests reach this address.")
 RULE_LABELS = {
     "nps_at_or_below": N_("Recommendation score at or below the threshold"),
     "csat_bad": N_("Service rated bad"),
@@ -64,21 +74,76 @@ class RecipientForm(ProtectedForm):
     digest = SelectField(N_("Digest"), choices=[SelectChoice(digest, label) for digest, label in DIGEST_LABELS.items()])
 
 
+class TestMailForm(ProtectedForm):
+    to = EmailField(N_("Send to"), validators=[Optional()])
+
+
 class WebhookForm(ProtectedForm):
     url = URLField(N_("URL"), validators=[DataRequired(), URL(require_tld=False)])
     events = SelectMultipleField(N_("Events"), choices=[SelectChoice(event) for event in WEBHOOK_EVENTS],
                                  default=list(WEBHOOK_EVENTS))
 
 
+def _failure_cache(app: Flask) -> FailureCache:
+    extras = get_state(app).extras
+    if FAILURE_CACHE_KEY not in extras:
+        engine = get_state(app).engine
+        extras[FAILURE_CACHE_KEY] = FailureCache(lambda: mail_failure(engine))
+    cache: FailureCache = extras[FAILURE_CACHE_KEY]
+    return cache
+
+
+def current_mail_failure() -> MailFailure | None:
+    """Mail's failure for the banner: only for someone logged in, from the per-process cache."""
+    if current_access() is None:
+        return None
+    return _failure_cache(current_app._get_current_object()).get()  # type: ignore[attr-defined]
+
+
+@admin.context_processor
+def _mail_failure_banner() -> dict[str, Any]:
+    # A callable: the outbox is read only when a page shows the banner.
+    return {"mail_failure": current_mail_failure, "mail_server": _mail_server}
+
+
+def _mail_server() -> str:
+    return WorkerSettings.for_app(current_app._get_current_object()).mailer.server  # type: ignore[attr-defined]
+
+
+def _is_owner() -> bool:
+    access = current_access()
+    return access is not None and access.has_role_anywhere(OWNER)
+
+
 @delivery_admin.get("/")
 @require_role(MANAGER)
-def index() -> str:
+def index(test_form: TestMailForm | None = None, outcome: TestMailOutcome | None = None) -> str:
     """Messages by status and the failed ones, on the sites this user manages."""
     site_ids = visible_site_ids(MANAGER)
     session = get_state().session()
+    if test_form is None and _is_owner():
+        test_form = TestMailForm(formdata=None)
     return render_template("feedbackwidget/admin/outbox.html", counts=count_by_status(session, site_ids),
                            failed=list_failed(session, site_ids), retry_form=ButtonForm(formdata=None),
-                           sites=visible_sites(MANAGER), status_labels=STATUS_LABELS, notice=request.args.get("done"))
+                           sites=visible_sites(MANAGER), status_labels=STATUS_LABELS, notice=request.args.get("done"),
+                           test_form=test_form, outcome=outcome)
+
+
+@delivery_admin.post("/test-mail")
+@require_role(OWNER)
+def test_mail() -> str:
+    """Send a test e-mail (to the owner, or the address typed) through the outbox, at once; show what happened."""
+    form = TestMailForm()
+    access = current_access()
+    if not form.validate() or access is None:
+        return index(test_form=form)
+    recipient = (form.to.data or "").strip() or access.user.email
+    get_state().session().commit()  # hold no transaction while the mail server is talked to
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    outcome = send_test_mail(get_state(app).engine, WorkerSettings.for_app(app), recipient,
+                             gettext(TEST_MAIL_SUBJECT), gettext(TEST_MAIL_TEXT))
+    _failure_cache(app).invalidate()
+    return index(test_form=form, outcome=outcome)
 
 
 @delivery_admin.post("/<int:message_id>/retry")
