@@ -27,6 +27,7 @@ from .extension import SECRET_KEY_FILE, get_state
 from .i18n import N_
 from .maintenance import last_run
 from .models import Site, utcnow
+from .public_url import public_base_url
 
 OK, WARNING, FAILED = "ok", "warning", "failed"
 SENDER_LATE_MINUTES = 10
@@ -133,12 +134,12 @@ def _generated(app: Flask, key: str) -> bool:
 
 
 def public_url(app: Flask) -> Check:
-    url = app.config.get(config.PUBLIC_URL)
-    if not url:
+    # Links made outside a request (mails, the CLI) use these two; a request's own address does not count.
+    if not (app.config.get(config.PUBLIC_URL) or app.config.get("SERVER_NAME")):
         return Check(N_("Public URL"), WARNING, N_("FEEDBACKWIDGET_PUBLIC_URL is not set: links in mails and embed "
                                                   "snippets point at http://127.0.0.1:5000."),
                      N_("Set FEEDBACKWIDGET_PUBLIC_URL to the address customers reach, e.g. https://feedback.example.com."))
-    return Check(N_("Public URL"), OK, N_("%(url)s"), values={"url": url})
+    return Check(N_("Public URL"), OK, N_("%(url)s"), values={"url": public_base_url(app).url})
 
 
 def site_origins(app: Flask) -> list[Check]:
