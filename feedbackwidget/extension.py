@@ -106,8 +106,10 @@ class FeedbackWidget:
         app.teardown_appcontext(close_request_session)
         from .web import blueprint
         from .cli import feedbackwidget_group
+        from .admin.slashes import redirect_slashed_spellings
 
         app.register_blueprint(blueprint, url_prefix=app.config[config.URL_PREFIX])
+        redirect_slashed_spellings(app, f"{blueprint.name}.admin.")
         app.cli.add_command(feedbackwidget_group)
         from .delivery import install as install_delivery
 
