@@ -95,8 +95,9 @@ DEFAULTS: dict[str, Any] = {
     RATELIMIT_FLOOD_PER_CLIENT: "5/hour",
     # Allow webhooks to loopback, private and link-local addresses (an intranet CRM).
     ALLOW_PRIVATE_WEBHOOKS: False,
-    # Absolute base URL used in e-mails and the printed embed snippet, e.g.
-    # "https://shop.example"; None means: derive it from the current request.
+    # Absolute base URL used in e-mails and the printed embed snippet, e.g. "https://shop.example".
+    # None means: the host's SERVER_NAME with PREFERRED_URL_SCHEME and APPLICATION_ROOT, else the
+    # current request's address, else http://127.0.0.1:5000 (and create-site says it guessed).
     PUBLIC_URL: None,
     # Whether the standalone server runs the in-process outbox sender.
     RUN_SENDER: True,
