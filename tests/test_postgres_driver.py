@@ -24,13 +24,13 @@ def no_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_server_names_the_extra_when_psycopg_is_missing(no_psycopg: None) -> None:
     with pytest.raises(RuntimeError) as raised:
-        create_app({"FEEDBACKWIDGET_DATABASE_URL": PG_URL, "FEEDBACKWIDGET_SECRET_KEY": "k"})
+        create_app({"FEEDBACKWIDGET_DATABASE_URL": PG_URL, "FEEDBACKWIDGET_SECRET_KEY": "s" * 40})
     assert str(raised.value) == ONE_LINE
 
 
 def test_a_host_app_gets_the_same_line(no_psycopg: None) -> None:
     host = Flask("shop")
-    host.config.update(FEEDBACKWIDGET_DATABASE_URL="postgres://postgres@127.0.0.1/shop", SECRET_KEY="k")
+    host.config.update(FEEDBACKWIDGET_DATABASE_URL="postgres://postgres@127.0.0.1/shop", SECRET_KEY="s" * 40)
     with pytest.raises(RuntimeError, match=r"pip install \"feedbackwidget\[postgres\]\""):
         FeedbackWidget(host)
 
