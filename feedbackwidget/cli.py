@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import config, migrations
+from . import migrations
 from .accounts import ROLES, PasswordRejected, check_new_password, find_admin, set_admin
 from .addresses import AddressError, parse_address
 from .admin.sessions import end_other_sessions
