@@ -47,8 +47,8 @@
   // come in their order; the first four say why a survey is not shown, and so does a time, the end
   // of its cooldown (blockReason()).
   const LOG_URL = 1, LOG_SAMPLE = 2, LOG_DIALOG = 3, LOG_ONCE = 4, LOG_SHOWN = 5, LOG_MANUAL = 6, LOG_WAITS = 7,
-    LOG_NONE = 8, LOG_STORAGE = 9, LOG_SEND = 10, LOG_DROPPED = 11, LOG_COMPLAINT = 12, LOG_OPEN = 13, LOG_CONFIG = 14,
-    LOG_TRACK = 15, LOG_LANG = 16, LOG_SITE = 17;
+    LOG_NONE = 8, LOG_STORAGE = 9, LOG_SEND = 10, LOG_COMPLAINT = 11, LOG_OPEN = 12, LOG_CONFIG = 13,
+    LOG_TRACK = 14, LOG_LANG = 15, LOG_SITE = 16;
   const log = (...args) => DEBUG && part("debug", "__FW_DEBUG__").then(([say]) => say(...args), () => {});
 
   /*@debug*/
@@ -68,7 +68,6 @@
       () => "no active survey for this site",
       () => "localStorage is not available: " + subject,
       () => "sending failed, will retry: " + subject.message,
-      () => "the server refused a submission (HTTP " + detail + "), dropped: " + subject.body,
       () => "the complaint form's script did not load",
       () => "open(" + (subject || "") + "): no such survey",
       () => "no site config: " + (subject > 0 ? "HTTP " + subject : subject),
@@ -92,7 +91,11 @@
 
   // localStorage under one key per site; the widget sets no cookies.
   const KEY = "feedbackwidget:" + SITE;
-  const load = () => { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } };
+  // What is stored, with an empty queue, seen and rolls where none is.
+  function load(data) {
+    try { data = JSON.parse(localStorage.getItem(KEY)); } catch (e) {}
+    return Object.assign({queue: [], seen: {}, rolls: {}}, data);
+  }
   function save(change) {
     const data = load();
     change(data);
@@ -119,7 +122,7 @@
   // to one order; the build writes the numbers in).
   const STRING_BUTTON = 0, STRING_DIALOG_TITLE = 1, STRING_CLOSE = 2, STRING_SEND = 3, STRING_NEXT = 4, STRING_BACK = 5,
     STRING_PROGRESS = 6, STRING_THANKS = 7, STRING_REQUIRED = 8, STRING_CHARS_LEFT = 9, STRING_OFFLINE = 10,
-    STRING_COMPLAINT_LINK = 11;
+    STRING_REFUSED = 11, STRING_COMPLAINT_LINK = 12;
   // A UI string, its {placeholders} filled in from *vars* (only "progress" and "chars_left" have any:
   // tests/test_widget_config.py holds every translation to that).
   const str = (place, vars) => config.strings[place].replace(/\{(\w+)\}/g, (m, k) => vars[k]);
@@ -144,13 +147,13 @@
   // Why *survey* may not be shown by itself now (LOG_URL, LOG_SAMPLE, or the time its cooldown ends),
   // or null when it may.
   function blockReason(survey) {
-    const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls || {};
-    const until = (data.seen || {})[slug] + t.cooldown_days * 864e5;
+    const t = survey.triggers, slug = survey.slug, data = load(), rolls = data.rolls;
+    const until = data.seen[slug] + t.cooldown_days * 864e5;
     if (t.url && !urlMatches(t.url)) return LOG_URL;
     if (until > now()) return until;
     if (t.sample_percent == null) return null;
     // Sampling is decided once per visitor: the roll is kept.
-    if (rolls[slug] == null) save((d) => { d.rolls = Object.assign(rolls, {[slug]: Math.random() * 100}); });
+    if (rolls[slug] == null) save((d) => { d.rolls[slug] = rolls[slug] = Math.random() * 100; });
     return rolls[slug] < t.sample_percent ? null : LOG_SAMPLE;
   }
   // A moment happened: show the waiting surveys whose triggers it *hits* (the first one wins).
@@ -201,7 +204,7 @@
     data.elapsed_ms = Math.max(Math.round(now() - opened), minFill);
     // 128 random bits (getRandomValues works on plain http pages too, unlike randomUUID).
     const key = crypto.getRandomValues(new Uint32Array(4)).join("-");
-    save((d) => { (d.queue = d.queue || []).push({key, path, body: JSON.stringify(data), tries: 0, due: opened + minFill}); });
+    save((d) => { d.queue.push({key, path, body: JSON.stringify(data), tries: 0, due: opened + minFill}); });
     return flush();
   }
   // One try: true when the item is done with (stored, or refused for good).
@@ -213,14 +216,19 @@
       status = response.status;
     } catch (e) { log(LOG_SEND, e); }
     const refused = status >= 400 && status < 500 && status != 408 && status != 429;
-    if (refused) log(LOG_DROPPED, item, status);
-    const done = (status && status < 400) || refused;
+    // Refused for good (origin, survey, answers): nothing to retry. The visitor learns it was not
+    // sent, the console why (the server's {"code", "message"}).
+    if (refused) {
+      response.text().then((why) => console.warn(API + item.path, status, why));
+      if (dialog) thanks(str(STRING_REFUSED));
+    }
+    const done = status && (status < 400 || refused);
     // Retry-After is seconds or an HTTP date; without it, exponential backoff with jitter.
     const header = response && response.headers.get("Retry-After");
     const wait = header && (isNaN(header) ? Date.parse(header) - now() : header * 1e3);
     const delay = wait >= 0 ? wait : Math.min(3e5, 1e3 * 2 ** item.tries) * (0.75 + Math.random() / 2);
     save((d) => {
-      d.queue = (d.queue || []).filter((i) => i.key != item.key);
+      d.queue = d.queue.filter((i) => i.key != item.key);
       // held: the server asked us to wait; otherwise `online` or the next page load retries at once.
       if (!done) d.queue.push(Object.assign(item, {tries: item.tries + 1, due: now() + delay, held: !!header}));
     });
@@ -231,19 +239,19 @@
     if (flushing) return again = true;
     flushing = true;
     try {
-      for (const item of load().queue || []) if (item.due <= now() && !await send(item)) break;
+      for (const item of load().queue) if (item.due <= now() && !await send(item)) break;
     } finally { flushing = false; }
     if (again) {
       again = false;
       return flush();
     }
     // Wake up when the next waiting item is due.
-    const next = Math.min(...(load().queue || []).map((i) => i.due));
+    const next = Math.min(...load().queue.map((i) => i.due));
     clearTimeout(retryTimer);
     if (next < 1 / 0) retryTimer = setTimeout(flush, next - now());
   }
   function retryNow() {
-    save((d) => (d.queue || []).forEach((item) => { if (!item.held) item.due = 0; }));
+    save((d) => d.queue.forEach((item) => { if (!item.held) item.due = 0; }));
     return flush();
   }
 
@@ -287,7 +295,7 @@
     if (onDismiss) onDismiss();
     if (returnTo && returnTo.isConnected) returnTo.focus();
   }
-  const markSeen = (slug) => save((d) => { (d.seen = d.seen || {})[slug] = now(); });
+  const markSeen = (slug) => save((d) => { d.seen[slug] = now(); });
 
   // --- a survey, one question per step
   function openSurvey(survey, trigger) {
@@ -477,9 +485,9 @@
   const queued = (W.FeedbackWidget && W.FeedbackWidget.q) || [];
   const api = W.FeedbackWidget = {
     version: 3,
-    open(slug) {
+    async open(slug) {
       if (!config) pendingOpen = slug || "";
-      return Promise.resolve(config && open(slug));
+      return config && open(slug);
     },
     close: () => closeDialog(),
     identify(who) {
@@ -492,15 +500,14 @@
       tracked.push(event += "");
       fireEvent(event);
     },
-    setLanguage(code) {
+    async setLanguage(code) {
       if (attr("lang")) log(LOG_LANG);
       lang = code;
-      return config ? fetchConfig().then((loaded) => {
-        if (!loaded) return;
-        config = loaded;
-        if (button) button.textContent = str(STRING_BUTTON);
-        frame.setAttribute("lang", config.locale);
-      }) : Promise.resolve();
+      const loaded = config && await fetchConfig();
+      if (!loaded) return;
+      config = loaded;
+      if (button) button.textContent = str(STRING_BUTTON);
+      frame.setAttribute("lang", config.locale);
     },
     on(name, callback) { (handlers[name] = handlers[name] || []).push(callback); return api; },
   };

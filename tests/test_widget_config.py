@@ -92,7 +92,7 @@ def test_the_server_serves_the_committed_build_and_names_the_form_by_its_content
         build_widget("no placeholder", "", "", {})
     with pytest.raises(RuntimeError, match="npm run build"):
         build_widget("\"__FW_COMPLAINT__\"", '"__FW_STRINGS__"', "", {})
-    assert widget_assets().script.body.startswith(b"!function(){")  # minified: terser's output
+    assert widget_assets().script.body.startswith(b'(()=>{"use strict";')  # minified: terser's output
 
 
 def test_the_whole_widget_stays_light(client: FlaskClient, site: Site) -> None:

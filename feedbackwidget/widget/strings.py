@@ -25,7 +25,8 @@ WIDGET_STRINGS: dict[str, str] = {
     "bad": N_("Bad"),
     "required": N_("Please answer this question."),
     "chars_left": N_("{count} characters left"),
-    "offline": N_("You are offline. Your answer is saved and will be sent when you are back online."),
+    "offline": N_("You are offline. Your answer will be sent when you are back online."),
+    "refused": N_("Your answer could not be sent."),
     "complaint_link": N_("Something went wrong? Tell us"),
     "complaint_title": N_("Tell us what went wrong"),
     "complaint_category": N_("What is it about?"),
@@ -49,7 +50,7 @@ WIDGET_STRINGS: dict[str, str] = {
 # question's "scale", not among the strings.
 CONFIG_STRINGS: tuple[str, ...] = (
     "button", "dialog_title", "close", "send", "next", "back", "progress", "thanks", "required", "chars_left",
-    "offline", "complaint_link",
+    "offline", "refused", "complaint_link",
 )
 # The strings only the complaint form shows, with "required" for its empty fields: they come with the
 # form's script (every language), not in the site config, so a visitor who never opens the form never

@@ -23,7 +23,8 @@ new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.
 // The site config's strings: a list in the order of CONFIG_STRINGS (feedbackwidget/widget/strings.py).
 const strings = [
   "Feedback", "Your feedback", "Close", "Send", "Next", "Back", "Question {current} of {total}", "Thank you!",
-  "Please answer this question.", "{count} characters left", "You are offline.", "Something went wrong? Tell us",
+  "Please answer this question.", "{count} characters left", "You are offline.", "Your answer could not be sent.",
+  "Something went wrong? Tell us",
 ];
 const nps = {
   slug: "nps", template: "nps", triggers: {manual: true}, questions: [
@@ -53,8 +54,9 @@ const served = (config) => Object.assign(config, {surveys: config.surveys.map((s
 }))});
 
 let posts;
-function respond(status, headers = {}) {
-  return Promise.resolve({ok: status < 400, status, headers: new Headers(headers), json: () => Promise.resolve({})});
+// A reply of the API: JSON errors are {"code": ..., "message": ...}.
+function respond(status, headers = {}, body = status < 400 ? {id: 1} : {code: "refused", message: "Refused."}) {
+  return Promise.resolve(new Response(JSON.stringify(body), {status, headers: {"Content-Type": "application/json", ...headers}}));
 }
 function boot({attrs = {}, config = baseConfig(), post = () => respond(201), queued} = {}) {
   document.head.textContent = "";
@@ -316,12 +318,43 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect(queue()[0].due - before).toBeGreaterThanOrEqual(120e3);
       expect(queue()[0].due - Date.now()).toBeLessThanOrEqual(120e3);
     });
-    it("drops a submission the server refuses as invalid instead of retrying forever", async () => {
-      const api = boot({post: () => respond(422)});
+    it.each([
+      [403, "origin_not_allowed", "This page's origin is not allowed for the site: add it to the site's allowed origins."],
+      [422, "invalid_answers", "Some answers are not valid: fix the answers listed in 'fields'."],
+    ])("tells the visitor a submission refused for good (HTTP %i) was not sent, the console why, and drops it",
+      async (status, code, message) => {
+        const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+        const api = boot({post: () => respond(status, {}, {code, message})});
+        await ready();
+        await answerStock(api);
+        await vi.waitFor(() => expect($(".fw-thanks").textContent).toContain("Your answer could not be sent."));
+        expect($(".fw-thanks").textContent).not.toContain("Thank you!");
+        await vi.waitFor(() => expect(warn).toHaveBeenCalled());
+        expect(warn.mock.calls[0].join(" ")).toContain(`${status} {"code":"${code}","message":${JSON.stringify(message)}}`);
+        expect(queue()).toEqual([]);
+        expect(posts.length).toBe(1);
+      });
+    it("keeps a submission the server could not store now (503), and thanks the visitor", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const api = boot({post: () => respond(503, {"Retry-After": "5"}, {code: "unavailable", message: "Later."})});
       await ready();
       await answerStock(api);
-      await vi.waitFor(() => expect(posts.length).toBe(1));
+      await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+      expect($(".fw-thanks").textContent).toContain("Thank you!");
+      expect(warn).not.toHaveBeenCalled();
+    });
+    it("drops a refused submission left from an earlier page without a dialog to tell", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      let api = boot({post: () => Promise.reject(new TypeError("Failed to fetch"))});
+      await ready();
+      await answerStock(api);
+      await vi.waitFor(() => expect(queue()[0]?.tries).toBe(1));
+
+      api = boot({post: () => respond(403, {}, {code: "origin_not_allowed", message: "Not allowed."})});
       await vi.waitFor(() => expect(queue()).toEqual([]));
+      await vi.waitFor(() => expect(warn).toHaveBeenCalled());
+      await ready();
+      expect($("[role=dialog]")).toBe(null);
     });
     it("sends what waited offline when the browser is back online", async () => {
       let online = false;
@@ -369,8 +402,9 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect(logged(info)).toMatch(/survey manual is manual/);
       expect($("[role=dialog]")).toBe(null);
     });
-    it("logs what the page asked for that cannot be done, and a refused submission", async () => {
+    it("logs what the page asked for that cannot be done, and warns of a refused submission", async () => {
       const info = vi.spyOn(console, "info").mockImplementation(() => {});
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
       const config = baseConfig();
       config.surveys = [config.surveys[1]];
       const api = boot({config, attrs: {debug: "", lang: "hu"}, post: () => respond(400)});
@@ -381,7 +415,7 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await api.open("stock");
       choose(0);
       submit();
-      await vi.waitFor(() => expect(logged(info)).toMatch(/the server refused a submission \(HTTP 400\), dropped: \{/));
+      await vi.waitFor(() => expect(warn.mock.calls.map((c) => c.join(" ")).join("\n")).toMatch(/ 400 \{"code":"refused"/));
       expect(logged(info)).toMatch(/^track purchase\nopen\(nope\): no such survey\ndata-lang comes before setLanguage\(\)$/m);
       boot({config: {...baseConfig(), surveys: []}, attrs: {debug: ""}});
       await vi.waitFor(() => expect(logged(info)).toMatch(/no active survey for this site/));
