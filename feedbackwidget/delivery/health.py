@@ -39,12 +39,14 @@ _LATER = re.compile(r"^4\d\d\b")
 
 @dataclass(frozen=True)
 class MailFailure:
-    """Mail is not going out: the newest ``error``, ``since`` when, how many ``waiting``, the ``fix``."""
+    """Mail is not going out: the newest ``error`` (of a message of ``site_id``), ``since`` when,
+    how many ``waiting``, the ``fix``."""
 
     error: str
     since: dt.datetime
     waiting: int
     fix: str
+    site_id: int | None = None
 
 
 def fix_for(error: str) -> str:
@@ -66,7 +68,7 @@ def mail_failure(engine: Engine) -> MailFailure | None:
     """The current failure of mail delivery, or None when mail goes out (or none was tried)."""
     # Autocommit: on SQLite a transaction would wait for (or hold) the write lock of the page's own session.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        newest = connection.execute(select(OUTBOX.c.id, OUTBOX.c.last_error).where(_failed_mail())
+        newest = connection.execute(select(OUTBOX.c.id, OUTBOX.c.last_error, OUTBOX.c.site_id).where(_failed_mail())
                                     .order_by(OUTBOX.c.id.desc()).limit(1)).first()
         if newest is None:
             return None
@@ -77,7 +79,7 @@ def mail_failure(engine: Engine) -> MailFailure | None:
         since, waiting = connection.execute(select(func.min(OUTBOX.c.created_at), func.count())
                                             .where(_failed_mail(), OUTBOX.c.id > last_sent)).one()
     error = str(newest.last_error)
-    return MailFailure(error=error, since=since, waiting=int(waiting), fix=fix_for(error))
+    return MailFailure(error=error, since=since, waiting=int(waiting), fix=fix_for(error), site_id=newest.site_id)
 
 
 class FailureCache:
