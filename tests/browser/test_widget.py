@@ -265,3 +265,34 @@ def test_axe_finds_no_accessibility_violations_on_the_hosted_page(
     )
     assert violations == []
     context.close()
+
+
+def test_the_demo_on_another_port_stores_answers_and_a_refused_one_is_never_silent(
+    browser: Any, live_server: LiveServer, db: Session
+) -> None:
+    # The demo allows port 5000's origins; this server runs on another port, as `flask run --port 5001` does.
+    live_server.app.test_cli_runner().invoke(args=["feedbackwidget", "demo", "--responses", "0"])
+    elsewhere = create_site(db, "Elsewhere", ["https://elsewhere.example"], templates=("stock",))
+    db.commit()
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+
+    page.goto(live_server.url + "/feedback/demo")
+    page.locator("feedback-widget .fw-button").wait_for()
+    page.evaluate("FeedbackWidget.open('stock')")
+    page.locator("feedback-widget label.fw-option", has_text="Yes").click()
+    page.locator("feedback-widget .fw-primary").click()
+    assert page.locator("feedback-widget .fw-thanks").inner_text().startswith("Thank you for your feedback!")
+    assert len(wait_for_rows(db, 1)) == 1
+
+    page.goto(live_server.url + f"/feedback/demo/{elsewhere.key}")  # a site that does not allow this origin
+    page.locator("feedback-widget .fw-button").wait_for()
+    page.evaluate("FeedbackWidget.open('stock')")
+    page.locator("feedback-widget label.fw-option", has_text="Yes").click()
+    page.locator("feedback-widget .fw-primary").click()
+    page.locator("feedback-widget .fw-thanks", has_text="Your answer could not be sent.").wait_for()
+    assert any("origin_not_allowed" in warning for warning in warnings)
+    assert len(rows(db)) == 1
+    context.close()
