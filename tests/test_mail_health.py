@@ -132,6 +132,14 @@ def test_managers_do_not_get_the_test_email_button(
     assert smtp.messages == []
 
 
+@pytest.fixture
+def app_log() -> None:
+    """The standalone server's logger, enabled again: an Alembic env.py run by an earlier test
+    (logging.config.fileConfig) disables every logger that existed then."""
+    logging.getLogger("feedbackwidget.app").disabled = False
+
+
+@pytest.mark.usefixtures("app_log")
 def test_the_standalone_server_warns_at_start_when_no_mail_server_is_set(
     make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -147,6 +155,7 @@ def test_the_standalone_server_warns_at_start_when_no_mail_server_is_set(
     assert not [r for r in caplog.records if "MAIL_SERVER" in r.getMessage()]
 
 
+@pytest.mark.usefixtures("app_log")
 def test_a_host_app_gets_no_mail_warning(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
     host = Flask("host_shop")
     host.config.update(TESTING=True, SECRET_KEY="host-secret", FEEDBACKWIDGET_DATABASE_URL=database_url,
@@ -154,5 +163,5 @@ def test_a_host_app_gets_no_mail_warning(database_url: str, caplog: pytest.LogCa
     with caplog.at_level(logging.WARNING, logger="feedbackwidget"):
         FeedbackWidget(host)
     assert not [r for r in caplog.records if "MAIL_SERVER" in r.getMessage()]
-    get_state(host).engine.dispose()
+    get_state(host).dispose()
     assert SHOP_ORIGIN
