@@ -194,7 +194,7 @@ def measure(url: str, site_id: int, runs: int) -> list[tuple[str, float, float, 
         ("responses list, text search", f"/feedback/admin/responses?site={site_id}&q=damaged", runs),
     ]
     results += [(label, *timed(client, counter, page, n)) for label, page, n in pages]
-    state.engine.dispose()
+    state.dispose()
     return results
 
 

@@ -90,14 +90,22 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
-def create_feedback_engine(url: str | URL, options: dict[str, Any] | None = None) -> Engine:
-    """Create the engine for *url* with the settings each backend needs."""
+def create_feedback_engine(url: str | URL, options: dict[str, Any] | None = None, *,
+                           autocommit: bool = False) -> Engine:
+    """Create the engine for *url* with the settings each backend needs.
+
+    With *autocommit* every statement commits itself (the submit path's engine: no BEGIN, no
+    COMMIT, and, unlike a connection switched to AUTOCOMMIT per use, nothing to switch back
+    when a connection returns to its pool).
+    """
     parsed = normalize_url(url)
     kwargs: dict[str, Any] = dict(options or {})
+    if autocommit:
+        kwargs["isolation_level"] = "AUTOCOMMIT"
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {}).update(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         engine = create_engine(parsed, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, transactions=not autocommit)
         return engine
     engine = _create_server_engine(parsed, kwargs)
     if not kwargs.get("pool_pre_ping"):
@@ -131,7 +139,7 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError("idle database connection is dead") from err
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, transactions: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -143,6 +151,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    if transactions:
+        _begin_transactions_ourselves(engine)
+
+
+def _begin_transactions_ourselves(engine: Engine) -> None:
+    """BEGIN IMMEDIATE for writes, DEFERRED for reads (see the module's docstring)."""
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection: Any, connection_record: Any) -> None:

@@ -47,6 +47,8 @@ class FeedbackWidgetState:
     """Per-app state of the extension."""
 
     engine: Engine
+    #: The same database in AUTOCOMMIT: the submit path's single INSERT commits itself.
+    submit_engine: Engine
     session_factory: sessionmaker[Session]
     sites: SiteCache
     secret_key: str
@@ -57,6 +59,11 @@ class FeedbackWidgetState:
     def session(self) -> Session:
         """The ORM session of the current app context."""
         return request_session(self.session_factory)
+
+    def dispose(self) -> None:
+        """Close every pooled database connection (tests, and before a process forks)."""
+        self.engine.dispose()
+        self.submit_engine.dispose()
 
     def on_event(self, event: str, hook: EventHook) -> None:
         """Call *hook* on each *event* (e.g. ``complaint.created``) to add outbox messages."""
@@ -163,6 +170,7 @@ def _build_state(app: Flask) -> FeedbackWidgetState:
 
     return FeedbackWidgetState(
         engine=engine,
+        submit_engine=create_feedback_engine(url, app.config[config.ENGINE_OPTIONS], autocommit=True),
         session_factory=session_factory,
         sites=SiteCache(load, app.config[config.SITE_CACHE_SECONDS]),
         secret_key=resolve_secret_key(app),

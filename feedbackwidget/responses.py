@@ -1,8 +1,9 @@
 """Recording survey responses: the submit path, one database round trip, public APIs only.
 
 A submission without side effects is a single ``INSERT ... ON CONFLICT DO NOTHING
-RETURNING id`` run with SQLAlchemy Core on a pooled connection in ``AUTOCOMMIT``
-mode: no BEGIN, no COMMIT, the statement commits itself.  SQLAlchemy caches the
+RETURNING id`` run with SQLAlchemy Core on a pooled connection of an engine created in
+``AUTOCOMMIT`` mode: no BEGIN, no COMMIT, the statement commits itself, and nothing is
+switched back when the connection returns to the pool.  SQLAlchemy caches the
 statement's compiled form; on PostgreSQL psycopg prepares it on the server after
 a few uses on a connection (its ``prepare_threshold``: set it to ``None`` in
 ``FEEDBACKWIDGET_ENGINE_OPTIONS["connect_args"]`` behind PgBouncer in transaction
@@ -109,8 +110,8 @@ def _insert(connection: Connection, row: Mapping[str, Any]) -> int | None:
 
 
 def _store_alone(engine: Engine, row: Mapping[str, Any]) -> RecordResult:
-    """One statement that commits itself: a single round trip."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    """One statement that commits itself on *engine* (an AUTOCOMMIT engine): a single round trip."""
+    with engine.connect() as connection:
         new_id = _insert(connection, row)
         return _existing(connection, row) if new_id is None else RecordResult(new_id, replayed=False)
 
@@ -140,8 +141,13 @@ def _with_reconnect(action: Callable[[], Result]) -> Result:
     raise AssertionError("unreachable")
 
 
-def record_response(engine: Engine, row: dict[str, Any], drafts: Sequence[OutboxDraft] = ()) -> RecordResult:
+def record_response(engine: Engine, row: dict[str, Any], drafts: Sequence[OutboxDraft] = (), *,
+                    submit_engine: Engine | None = None) -> RecordResult:
     """Store the response *row* once, with its outbox *drafts* in the same transaction.
+
+    *submit_engine* is the same database in AUTOCOMMIT mode (the extension's
+    ``submit_engine``), used when there is nothing to store with the row; without it a
+    connection of *engine* is switched to AUTOCOMMIT for the statement.
 
     A row whose ``idempotency_key`` is already stored is not stored again: the
     first response's id is returned with ``replayed=True``.
@@ -152,4 +158,5 @@ def record_response(engine: Engine, row: dict[str, Any], drafts: Sequence[Outbox
     row.setdefault("created_at", utcnow())
     if drafts:
         return _with_reconnect(lambda: _store_with_drafts(engine, row, drafts))
-    return _with_reconnect(lambda: _store_alone(engine, row))
+    alone = submit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _with_reconnect(lambda: _store_alone(alone, row))

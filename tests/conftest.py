@@ -115,7 +115,7 @@ def make_app(database_url: str, tmp_path: Any) -> Iterator[Callable[..., Flask]]
     if apps:
         _empty_tables(apps[0])
     for app in apps:
-        get_state(app).engine.dispose()
+        get_state(app).dispose()
 
 
 @pytest.fixture

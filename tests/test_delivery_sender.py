@@ -47,4 +47,4 @@ def test_a_host_app_runs_no_sender_of_ours(database_url: str, site: Site) -> Non
         submit_low_score(host, site)
         assert SENDER_KEY not in get_state(host).extras
     finally:
-        get_state(host).engine.dispose()
+        get_state(host).dispose()

@@ -241,15 +241,14 @@ def test_a_full_sqlite_disk_answers_503_and_keeps_its_data(make_app: Callable[..
     client = app.test_client()
     url = f"/feedback/api/v1/sites/{key}/responses"
     assert client.post(url, json=BODY, headers={"Idempotency-Key": "first"}).status_code == 201
-    engine = get_state(app).engine
-
-    @event.listens_for(engine, "connect")
     def _cap_size(dbapi_connection: Any, record: Any) -> None:
         # No page beyond the ones in use: as when the disk has no room left.
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
-    engine.dispose()
+    for engine in (get_state(app).engine, get_state(app).submit_engine):  # every connection to the file
+        event.listen(engine, "connect", _cap_size)
+    get_state(app).dispose()
     long_text = {"survey": "nps", "answers": {"score": 1, "reason": "x" * 2000}}
     statuses = [client.post(url, json=long_text, headers={"Idempotency-Key": f"k{n}"}).status_code
                 for n in range(40)]

@@ -130,9 +130,10 @@ def submit_response(site_key: str) -> Response:
     """Store one survey response; the same Idempotency-Key replays the first answer."""
     site, body, key = read_submission(site_key, "responses")
     survey, row = submission_row(site, body, key)
-    drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
+    state = get_state()
+    drafts = [draft for hook in state.response_hooks for draft in hook(site, survey, row)]
     try:
-        result = record_response(get_state().engine, row, drafts)
+        result = record_response(state.engine, row, drafts, submit_engine=state.submit_engine)
     except IdempotencyConflict as err:
         raise IdempotencyKeyReused() from err
     except StorageUnavailable as err:

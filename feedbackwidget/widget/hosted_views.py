@@ -81,7 +81,7 @@ def _store(site: SiteConfig, survey: CompiledSurvey, body: dict[str, Any], key: 
         return dict(getattr(err, "fields", {})) or {"": err.description or ""}
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
     try:
-        record_response(get_state().engine, row, drafts)
+        record_response(get_state().engine, row, drafts, submit_engine=get_state().submit_engine)
     except IdempotencyConflict:
         pass  # sent twice with other answers: the first one counts
     return {}

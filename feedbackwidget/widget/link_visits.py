@@ -96,7 +96,7 @@ def store_linked(site: SiteConfig, survey: CompiledSurvey, body: dict[str, Any],
         return dict(getattr(err, "fields", {})) or {"": err.description or ""}
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
     try:
-        response_id = record_response(get_state().engine, row, drafts).id
+        response_id = record_response(get_state().engine, row, drafts, submit_engine=get_state().submit_engine).id
     except IdempotencyConflict:
         response_id = change_answer(get_state().engine, row, drafts)
     session = get_state().session()
