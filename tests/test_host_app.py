@@ -3,6 +3,7 @@ Flask-WTF ``CSRFProtect``, Flask-Login and Flask-Mail, registered before and aft
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -154,11 +155,21 @@ def test_our_html_forms_keep_their_own_csrf(shop: tuple[Flask, str]) -> None:
 
 
 def autogenerate(app: Flask, tmp_path: Path) -> str:
-    """The host's ``flask db init`` and ``flask db migrate``; the script it wrote."""
+    """The host's ``flask db init`` and ``flask db migrate``; the script it wrote.
+
+    Flask-Migrate's ``env.py`` runs ``logging.config.fileConfig``, which disables every logger
+    that exists; they are enabled again after it, so later tests still see their logs.
+    """
     directory = str(tmp_path / "migrations")
-    with app.app_context():
-        flask_migrate.init(directory)
-        flask_migrate.migrate(directory, message="shop tables")
+    enabled = [logger for logger in logging.Logger.manager.loggerDict.values()
+               if isinstance(logger, logging.Logger) and not logger.disabled]
+    try:
+        with app.app_context():
+            flask_migrate.init(directory)
+            flask_migrate.migrate(directory, message="shop tables")
+    finally:
+        for logger in enabled:
+            logger.disabled = False
     (script,) = (tmp_path / "migrations" / "versions").glob("*.py")
     return script.read_text()
 
