@@ -14,7 +14,18 @@ from sqlalchemy import Date, Engine, ForeignKey, String, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .i18n import N_
 from .models import Base, utcnow
+
+#: What each refusal's code means to a shop owner (English msgids of the admin catalog);
+#: any other code is shown as it is.
+REASON_TEXTS = {
+    "origin_not_allowed": N_("The page's address is not one of the site's allowed origins."),
+    "unknown_survey": N_("The page asked for a survey the site does not have, or has switched off."),
+    "invalid_request": N_("The answers did not pass the checks (a missing or wrong field)."),
+    "invalid_answers": N_("The answers did not pass the checks (a missing or wrong field)."),
+    "payload_too_large": N_("More was sent than a submission may hold."),
+}
 
 MAX_ORIGIN_LENGTH = 200
 SHOWN_DAYS = 7

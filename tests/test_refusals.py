@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,8 @@ def refused_rows(page: str) -> list[str]:
     """The refused-submissions table's rows as text, cells joined by " | "."""
     table = page.split('id="refused"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
-    return [" | ".join(re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S))
+    return [" | ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                       for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S))
             for row in rows]
 
 
@@ -45,9 +47,9 @@ def test_refusals_are_counted_by_origin_and_reason_and_shown_to_the_sites_people
     rows = refused_rows(logged_in("viewer").get(f"/feedback/admin/sites/{site.id}").text)
 
     assert [row.rsplit(" | ", 1)[0] for row in rows[1:]] == [
-        f"{NEW_SHOP} | origin_not_allowed | 2",
-        f"{SHOP_ORIGIN} | invalid_answers | 1",
-        f"{SHOP_ORIGIN} | unknown_survey | 1",
+        f"{NEW_SHOP} | The page's address is not one of the site's allowed origins. origin_not_allowed | 2",
+        f"{SHOP_ORIGIN} | The answers did not pass the checks (a missing or wrong field). invalid_answers | 1",
+        f"{SHOP_ORIGIN} | The page asked for a survey the site does not have, or has switched off. unknown_survey | 1",
     ]
     assert "Allow this origin" not in logged_in("manager").get(f"/feedback/admin/sites/{site.id}").text
 
@@ -84,6 +86,7 @@ def test_the_refused_table_speaks_hungarian(client: FlaskClient, site: Site, log
     submit(client, site.key, NEW_SHOP)
     page = logged_in("owner").get(f"/feedback/admin/sites/{site.id}", headers={"Accept-Language": "hu"}).text
     assert "Elutasított beküldések (az elmúlt 7 nap)" in page and "Forrás engedélyezése" in page
+    assert "Az oldal címe nem szerepel a webhely engedélyezett forrásai között." in page
 
 
 def test_the_demo_accepts_answers_from_the_port_it_is_served_on(app: Flask, db: Session) -> None:

@@ -9,7 +9,7 @@ from .. import config
 from ..delivery import invalidate_delivery
 from ..extension import get_state
 from ..models import Site, Survey
-from ..refusals import recent_refusals
+from ..refusals import REASON_TEXTS, recent_refusals
 from ..site_admin import create_site
 from ..sites import normalize_origin
 from . import admin
@@ -71,7 +71,7 @@ def _site_page(site: Site, form: SiteForm, member_form: MemberForm | None = None
         "feedbackwidget/admin/site.html", site=site, form=form, is_owner=is_owner, saved=saved,
         snippet=embed_snippet_for(site), surveys=surveys, survey_form=survey_form,
         members=members_of(db, site) if is_owner else [], member_form=member_form,
-        button=ButtonForm(formdata=None), me=current_admin(), refusals=recent_refusals(db, site.id),
+        button=ButtonForm(formdata=None), me=current_admin(), refusals=recent_refusals(db, site.id), reason_texts=REASON_TEXTS,
     )
 
 
