@@ -124,9 +124,6 @@ class FeedbackWidget:
         exempt_from_host_csrf(app)
 
 
-HOST_CSRF_DONE = "host_csrf_exempted"
-
-
 def exempt_from_host_csrf(app: Flask) -> None:
     """Keep a host's global Flask-WTF ``CSRFProtect`` off feedbackwidget's own endpoints.
 
@@ -141,8 +138,9 @@ def exempt_from_host_csrf(app: Flask) -> None:
 
 
 def _exempt_on_first_request(app: Flask, **extra: Any) -> None:
-    if not get_state(app).extras.get(HOST_CSRF_DONE):
-        _exempt_views(app)
+    """Exempt our views once the host's CSRFProtect is there, then stop listening: no cost per request."""
+    if _exempt_views(app):
+        request_started.disconnect(_exempt_on_first_request, app)
 
 
 def _exempt_views(app: Flask) -> bool:
@@ -154,7 +152,6 @@ def _exempt_views(app: Flask) -> bool:
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith(prefix):
             host_csrf.exempt(view)
-    get_state(app).extras[HOST_CSRF_DONE] = True
     return True
 
 
