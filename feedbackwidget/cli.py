@@ -19,7 +19,7 @@ from .admin.sessions import end_other_sessions
 from .extension import get_state
 from .models import AdminUser, Site, utcnow
 from .privacy import Person, correct_person, erase_person, export_person, purge_expired
-from .public_url import GUESSED_HINT, PublicURL, public_base_url
+from .public_url import GUESSED_HINT, PublicURL, embed_snippet, public_base_url
 from .site_admin import create_site
 
 
@@ -48,11 +48,6 @@ def db_current() -> None:
     """Show the database's revision and the newest one shipped."""
     current = ", ".join(migrations.current_revisions(get_state().engine)) or "none"
     click.echo(f"current: {current}  newest: {', '.join(migrations.head_revisions())}")
-
-
-def embed_snippet(base_url: str, site_key: str) -> str:
-    """The ``<script>`` tag a shop pastes into its pages."""
-    return f'<script src="{base_url}/widget.js" data-site="{site_key}" async></script>'
 
 
 def echo_if_guessed(base: PublicURL) -> None:

@@ -40,3 +40,8 @@ def public_base_url(app: Flask) -> PublicURL:
 def _server_name_root(app: Flask) -> str:
     root = str(app.config.get("APPLICATION_ROOT") or "/").rstrip("/")
     return f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME']}{root}"
+
+
+def embed_snippet(base_url: str, site_key: str) -> str:
+    """The ``<script>`` tag a shop pastes into its pages, *base_url* being :func:`public_base_url`'s."""
+    return f'<script src="{base_url}/widget.js" data-site="{site_key}" async></script>'

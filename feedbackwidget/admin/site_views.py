@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from .. import config
 from ..delivery import invalidate_delivery
 from ..extension import get_state
 from ..models import Site, Survey
+from ..public_url import embed_snippet, public_base_url
 from ..refusals import REASON_TEXTS, recent_refusals
 from ..site_admin import create_site
 from ..sites import normalize_origin
@@ -21,12 +21,7 @@ from .site_settings import SettingsError, SiteChanges, add_member, members_of, r
 
 def embed_snippet_for(site: Site) -> str:
     """The one tag a shop pastes into its pages."""
-    base = current_app.config[config.PUBLIC_URL]
-    if base:
-        src = str(base).rstrip("/") + str(current_app.config[config.URL_PREFIX]) + "/widget.js"
-    else:
-        src = url_for("feedbackwidget.widget.widget_js", _external=True)
-    return f'<script src="{src}" data-site="{site.key}" async></script>'
+    return embed_snippet(public_base_url(current_app).url, site.key)
 
 
 def _field_errors(form: SiteForm | MemberForm, err: SettingsError) -> None:
