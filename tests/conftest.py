@@ -132,9 +132,9 @@ def client(app: Flask) -> FlaskClient:
 def db(app: Flask) -> Iterator[Session]:
     """An ORM session on the app's database, for arranging and checking rows.
 
-    It runs in autocommit mode: on SQLite every transaction is BEGIN IMMEDIATE,
-    so a test session that kept a transaction open after reading would hold the
-    write lock and block the app under test.
+    It runs in autocommit mode: on SQLite a transaction outside a GET request is
+    BEGIN IMMEDIATE, so a test session that kept a transaction open after reading
+    would hold the write lock and block the app under test.
     """
     engine = get_state(app).engine.execution_options(isolation_level="AUTOCOMMIT")
     with Session(engine, expire_on_commit=False) as session:

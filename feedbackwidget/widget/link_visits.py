@@ -74,7 +74,7 @@ def visited_link(site: SiteConfig, slug: str, posted_token: str | None) -> tuple
     token = posted_token or request.cookies.get(LINK_COOKIE)
     session = get_state().session()
     link = find_link(session, site.id, slug, token) if token else None
-    session.commit()  # end the read: on SQLite every transaction holds the write lock
+    session.commit()  # end the read: a POST's transaction holds SQLite's write lock until it ends
     return token, link
 
 
