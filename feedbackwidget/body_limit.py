@@ -13,9 +13,7 @@ the visitor's language (``feedbackwidget/too_large.html``, which a host may over
 
 from __future__ import annotations
 
-from typing import cast
-
-from flask import Blueprint, Request, current_app, request
+from flask import Blueprint, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -37,17 +35,21 @@ def limit_request_body(blueprint: Blueprint) -> None:
 
     :raises RequestEntityTooLarge: when ``Content-Length`` is over the limit.
     """
-    current = cast(Request, request._get_current_object())  # type: ignore[attr-defined]
-    api_request = f"{blueprint.name}.api" in current.blueprints
+    api_request = is_api_request(blueprint)
     limit = int(current_app.config[config.MAX_BODY_BYTES if api_request else config.MAX_FORM_BYTES])
-    declared = current.content_length
+    declared = request.content_length
     if declared is not None and declared > limit:
         raise RequestEntityTooLarge()
     # A streamed (chunked) body is cut off one byte past the limit, so that passing it shows: werkzeug's
     # form parser reads up to the cut-off without complaint. The API's JSON reader checks the length itself.
-    current.max_content_length = limit + 1
-    if declared is None and not api_request and len(current.get_data(cache=True)) > limit:
+    request.max_content_length = limit + 1
+    if declared is None and not api_request and _streamed() and len(request.get_data(cache=True)) > limit:
         raise RequestEntityTooLarge()
+
+
+def _streamed() -> bool:
+    """Whether the body comes without a length (chunked): only then is there anything to read up front."""
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
 def too_large_page() -> Response:
