@@ -60,8 +60,13 @@ def catalog_files(locale: str) -> list[Path]:
 @lru_cache(maxsize=None)
 def translations(locale: str) -> NullTranslations:
     """Every catalog of *locale* merged (English is the msgids themselves)."""
-    merged = Translations(domain=DOMAIN)
-    for path in catalog_files(locale) if locale != "en" else []:
+    files = catalog_files(locale) if locale != "en" else []
+    if not files:
+        return Translations(domain=DOMAIN)
+    # The first catalog gives the merged table its Plural-Forms rule (every catalog of a locale has the same).
+    with open(files[0], "rb") as handle:
+        merged = Translations(handle, domain=DOMAIN)
+    for path in files[1:]:
         with open(path, "rb") as handle:
             merged.merge(Translations(handle, domain=DOMAIN))
     return merged
@@ -70,6 +75,11 @@ def translations(locale: str) -> NullTranslations:
 def translate(locale: str, message: str) -> str:
     """*message* in *locale*."""
     return translations(locale).gettext(message)
+
+
+def translate_plural(locale: str, singular: str, plural: str, count: int) -> str:
+    """*singular* or *plural* (by *count* and *locale*'s plural rule) in *locale*, ``%(num)s`` left to fill."""
+    return translations(locale).ngettext(singular, plural, count)
 
 
 def in_every_locale(message: str) -> dict[str, str]:

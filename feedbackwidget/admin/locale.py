@@ -15,7 +15,7 @@ from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
 from .. import config
-from ..i18n import SUPPORTED_LOCALES, negotiate_locale, normalize_locale, translate
+from ..i18n import SUPPORTED_LOCALES, negotiate_locale, normalize_locale, translate, translate_plural
 from .access import current_access
 
 _G_KEY = "_feedbackwidget_admin_locale"
@@ -60,6 +60,11 @@ def gettext(message: str, **values: Any) -> str:
     return text % values if values else text
 
 
+def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    """*singular* or *plural* by *num* in the admin's language; ``%(num)s`` and the *values* filled."""
+    return translate_plural(admin_locale(), singular, plural, num) % {"num": num, **values}
+
+
 def template_context() -> dict[str, Any]:
-    return {"_": gettext, "admin_locale": admin_locale(), "admin_languages": LANGUAGE_NAMES,
+    return {"_": gettext, "ngettext": ngettext, "admin_locale": admin_locale(), "admin_languages": LANGUAGE_NAMES,
             "supported_locales": SUPPORTED_LOCALES}
