@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.analysis import CostRow, Period, analyse
-from feedbackwidget.complaints.models import Complaint
+from feedbackwidget.complaints.models import Complaint, ComplaintMessage
 from feedbackwidget.models import Site
 from feedbackwidget.site_admin import create_site
 
@@ -23,7 +23,7 @@ _serial = iter(range(1000, 9999))
 
 def add(db: Session, site: Site, received: dt.datetime, *, first: float | None = None,
         resolved: float | None = None, **fields: Any) -> Complaint:
-    """A complaint received at *received*, first answered / closed *first* / *resolved* hours later."""
+    """A complaint received at *received*, first replied to (publicly) / closed *first* / *resolved* hours later."""
     number = next(_serial)
     complaint = Complaint(
         site_id=site.id, reference=f"FW-TEST-{number}", status_token_hash="x" * 64,
@@ -36,6 +36,10 @@ def add(db: Session, site: Site, received: dt.datetime, *, first: float | None =
         **fields,
     )
     db.add(complaint)
+    db.flush()
+    if first is not None:
+        db.add(ComplaintMessage(complaint_id=complaint.id, visibility="public", body="Sorry!",
+                                created_at=received + first * HOUR))
     return complaint
 
 
@@ -115,3 +119,21 @@ def test_the_previous_period_and_an_empty_one(db: Session, known: Site) -> None:
     empty = analyse(db, known.id, Period(dt.datetime(2020, 1, 1, tzinfo=UTC), dt.datetime(2020, 2, 1, tzinfo=UTC)), NOW)
     assert empty.current.count == 0 and empty.change_share is None
     assert empty.current.median_resolution_hours is None and empty.current.justified_share is None
+
+
+def test_the_first_response_is_the_first_reply_the_customer_got_not_a_change_of_state(
+    db: Session, site: Site
+) -> None:
+    for day, reply_after in ((3, 2), (5, 6), (9, 10)):
+        # As earlier versions stored it: "Start working on it" set first_response_at at once.
+        complaint = add(db, site, PERIOD.start + dt.timedelta(days=day), status="in_progress")
+        complaint.first_response_at = complaint.received_at
+        db.add_all([
+            ComplaintMessage(complaint_id=complaint.id, visibility="internal", body="Looking into it",
+                             created_at=complaint.received_at + HOUR / 2),
+            ComplaintMessage(complaint_id=complaint.id, visibility="public", body="Sorry, a new one is on its way",
+                             created_at=complaint.received_at + reply_after * HOUR),
+        ])
+    db.commit()
+
+    assert analyse(db, site.id, PERIOD, NOW).current.median_first_response_hours == pytest.approx(6.0)

@@ -123,7 +123,7 @@ def test_a_complaint_goes_through_its_whole_life_with_every_step_audited(
     session.commit()
 
     assert (complaint.status, complaint.assignee_id, complaint.escalation_level) == ("resolved", staff.id, 2)
-    assert complaint.first_response_at == T0 + dt.timedelta(hours=3)
+    assert complaint.first_response_at == T0 + dt.timedelta(hours=7)  # the public reply, not "start"
     assert complaint.resolved_at == T0 + dt.timedelta(days=4)
     assert complaint.reopen_count == 1
     assert (complaint.compensation_amount, complaint.compensation_currency) == (Decimal("12990.00"), "HUF")
@@ -145,6 +145,18 @@ def test_a_public_reply_is_a_first_response(session: Session, site: Site, app: F
     complaint = received(session, site, app)
     add_message(context(session, site, app, staff, T0 + dt.timedelta(hours=9)), complaint, "public", "On it.")
     assert complaint.first_response_at == T0 + dt.timedelta(hours=9)
+
+
+def test_starting_work_is_not_a_response_the_customer_received(
+    session: Session, site: Site, app: Flask, staff: Actor
+) -> None:
+    complaint = received(session, site, app)
+    ctx = context(session, site, app, staff, T0 + dt.timedelta(minutes=5))
+    change_status(ctx, complaint, "start")
+    add_message(ctx.at(T0 + dt.timedelta(hours=1)), complaint, "internal", "Asked the warehouse")
+    assert complaint.first_response_at is None
+    add_message(ctx.at(T0 + dt.timedelta(hours=4)), complaint, "public", "A new kettle is on its way.")
+    assert complaint.first_response_at == T0 + dt.timedelta(hours=4)
 
 
 def test_rejecting_marks_the_complaint_unfounded(session: Session, site: Site, app: Flask, staff: Actor) -> None:

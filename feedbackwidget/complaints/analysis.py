@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, extract, func, literal, select
 from sqlalchemy.orm import Session
 
-from .models import CLOSED_STATES, OPEN_STATES, Complaint
+from .models import CLOSED_STATES, OPEN_STATES, Complaint, ComplaintMessage
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -173,11 +173,24 @@ def median_hours(session: Session, site_id: int, period: Period, later: Any) -> 
     return None if seconds is None else float(seconds) / SECONDS_PER_HOUR
 
 
+def first_reply_at() -> ColumnElement[dt.datetime]:
+    """When the customer got the complaint's first public reply (NULL: not yet), as a correlated subquery.
+
+    Read from the replies rather than ``first_response_at``, which earlier versions also set on
+    "Start working on it", a change the customer never sees.
+    """
+    return (
+        select(func.min(ComplaintMessage.created_at))
+        .where(ComplaintMessage.complaint_id == Complaint.id, ComplaintMessage.visibility == "public")
+        .correlate(Complaint).scalar_subquery()
+    )
+
+
 def period_figures(session: Session, site_id: int, period: Period, now: dt.datetime) -> PeriodFigures:
     """Every figure of the complaints of *site_id* received in *period*, as of *now*."""
     return PeriodFigures(
         **_totals(session, site_id, period, now),
-        median_first_response_hours=median_hours(session, site_id, period, Complaint.first_response_at),
+        median_first_response_hours=median_hours(session, site_id, period, first_reply_at()),
         median_resolution_hours=median_hours(session, site_id, period, Complaint.resolved_at),
         by_channel=_counts_by(session, Complaint.channel, site_id, period),
         by_category=_counts_by(session, Complaint.category, site_id, period),

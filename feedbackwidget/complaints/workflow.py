@@ -84,7 +84,8 @@ def _first_response(ctx: Context, complaint: Complaint) -> None:
 def change_status(ctx: Context, complaint: Complaint, action: str) -> None:
     """Apply workflow *action* (``start``, ``resolve``, ``reject``, ``reopen``).
 
-    Rejecting marks the complaint unfounded unless a verdict was given.
+    Rejecting marks the complaint unfounded unless a verdict was given.  A change of state
+    is not a response to the customer: only a public reply is (see :func:`add_message`).
 
     :raises WorkflowError: when *action* is not possible from the current state.
     """
@@ -94,7 +95,6 @@ def change_status(ctx: Context, complaint: Complaint, action: str) -> None:
         raise WorkflowError(N_("Cannot %(action)s a complaint that is %(status)s: possible now: %(possible)s."),
                             action=action, status=complaint.status, possible=possible)
     _set(ctx, complaint, "status", target, action)
-    _first_response(ctx, complaint)
     if target in CLOSED_STATES:
         _set(ctx, complaint, "resolved_at", ctx.now)
     if action == "reject" and complaint.verdict is None:
