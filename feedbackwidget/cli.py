@@ -249,3 +249,8 @@ feedbackwidget_group.add_command(complaints_group)
 from .metrics.cli import stats_group  # noqa: E402
 
 feedbackwidget_group.add_command(stats_group)
+
+from .orders.cli import COMMANDS as ORDER_COMMANDS  # noqa: E402
+
+for _command in ORDER_COMMANDS:
+    feedbackwidget_group.add_command(_command)

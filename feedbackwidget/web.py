@@ -11,6 +11,8 @@ from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
 from .delivery.admin_views import delivery_admin
+from .orders.api import orders_api
+from .orders.hooks import order_hooks
 from .privacy.views import privacy_admin
 from .resources import package_folder
 from .security import apply_security_headers
@@ -32,6 +34,8 @@ blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)
 blueprint.register_blueprint(complaint_pages)
 api.register_blueprint(complaints_api)
+api.register_blueprint(orders_api)
+blueprint.register_blueprint(order_hooks, url_prefix="/hooks")
 blueprint.register_blueprint(api, url_prefix="/api")
 admin.register_blueprint(privacy_admin, url_prefix="/privacy")
 admin.register_blueprint(admin_complaints, url_prefix="/complaints")

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base, BigId, utcnow
 
+
 EVENTS: tuple[str, ...] = ("placed", "paid", "fulfilled", "delivered", "cancelled", "refunded")
 SOURCES: tuple[str, ...] = ("api", "shopify", "woocommerce", "csv")
 PLATFORMS: tuple[str, ...] = ("shopify", "woocommerce")
 
 
-class OrderEvent(Base):
+class StoredOrderEvent(Base):
     """One thing that happened to one order of a site, stored once."""
 
     __tablename__ = "fw_order_events"

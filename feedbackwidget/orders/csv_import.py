@@ -1,0 +1,133 @@
+"""Orders from a CSV file, for shops without webhooks (and till receipts).
+
+One event a row, with a header row naming the columns::
+
+    order_id,event,occurred_at,customer_id,customer_email,customer_name,customer_language,loyalty_tier,channel,marketing_consent
+
+``order_id``, ``event`` and ``occurred_at`` are required, the rest optional.  A bad
+row is reported by its line number and skipped; the good rows are kept; a row
+stored before is counted as a duplicate, so importing the same file twice stores
+nothing new.  Commas, semicolons or tabs separate the columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from .events import Duplicate, record_event
+from .validation import InvalidOrderEvent, order_event_from_json
+
+REQUIRED_COLUMNS = ("order_id", "event", "occurred_at")
+OPTIONAL_COLUMNS = ("customer_id", "customer_email", "customer_name", "customer_language", "loyalty_tier",
+                    "channel", "marketing_consent")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+CONSENT_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False, "": None}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why the row on *line* (1 is the header) was not imported."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows stored, rows already there, rows refused."""
+
+    stored: int = 0
+    duplicates: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read (encoding, header): nothing was imported."""
+
+
+def _reader(text: str) -> csv.DictReader[str]:
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if missing or unknown:
+        raise UnreadableFile(_header_problem(missing, unknown))
+    reader.fieldnames = header
+    return reader
+
+
+def _header_problem(missing: list[str], unknown: list[str]) -> str:
+    parts = [f"the header row lacks the column(s) {', '.join(missing)}"] if missing else []
+    parts += [f"the header row has unknown column(s) {', '.join(unknown)}"] if unknown else []
+    return "; ".join(parts) + ". The columns are: " + ", ".join(COLUMNS) + "."
+
+
+def _body(row: Mapping[str, str | None]) -> dict[str, object]:
+    """The row as the JSON body of the orders endpoint, so both are checked alike."""
+    value = {name: (row.get(name) or "").strip() or None for name in COLUMNS}
+    consent_text = (row.get("marketing_consent") or "").strip().lower()
+    consent: object = CONSENT_VALUES.get(consent_text, consent_text)
+    customer = {key: value[f"customer_{key}"] for key in ("id", "email", "name", "language")}
+    return {"order_id": value["order_id"], "event": value["event"], "occurred_at": value["occurred_at"],
+            "customer": {**customer, "loyalty_tier": value["loyalty_tier"]}, "channel": value["channel"],
+            "marketing_consent": consent}
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, Mapping[str, str | None]]]:
+    start = reader.line_num + 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _describe(err: InvalidOrderEvent) -> str:
+    renamed = {"customer.id": "customer_id", "customer.email": "customer_email", "customer.name": "customer_name",
+               "customer.language": "customer_language", "customer.loyalty_tier": "loyalty_tier"}
+    texts = {**err.fields}
+    if "marketing_consent" in texts:
+        texts["marketing_consent"] = "Must be yes or no (or empty)."
+    return "; ".join(f"{renamed.get(name, name)}: {text}" for name, text in texts.items())
+
+
+def import_orders(session: Session, site_id: int, text: str, now: dt.datetime) -> ImportReport:
+    """Import the CSV *text* into the site's order events (flushed; the caller commits).
+
+    :raises UnreadableFile: when the header row is wrong; no row is imported then.
+    """
+    report = ImportReport()
+    for line, row in _rows(_reader(text.lstrip("\ufeff"))):
+        if None in row:
+            report.problems.append(RowProblem(line, "the row has more cells than the header row"))
+            continue
+        try:
+            event = order_event_from_json(_body(row), now, source="csv")
+        except InvalidOrderEvent as err:
+            report.problems.append(RowProblem(line, _describe(err)))
+            continue
+        if isinstance(record_event(session, site_id, event), Duplicate):
+            report.duplicates += 1
+        else:
+            report.stored += 1
+    return report
+
+
+def decode_upload(data: bytes) -> str:
+    """The text of an uploaded file.
+
+    :raises UnreadableFile: when it is not UTF-8 (the error says how to save it).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UnreadableFile("the file is not UTF-8 text: save it as 'CSV UTF-8' and try again") from err
