@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -51,20 +51,20 @@ class UnreadableFile(ValueError):
     """The file as a whole cannot be read (encoding, header): nothing was imported."""
 
 
-def _reader(text: str) -> csv.DictReader[str]:
+def _reader(text: str) -> tuple[list[str], Iterator[list[str]], Callable[[], int]]:
+    """The header, the rows after it and the reader's line counter."""
     first_line = text.split("\n", 1)[0]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    header = [name.strip() for name in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    header = [name.strip() for name in next(reader, [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
         raise UnreadableFile(_header_problem(missing, unknown))
-    reader.fieldnames = header
-    return reader
+    return header, reader, lambda: reader.line_num
 
 
 def _header_problem(missing: list[str], unknown: list[str]) -> str:
@@ -84,11 +84,14 @@ def _body(row: Mapping[str, str | None]) -> dict[str, object]:
             "marketing_consent": consent}
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, Mapping[str, str | None]]]:
-    start = reader.line_num + 1
-    for row in reader:
-        yield start, row
-        start = reader.line_num + 1
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str] | None]]:
+    """Each non-blank row with the line it starts on; None for a row longer than the header."""
+    header, rows, line_num = _reader(text)
+    start = line_num() + 1
+    for cells in rows:
+        if any(cell.strip() for cell in cells):
+            yield start, dict(zip(header, cells)) if len(cells) <= len(header) else None
+        start = line_num() + 1
 
 
 def _describe(err: InvalidOrderEvent) -> str:
@@ -97,7 +100,7 @@ def _describe(err: InvalidOrderEvent) -> str:
     texts = {**err.fields}
     if "marketing_consent" in texts:
         texts["marketing_consent"] = "Must be yes or no (or empty)."
-    return "; ".join(f"{renamed.get(name, name)}: {text}" for name, text in texts.items())
+    return " ".join(f"{renamed.get(name, name)}: {text}" for name, text in texts.items())
 
 
 def import_orders(session: Session, site_id: int, text: str, now: dt.datetime) -> ImportReport:
@@ -106,8 +109,8 @@ def import_orders(session: Session, site_id: int, text: str, now: dt.datetime) -
     :raises UnreadableFile: when the header row is wrong; no row is imported then.
     """
     report = ImportReport()
-    for line, row in _rows(_reader(text.lstrip("\ufeff"))):
-        if None in row:
+    for line, row in _rows(text.lstrip("\ufeff")):
+        if row is None:
             report.problems.append(RowProblem(line, "the row has more cells than the header row"))
             continue
         try:
