@@ -16,15 +16,15 @@ analyses.
 
 from __future__ import annotations
 
-
+from .analysis import Analysis, analyse
 from .assign import Assignment, themes_of
-
+from .emerging import Topic, emerging_topics
 from .language import LANGUAGES, detect_language
 from .matching import Match
 from .model import Taxonomy, Theme
-
+from .site import SiteTaxonomy
 from .taxonomy import BUILT_IN
-
+from .terms import Term, key_phrases, terms, top_terms
 
 __all__ = ["BUILT_IN", "LANGUAGES", "Analysis", "Assignment", "Match", "SiteTaxonomy", "Taxonomy", "Term",
            "Theme", "Topic", "analyse", "detect_language", "emerging_topics", "key_phrases", "terms",

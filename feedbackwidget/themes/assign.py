@@ -31,6 +31,10 @@ def themes_of(text: str, language: str, taxonomy: Taxonomy = BUILT_IN) -> Assign
     :param language: ``"en"``, ``"hu"`` or ``"zh"``, usually from :func:`.detect_language`.
     :param taxonomy: the site's themes (:meth:`.SiteTaxonomy.build`), the built-in ones by default.
     """
-    matches = tuple(taxonomy.matcher.find(text, language))
+    return assignment_of(taxonomy.matcher.find(text, language), taxonomy)
+
+
+def assignment_of(matches: list[Match], taxonomy: Taxonomy) -> Assignment:
+    """The assignment that ``matches`` (from ``taxonomy.matcher``) make."""
     found = {match.theme for match in matches}
-    return Assignment(tuple(key for key in taxonomy.keys if key in found), matches)
+    return Assignment(tuple(key for key in taxonomy.keys if key in found), tuple(matches))

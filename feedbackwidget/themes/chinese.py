@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -26,6 +28,8 @@ def _shop_tokenizer() -> jieba.Tokenizer:
     global _tokenizer
     with _lock:
         if _tokenizer is None:
+            import jieba  # imported here too: its own tables take a third of a second
+
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
             tokenizer.load_userdict(str(files(__package__) / "data" / "shop_words_zh.txt"))

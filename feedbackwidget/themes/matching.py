@@ -65,10 +65,13 @@ class Matcher:
         self._chinese_pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
         self._near = _deletion_index(self._words)
 
-    def find(self, text: str, language: str) -> list[Match]:
-        """Every seed found in ``text``, read as ``language``, in text order."""
+    def find(self, text: str, language: str, tokens: list[Token] | None = None) -> list[Match]:
+        """Every seed found in ``text``, read as ``language``, in text order.
+
+        :param tokens: ``tokenize(text, language)`` when the caller has it already.
+        """
         found: set[Match] = set()
-        tokens = tokenize(text, language)
+        tokens = tokenize(text, language) if tokens is None else tokens
         keys = [self._keys(token) for token in tokens]
         for index in range(len(tokens)):
             for pattern in self._candidates(tokens[index], keys[index]):

@@ -43,6 +43,7 @@ DELIVERY = Theme(
             pickup | pick up | pick-up | collection point | click and collect | collect from | collected from
             arrive | arrival | came ... fast | came ... quick* | came ... early | came ... late
             express | next day | same day | on time | =late | delay* | lost ... parcel | where is my order
+            late delivery | slow delivery | fast delivery | fast shipping | quick delivery
             fast | speedy | dpd | dhl | gls | =ups | fedex | royal mail | hermes | evri | inpost
         """),
         "hu": _words("""
