@@ -11,6 +11,7 @@ from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
 from .delivery.admin_views import delivery_admin
+from .orders.admin_views import orders_admin
 from .orders.api import orders_api
 from .orders.hooks import order_hooks
 from .privacy.views import privacy_admin
@@ -40,5 +41,6 @@ blueprint.register_blueprint(api, url_prefix="/api")
 admin.register_blueprint(privacy_admin, url_prefix="/privacy")
 admin.register_blueprint(admin_complaints, url_prefix="/complaints")
 admin.register_blueprint(delivery_admin, url_prefix="/outbox")
+admin.register_blueprint(orders_admin, url_prefix="/orders")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")
