@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from feedbackwidget.complaints.analysis import CostRow, Period, analyse
+from feedbackwidget.complaints.analysis import CostRow, Period, analyse, over_time
 from feedbackwidget.complaints.models import Complaint, ComplaintMessage
 from feedbackwidget.models import Site
 from feedbackwidget.site_admin import create_site
@@ -137,3 +137,14 @@ def test_the_first_response_is_the_first_reply_the_customer_got_not_a_change_of_
     db.commit()
 
     assert analyse(db, site.id, PERIOD, NOW).current.median_first_response_hours == pytest.approx(6.0)
+
+
+def test_complaints_over_time_by_week(db: Session, known: Site) -> None:
+    buckets = over_time(db, known.id, PERIOD, NOW)
+    # October 2026 in weeks from the 1st: 1-7, 8-14, 15-21, 22-28, 29-31.
+    assert [b.start.day for b in buckets] == [1, 8, 15, 22, 29]
+    assert [b.count for b in buckets] == [2, 1, 2, 0, 1]
+    assert (buckets[0].justified, buckets[0].unfounded, buckets[0].justified_share) == (1, 1, 0.5)
+    assert buckets[1].within_deadline_share == 0.0  # closed after 40 days
+    assert buckets[2].justified_share == 1.0
+    assert buckets[3].justified_share is None and buckets[3].within_deadline_share is None

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from feedbackwidget.i18n import TRANSLATIONS_DIR, negotiate_locale, normalize_locale, translate
+from feedbackwidget.i18n import TRANSLATIONS_DIR, negotiate_locale, normalize_locale, translate, translate_plural
 from feedbackwidget.surveys.templates import TEMPLATES, questions_from_template
 
 PO_FILES = sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"))
@@ -42,10 +42,19 @@ def test_every_catalog_entry_is_translated_and_compiled(po_path: Path) -> None:
             continue
         assert message.string, f"{po_path}: {message.id!r} has no translation"
         assert not message.fuzzy, f"{po_path}: {message.id!r} is fuzzy"
-        assert compiled.get(message.id) is not None and compiled[message.id].string == message.string, (
+        found = compiled.get(message.id)
+        assert found is not None and _strings(found.string) == _strings(message.string), (
             f"{mo_path} is stale: pybabel compile -d feedbackwidget/translations -D {po_path.stem}"
         )
-        assert translate(locale, message.id) == message.string
+        if isinstance(message.id, str):
+            assert translate(locale, message.id) == message.string
+        else:
+            assert translate_plural(locale, message.id[0], message.id[1], 5) == _strings(message.string)[-1]
+
+
+def _strings(string: object) -> tuple[object, ...]:
+    """A message's translation(s) as a tuple: a plural entry has one per plural form (list or tuple)."""
+    return tuple(string) if isinstance(string, (list, tuple)) else (string,)
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))

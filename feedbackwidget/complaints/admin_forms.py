@@ -59,3 +59,13 @@ class StaffComplaintForm(ProtectedForm):
         values: dict[str, object] = {name: self[name].data for name in names}
         values["consent"] = bool(self.consent.data)
         return values
+
+
+class BulkAssignForm(ProtectedForm):
+    assignee = SelectField(choices=[], validate_choice=False)
+
+
+class SavedReplyForm(ProtectedForm):
+    title = StringField()
+    locale = SelectField(choices=LANGUAGE_CHOICES, validate_choice=False)
+    body = TextAreaField()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from typing import Any
+
+from babel.dates import format_skeleton
 from flask import Response, abort, render_template, request
 from sqlalchemy import Engine, select
 
@@ -14,7 +17,11 @@ from ..db import export_session
 from ..extension import get_state
 from ..models import AdminUser, utcnow
 from .admin_views import admin_complaints, template_helpers
-from .analysis import Period, analyse
+from ..admin.locale import admin_locale, gettext
+from . import labels
+from .admin_charts import cost_bars, time_chart
+from .analysis import Bucket, ComplaintAnalysis, Period, analyse, over_time
+from .timeline import money
 from ..spreadsheet import ROWS_PER_CHUNK, to_csv
 from .export import analysis_rows, complaint_csv
 from .models import Complaint
@@ -45,11 +52,30 @@ def _csv(body: str | Iterator[str], filename: str) -> Response:
 def analysis() -> str:
     """Complaints of a site in a period against the previous period."""
     scope, period = _scope()
-    result = analyse(get_state().session(), scope.site_ids[0], period, utcnow())
+    now = utcnow()
+    result = analyse(get_state().session(), scope.site_ids[0], period, now)
+    buckets = over_time(get_state().session(), scope.site_ids[0], period, now)
     return render_template(
         "feedbackwidget/admin/complaints/analysis.html", result=result, scope=scope, sites=visible_sites(),
-        args=request.args, last_day=period.end - dt.timedelta(days=1), **template_helpers(),
+        args=request.args, last_day=period.end - dt.timedelta(days=1), **_charts(result, buckets),
+        **template_helpers(),
     )
+
+
+def _charts(result: ComplaintAnalysis, buckets: list[Bucket]) -> dict[str, Any]:
+    locale = admin_locale()
+
+    def day(bucket: Bucket) -> str:
+        return format_skeleton("MMMd", bucket.start, locale=locale)
+
+    return {
+        "buckets": buckets, "day_label": day,
+        "count_chart": time_chart(buckets, lambda b: b.justified_share, day),
+        "ontime_chart": time_chart(buckets, lambda b: b.within_deadline_share, day, with_columns=False),
+        "costs": cost_bars(result.current.compensation, lambda c: labels.label(labels.CATEGORY_LABELS, c, gettext),
+                           lambda amount, currency: money(amount, currency, locale)),
+        "money": lambda amount, currency: money(amount, currency, locale),
+    }
 
 
 @admin_complaints.get("/analysis.csv")

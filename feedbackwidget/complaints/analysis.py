@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, extract, func, literal, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, and_, case, cast, extract, func, literal, select
 from sqlalchemy.orm import Session
 
 from .models import CLOSED_STATES, OPEN_STATES, Complaint, ComplaintMessage
@@ -32,6 +32,11 @@ class Period:
     def previous(self) -> Period:
         """The period of the same length just before this one."""
         return Period(self.start - (self.end - self.start), self.start)
+
+
+def share(part: int, whole: int) -> float | None:
+    """*part* of *whole* (None: nothing to share)."""
+    return part / whole if whole else None
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,12 @@ class PeriodFigures:
     @property
     def justified_share(self) -> float | None:
         """Justified among the complaints with a verdict."""
-        judged = self.justified + self.unfounded
-        return self.justified / judged if judged else None
+        return share(self.justified, self.justified + self.unfounded)
 
     @property
     def within_deadline_share(self) -> float | None:
         """Closed by the due date, among those closed or already due."""
-        return self.closed_in_time / self.due_or_closed if self.due_or_closed else None
+        return share(self.closed_in_time, self.due_or_closed)
 
     @property
     def reopen_rate(self) -> float | None:
@@ -200,6 +204,52 @@ def period_figures(session: Session, site_id: int, period: Period, now: dt.datet
                                        func.coalesce(Complaint.loyalty_tier, "") != ""),
         compensation=_compensation(session, site_id, period),
     )
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """The complaints received in ``[start, start + length)`` and what became of them (as of ``now``)."""
+
+    start: dt.datetime
+    count: int
+    justified: int
+    unfounded: int
+    due_or_closed: int
+    closed_in_time: int
+
+    @property
+    def justified_share(self) -> float | None:
+        return share(self.justified, self.justified + self.unfounded)
+
+    @property
+    def within_deadline_share(self) -> float | None:
+        return share(self.closed_in_time, self.due_or_closed)
+
+
+def bucket_length(period: Period) -> dt.timedelta:
+    """A week per point up to four months, else 30 days: enough complaints per point to read a share."""
+    return dt.timedelta(days=7 if period.end - period.start <= dt.timedelta(days=120) else 30)
+
+
+def over_time(session: Session, site_id: int, period: Period, now: dt.datetime) -> list[Bucket]:
+    """*period* cut into :func:`bucket_length` pieces, each with its complaints' count, verdicts and deadlines."""
+    length = bucket_length(period)
+    closed = Complaint.status.in_(CLOSED_STATES)
+    since_start = _seconds_between(session, Complaint.received_at, literal(period.start, Complaint.received_at.type))
+    pieces = since_start / length.total_seconds()
+    # PostgreSQL's CAST rounds; SQLite's truncates, which floors here (never negative) without its math functions.
+    index = cast(func.floor(pieces) if session.get_bind().dialect.name == "postgresql" else pieces, Integer)
+    rows = session.execute(select(
+        index, func.count(), _count_if(Complaint.verdict == "justified"), _count_if(Complaint.verdict == "unfounded"),
+        _count_if(closed | (Complaint.due_at <= now)), _count_if(closed & (Complaint.resolved_at <= Complaint.due_at)),
+    ).where(_in_period(site_id, period)).group_by(index))
+    found = {int(row[0]): [int(value or 0) for value in row[1:]] for row in rows}
+    starts = []
+    start = period.start
+    while start < period.end:
+        starts.append(start)
+        start += length
+    return [Bucket(start, *found.get(i, [0, 0, 0, 0, 0])) for i, start in enumerate(starts)]
 
 
 def analyse(session: Session, site_id: int, period: Period, now: dt.datetime) -> ComplaintAnalysis:

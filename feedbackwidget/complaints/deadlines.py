@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from typing import Protocol
 
+from ..i18n import translate, translate_plural
 from .models import OPEN_STATES
 
 
@@ -37,3 +38,19 @@ def needs_reminder(complaint: HasDeadline, now: dt.datetime, reminder_days: int)
 def days_left(complaint: HasDeadline, now: dt.datetime) -> int:
     """Whole days until the due date (negative once overdue)."""
     return math.floor((complaint.due_at - now) / dt.timedelta(days=1))
+
+
+def countdown(complaint: HasDeadline, now: dt.datetime, locale: str) -> str:
+    """The deadline of an open complaint as a person reads it in *locale*: "12 days left",
+    "Less than a day left", "3 days overdue" ("" once closed)."""
+    if complaint.status not in OPEN_STATES:
+        return ""
+    left = days_left(complaint, now)
+    if left > 0:
+        return translate_plural(locale, "%(num)s day left", "%(num)s days left", left) % {"num": left}
+    if not is_overdue(complaint, now):
+        return translate(locale, "Less than a day left")
+    late = math.floor((now - complaint.due_at) / dt.timedelta(days=1))
+    if late == 0:
+        return translate(locale, "Overdue since today")
+    return translate_plural(locale, "%(num)s day overdue", "%(num)s days overdue", late) % {"num": late}

@@ -13,6 +13,8 @@ from .models import OPEN_STATES, STATES, Complaint
 from .references import normalize_reference
 
 STATUS_FILTERS: tuple[str, ...] = ("open", "all", *STATES)
+# ?sort= values: due (open first, the soonest due first), newest, oldest (received), level (highest first).
+SORTS: tuple[str, ...] = ("due", "newest", "oldest", "level")
 PAGE_SIZE = 50
 
 
@@ -24,6 +26,7 @@ class QueueFilter:
     assignee_id: int | None = None
     search: str | None = None
     page: int = 1
+    sort: str = "due"
 
 
 def _search(text: str) -> ColumnElement[bool]:
@@ -35,8 +38,21 @@ def _search(text: str) -> ColumnElement[bool]:
                  (Complaint.customer_name, Complaint.customer_email, Complaint.order_number)))
 
 
+def _order(query: Select[Complaint], sort: str) -> Select[Complaint]:
+    if sort == "newest":
+        return query.order_by(Complaint.received_at.desc(), Complaint.id.desc())
+    if sort == "oldest":
+        return query.order_by(Complaint.received_at, Complaint.id)
+    if sort == "level":
+        return query.order_by(Complaint.escalation_level.desc(), Complaint.due_at, Complaint.id)
+    is_closed = case((Complaint.status.in_(OPEN_STATES), 0), else_=1)
+    return query.order_by(is_closed, case((is_closed == 0, Complaint.due_at)), Complaint.received_at.desc(),
+                          Complaint.id.desc())
+
+
 def queue_statement(filters: QueueFilter, now: dt.datetime) -> Select[Complaint]:
-    """Open complaints first, the soonest due first; then the closed ones, newest first."""
+    """The matching complaints in *filters*' order; by default open ones first, the soonest due first,
+    then the closed ones, newest first."""
     query = select(Complaint).where(Complaint.site_id.in_(list(filters.site_ids)))
     if filters.status == "open":
         query = query.where(Complaint.status.in_(OPEN_STATES))
@@ -48,9 +64,7 @@ def queue_statement(filters: QueueFilter, now: dt.datetime) -> Select[Complaint]
         query = query.where(Complaint.assignee_id == filters.assignee_id)
     if filters.search:
         query = query.where(_search(filters.search))
-    is_closed = case((Complaint.status.in_(OPEN_STATES), 0), else_=1)
-    return query.order_by(is_closed, case((is_closed == 0, Complaint.due_at)), Complaint.received_at.desc(),
-                          Complaint.id.desc())
+    return _order(query, filters.sort)
 
 
 def find_complaints(session: Session, filters: QueueFilter, now: dt.datetime) -> tuple[list[Complaint], int]:

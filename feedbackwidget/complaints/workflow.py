@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from ..delivery.outbox import enqueue
 from ..i18n import N_
@@ -61,6 +62,16 @@ def allowed_actions(complaint: Complaint) -> list[str]:
     return [action for action, moves in TRANSITIONS.items() if complaint.status in moves]
 
 
+def next_action(complaint: Complaint) -> str | None:
+    """The one step that matters now: ``start`` a new complaint, ``reply`` to the customer who has
+    heard nothing yet, ``resolve`` one answered; None once closed."""
+    if complaint.status == "received":
+        return "start"
+    if complaint.status == "in_progress":
+        return "reply" if complaint.first_response_at is None else "resolve"
+    return None
+
+
 def _changed(ctx: Context, complaint: Complaint) -> None:
     complaint.updated_at = ctx.now
     ctx.session.flush()
@@ -105,15 +116,20 @@ def change_status(ctx: Context, complaint: Complaint, action: str) -> None:
     _changed(ctx, complaint)
 
 
-def assignable_users(ctx: Context) -> list[AdminUser]:
-    """Staff who may be assigned complaints of the site: its owners and managers, and superusers."""
+def assignable_to(session: Session, site_id: int) -> list[AdminUser]:
+    """Staff who may be assigned complaints of site *site_id*: its owners and managers, and superusers."""
     members = select(SiteMembership.user_id).where(
-        SiteMembership.site_id == ctx.site.id, SiteMembership.role.in_(ASSIGNABLE_ROLES)
+        SiteMembership.site_id == site_id, SiteMembership.role.in_(ASSIGNABLE_ROLES)
     )
-    return list(ctx.session.scalars(
+    return list(session.scalars(
         select(AdminUser).where(or_(AdminUser.id.in_(members), AdminUser.is_superuser.is_(True)))
         .order_by(AdminUser.email)
     ))
+
+
+def assignable_users(ctx: Context) -> list[AdminUser]:
+    """Staff who may be assigned complaints of the context's site (see :func:`assignable_to`)."""
+    return assignable_to(ctx.session, ctx.site.id)
 
 
 def assign(ctx: Context, complaint: Complaint, user_id: int | None) -> None:
