@@ -23,6 +23,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "feedbackwidget.complaints.privacy",
     "feedbackwidget.privacy.outbox",
     "feedbackwidget.surveys.privacy",
+    "feedbackwidget.orders.privacy",
 )
 
 
