@@ -103,7 +103,7 @@
   }
 
   // --- rendering: textContent only, never innerHTML
-  function h(tag, props, children) {
+  function h(tag, props, children = []) {
     const node = D.createElement(tag);
     for (const k in props) {
       const v = props[k];
@@ -112,7 +112,7 @@
       else if (k.startsWith("on")) node[k] = v;
       else node.setAttribute(k, v);
     }
-    (children || []).forEach((c) => c && node.append(c));
+    children.forEach((c) => c && node.append(c));
     return node;
   }
   // Without a type, a button submits its form: Back, the one other button inside a form, says "button".
@@ -126,7 +126,8 @@
   // A UI string, its {placeholders} filled in from *vars* (only "progress" and "chars_left" have any:
   // tests/test_widget_config.py holds every translation to that).
   const str = (place, vars) => config.strings[place].replace(/\{(\w+)\}/g, (m, k) => vars[k]);
-  // Constructed stylesheets need no CSP allowance; where they are missing (or raw) the stylesheet is linked.
+  // Constructed stylesheets need no CSP allowance; where they are missing (or raw) the stylesheet is linked
+  // (the whole file, the complaint form's styles too: a second link to it, when the form comes, does no harm).
   function adopt(css) {
     try {
       // Raw, CSS is still its placeholder: link the stylesheet. (The build fills it in, so leaves this out.)
@@ -135,7 +136,7 @@
       sheet.replaceSync(css);
       root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet);
     } catch (e) {
-      if (!root.querySelector("link")) root.prepend(h("link", {rel: "stylesheet", href: BASE + "static/widget.css"}));
+      root.prepend(h("link", {rel: "stylesheet", href: BASE + "static/widget.css"}));
     }
   }
 
@@ -156,13 +157,13 @@
     if (rolls[slug] == null) save((d) => { d.rolls[slug] = rolls[slug] = Math.random() * 100; });
     return rolls[slug] < t.sample_percent ? null : LOG_SAMPLE;
   }
-  // A moment happened: show the waiting surveys whose triggers it *hits* (the first one wins).
+  // A moment happened: show the waiting surveys whose triggers it *hits* (the first one wins: once one has
+  // shown, autoShown keeps the rest, itself too, from showing by themselves).
   const fire = (hits, why) => waiting.forEach((survey) => hits(survey.triggers) && tryAutoShow(survey, why));
   const fireEvent = (name) => fire((t) => [].concat(t.event).includes(name), "event " + name);
   function tryAutoShow(survey, why) {
     const reason = dialog ? LOG_DIALOG : autoShown ? LOG_ONCE : blockReason(survey);
     if (reason) return log(reason, survey, why);
-    waiting = waiting.filter((s) => s != survey);
     autoShown = true;
     log(LOG_SHOWN, survey, why);
     openSurvey(survey, why);
@@ -293,47 +294,58 @@
     expanded(false);
     if (quiet) return;
     if (onDismiss) onDismiss();
-    if (returnTo && returnTo.isConnected) returnTo.focus();
+    if (returnTo) returnTo.focus();  // a no-op once it left the page
   }
   const markSeen = (slug) => save((d) => { d.seen[slug] = now(); });
 
   // --- a survey, one question per step
+  // The progress counts the questions that may still be shown: those without a condition, those whose
+  // condition the answers given meet, and those whose condition waits for an answer not given yet (to
+  // the question asked, at *index*, or a later one). So it says "Question 1 of 2" where a second
+  // question may follow, and as the visitor goes on its total only ever shrinks, never grows.
   function openSurvey(survey, trigger) {
-    const answers = {}, slug = survey.slug;
+    const answers = {}, slug = survey.slug, questions = survey.questions, path = [];
     let index = 0, done;
     const view = openDialog(() => done || (markSeen(slug), emit("dismissed", {survey: slug})));
     // Shown by itself while the visitor types into the page: do not take the focus away (WCAG 3.2.1).
     let passive = trigger != "open" && /^(INPUT|TEXTAREA|SELECT)$/.test((D.activeElement || {}).tagName);
     if (passive) dialog.setAttribute("aria-modal", false);
-    const visible = () => survey.questions.filter((q) => !q.show_if || q.show_if.in.includes(answers[q.show_if.question]));
+    // Whether *q* is shown by the answers given; with *at*, whether it may still be, asking question *at*.
+    const shows = (q, at, c = q.show_if) => !c || c.in.includes(answers[c.question])
+      || questions.findIndex((p) => p.key == c.question) >= at;
     function step() {
-      const questions = visible(), q = questions[index], more = index < questions.length - 1;
+      // The path holds the questions asked before this one.
+      const q = questions[index], total = questions.filter((p) => shows(p, index)).length, current = path.length + 1;
       const [node, control, read] = renderQuestion(q, answers);
       const error = h("p", {id: "fw-error", class: "fw-error", role: "alert"});
       view.textContent = "";
-      view.append(h("form", {novalidate: "", onsubmit: (e) => {
+      view.append(h("form", {novalidate: "", oninput: () => read() != null && (error.textContent = ""), onsubmit: (e) => {
         e.preventDefault();
         const value = read();
         if (value == null && q.required) {
           error.textContent = str(STRING_REQUIRED);
           return control.focus();
         }
-        if (value == null) delete answers[q.key]; else answers[q.key] = value;
-        if (index < visible().length - 1) { index++; step(); } else finish();
+        answers[q.key] = value;
+        const next = questions.findIndex((p, i) => i > index && shows(p));
+        if (next < 0) return finish();
+        path.push(index);
+        index = next;
+        step();
       }}, [
-        h("progress", {max: questions.length, value: index + 1, "aria-hidden": true}),
-        h("p", {class: "fw-step", text: str(STRING_PROGRESS, {current: index + 1, total: questions.length})}),
+        h("progress", {max: total, value: current, "aria-hidden": true}),
+        h("p", {class: "fw-step", text: str(STRING_PROGRESS, {current, total})}),
         node, error,
         h("div", {class: "fw-actions"}, [
-          index && makeButton("fw-secondary", str(STRING_BACK), () => { index--; step(); }, "button"),
-          makeButton("fw-primary", str(more ? STRING_NEXT : STRING_SEND))])]));
+          path.length && makeButton("fw-secondary", str(STRING_BACK), () => { index = path.pop(); step(); }, "button"),
+          makeButton("fw-primary", str(current < total ? STRING_NEXT : STRING_SEND))])]));
       if (config.complaints.enabled) view.append(makeButton("fw-link", str(STRING_COMPLAINT_LINK), openComplaint));
       if (!passive) control.focus();
       passive = false;
     }
     function finish() {
       const given = {};
-      visible().forEach((q) => { if (answers[q.key] != null) given[q.key] = answers[q.key]; });
+      questions.forEach((q) => { if (shows(q) && answers[q.key] != null) given[q.key] = answers[q.key]; });
       done = true;
       markSeen(slug);
       enqueue("/responses", {survey: slug, answers: given, page_url: location.href.slice(0, 2048), locale: config.locale,
@@ -350,7 +362,7 @@
     // A follow-up's texts come for a detractor (0-6), a passive (7-8) and a promoter (9-10), in that order.
     const band = score <= 6 ? 0 : score <= 8 ? 1 : 2;
     const text = q.follow_up_of && score != null && q.text_by_band[band] || q.text;
-    const required = q.required && "true";
+    const required = q.required;  // true: "true"; false or none: no attribute (h())
     if (q.type == "text") {
       const max = q.max_length;
       const count = h("p", {id: "fw-count", class: "fw-count"});
@@ -406,8 +418,9 @@
       "aria-required": "true"}, props), children);
     const error = (el) => errors[el.id] = h("p", {id: el.id + "-error", class: "fw-error"});
     const field = (label, el) => h("div", {class: "fw-field"}, [h("label", {for: el.id, class: "fw-legend", text: t(label)}), el, error(el)]);
-    const category = control("select", "category", {name: "category", "aria-required": null},
-      c.categories.map((o) => h("option", {value: o.value, text: o.text})));
+    // No category is chosen for the customer: the first option asks for one.
+    const category = control("select", "category", {name: "category"},
+      [{value: "", text: t("complaint_choose")}].concat(c.categories).map((o) => h("option", {value: o.value, text: o.text})));
     const description = control("textarea", "description", {name: "description", rows: 3, maxlength: 2000});
     const wish = control("textarea", "wish", {name: "desired_resolution", rows: 2, maxlength: 2000});
     const name = control("input", "name", {name: "name", autocomplete: "name", maxlength: 200});
@@ -416,23 +429,32 @@
     const consent = control("input", "consent", {type: "checkbox", "aria-required": null});
     // Only a web address is linked: never a javascript: URL from the settings.
     const policy = /^https?:\/\//.test(c.privacy_policy_url) && h("a", {href: c.privacy_policy_url, target: "_blank", rel: "noopener", text: t("privacy_policy")});
-    form.append(h("form", {novalidate: "", onsubmit: submit}, [
+    form.append(h("form", {novalidate: "", onsubmit: submit, oninput: recheck}, [
       field("complaint_category", category), field("complaint_description", description), field("complaint_resolution", wish),
       field("complaint_name", name), field("complaint_email", email), field("complaint_order", order),
       h("div", {class: "fw-field fw-consent"}, [consent, h("label", {for: consent.id, text: t("complaint_consent")}), policy, error(consent)]),
       h("div", {class: "fw-actions"}, [h("button", {type: "submit", class: "fw-primary", text: t("complaint_send")})])]));
     category.focus();
+    // What is wrong with each field, in the form's order: [field, the name of its message or false].
+    const blank = (el) => !el.value.trim() && "required";
+    const problems = () => [[category, blank(category) && "complaint_category_required"], [description, blank(description)],
+      [wish, blank(wish)], [name, blank(name)], [email, !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email.value.trim()) && "invalid_email"],
+      [consent, !consent.checked && "consent_required"]];
+    // A field's message under it (its aria-describedby names it), and aria-invalid while there is one.
+    function show([el, problem]) {
+      errors[el.id].textContent = problem ? t(problem) : "";
+      if (problem) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
+    }
+    // A message goes as soon as its field is put right (a field without one gets none while being filled in).
+    function recheck(e) {
+      const found = problems().find(([el, problem]) => el == e.target && !problem);
+      if (found) show(found);
+    }
     function submit(e) {
       e.preventDefault();
-      const blank = (el) => !el.value.trim() && "required";
-      const problems = [[description, blank(description)], [wish, blank(wish)], [name, blank(name)],
-        [email, !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email.value.trim()) && "invalid_email"],
-        [consent, !consent.checked && "consent_required"]];
-      problems.forEach(([el, problem]) => {
-        errors[el.id].textContent = problem ? t(problem) : "";
-        if (problem) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
-      });
-      const wrong = problems.find((p) => p[1]);
+      const found = problems();
+      found.forEach(show);
+      const wrong = found.find((p) => p[1]);
       if (wrong) return wrong[0].focus();
       enqueue("/complaints", {category: category.value, description: description.value, desired_resolution: wish.value,
         name: name.value.trim(), email: email.value.trim(), order_number: order.value.trim() || null, consent: true,

@@ -30,6 +30,8 @@ WIDGET_STRINGS: dict[str, str] = {
     "complaint_link": N_("Something went wrong? Tell us"),
     "complaint_title": N_("Tell us what went wrong"),
     "complaint_category": N_("What is it about?"),
+    "complaint_choose": N_("Choose a category"),
+    "complaint_category_required": N_("Please choose what your complaint is about."),
     "complaint_description": N_("What happened?"),
     "complaint_resolution": N_("What would you like us to do?"),
     "complaint_name": N_("Your name"),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.models import Response, Site
 from feedbackwidget.site_admin import create_site
+from feedbackwidget.widget.strings import widget_strings
 
 from ..test_complaints_api import complaints
 from .conftest import LiveServer, ShopPage, ShopServer
@@ -183,6 +184,7 @@ def test_the_complaint_form_comes_on_demand_and_files_a_complaint_under_the_csp(
     page.locator("feedback-widget #fw-c-description").wait_for()
     assert [url for url in fetched if "widget-complaint." in url]
     assert page.locator("feedback-widget #fw-title").inner_text() == "Írja meg, mi történt"
+    page.locator("feedback-widget #fw-c-category").select_option("product_quality")
     page.locator("feedback-widget #fw-c-description").fill("Törött bögre")
     page.locator("feedback-widget #fw-c-wish").fill("Cserét kérek")
     page.locator("feedback-widget #fw-c-name").fill("Kiss Anna")
@@ -198,8 +200,107 @@ def test_the_complaint_form_comes_on_demand_and_files_a_complaint_under_the_csp(
     deadline = time.monotonic() + 10
     while not (found := complaints(db)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert [(c.customer_name, c.locale) for c in found] == [("Kiss Anna", "hu")]
+    assert [(c.customer_name, c.locale, c.category) for c in found] == [("Kiss Anna", "hu", "product_quality")]
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+    context.close()
+
+
+BOXES = """els => els.map(el => { const range = document.createRange(); range.selectNodeContents(el);
+             const box = el.getBoundingClientRect(), text = range.getBoundingClientRect();
+             return {left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+                     text_left: text.left, text_right: text.right, text: el.textContent}; })"""
+
+
+def boxes(page: Any, selector: str) -> list[dict[str, Any]]:
+    """Where the elements *selector* finds in the widget are on the screen (their text's extent too), in order."""
+    return list(page.locator(f"feedback-widget {selector}").evaluate_all(BOXES))
+
+
+@pytest.mark.parametrize("size", [(375, 740), (320, 640), (1280, 800)])
+def test_the_nps_scale_is_one_row_with_its_anchors_under_0_and_10(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site, size: tuple[int, int]
+) -> None:
+    width, height = size
+    for locale in ("en", "hu", "zh"):
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(shop(shop_server, live_server, shop_site.key))
+        page.locator("feedback-widget .fw-button").wait_for()
+        page.evaluate("FeedbackWidget.open('nps')")
+
+        cells = boxes(page, "label.fw-option span")
+        assert [cell["text"] for cell in cells] == [str(n) for n in range(11)]
+        assert len({round(cell["top"]) for cell in cells}) == 1, f"{locale}: the 0-10 scale wraps at {width} px"
+        assert all(a["right"] < b["left"] for a, b in zip(cells, cells[1:]))
+        assert all(cell["text_left"] >= cell["left"] and cell["text_right"] <= cell["right"] for cell in cells)  # "10" fits
+        assert min(cell["right"] - cell["left"] for cell in cells) >= 21  # WCAG 2.5.8: with the gap, 24 px apart
+        low, high = boxes(page, ".fw-hint span")
+        # The anchors under the scale's ends: the low one starts under 0, the high one ends under 10.
+        assert low["top"] >= cells[0]["bottom"] and high["top"] >= cells[10]["bottom"]
+        assert abs(low["text_left"] - cells[0]["left"]) <= 1, locale
+        assert abs(high["text_right"] - cells[10]["right"]) <= 1, locale
+        assert low["text_left"] < cells[0]["right"] and high["text_right"] > cells[10]["left"]
+        dialog = page.locator("feedback-widget [role=dialog]").bounding_box()
+        assert dialog is not None and dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= width
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "hu", "zh"])
+def test_at_375_px_the_progress_the_required_message_and_the_complaint_category_tell_the_truth(
+    browser: Any, live_server: LiveServer, shop_server: ShopServer, shop_site: Site, locale: str
+) -> None:
+    text = widget_strings(locale)
+    context = browser.new_context(locale=locale, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(shop(shop_server, live_server, shop_site.key))
+    page.locator("feedback-widget .fw-button").wait_for()
+    step = page.locator("feedback-widget .fw-step")
+    options = page.locator("feedback-widget label.fw-option")
+    send = page.locator("feedback-widget .fw-primary")
+    error = page.locator("feedback-widget #fw-error")
+
+    # "Is it in stock?" may be followed by "What was missing?": 1 of 2, whichever answer ends it.
+    page.evaluate("FeedbackWidget.open('stock')")
+    assert step.inner_text() == text["progress"].format(current=1, total=2)
+    assert send.inner_text() == text["next"]
+    options.nth(0).click()  # yes: nothing more to ask
+    send.click()
+    page.locator("feedback-widget .fw-thanks").wait_for()
+    page.evaluate("FeedbackWidget.open('stock')")
+    assert step.inner_text() == text["progress"].format(current=1, total=2)
+    options.nth(1).click()  # no: what was missing?
+    send.click()
+    assert step.inner_text() == text["progress"].format(current=2, total=2)
+    assert send.inner_text() == text["send"]
+
+    # "Please answer this question." until the question is answered, not a moment longer.
+    page.evaluate("FeedbackWidget.open('nps')")
+    send.click()
+    assert error.inner_text() == text["required"] and error.is_visible()
+    assert page.locator("feedback-widget fieldset").get_attribute("aria-describedby") == "fw-hint fw-error"
+    options.nth(8).click()
+    assert error.inner_text() == ""
+    assert step.inner_text() == text["progress"].format(current=1, total=2)  # answered, not yet sent
+
+    # The complaint form chooses no category for the customer, and says so under the field.
+    page.locator("feedback-widget .fw-link").click()
+    category = page.locator("feedback-widget #fw-c-category")
+    category.wait_for()
+    assert category.evaluate("s => [s.value, s.selectedOptions[0].textContent, s.selectedIndex]") == [
+        "", text["complaint_choose"], 0]
+    send.click()
+    message = page.locator("feedback-widget #fw-c-category-error")
+    assert message.inner_text() == text["complaint_category_required"]
+    assert category.get_attribute("aria-describedby") == "fw-c-category-error"
+    assert category.get_attribute("aria-invalid") == "true"
+    [field] = boxes(page, "#fw-c-category")
+    [under] = boxes(page, "#fw-c-category-error")
+    [next_label] = boxes(page, "label[for=fw-c-description]")
+    assert field["bottom"] + 5 <= under["top"] and under["bottom"] <= next_label["top"]  # clear of the focus ring
+    assert page.locator("feedback-widget #fw-c-description-error").inner_text() == text["required"]
+    category.select_option(index=1)
+    assert message.inner_text() == "" and category.get_attribute("aria-invalid") is None
+    assert page.locator("feedback-widget #fw-c-description-error").inner_text() == text["required"]  # still empty
     context.close()
 
 
@@ -213,8 +314,6 @@ def test_axe_finds_no_accessibility_violations_in_the_open_widget(
     page.locator("feedback-widget .fw-button").wait_for()
     page.add_script_tag(path=str(AXE))
     page.evaluate("FeedbackWidget.open('nps')")
-    # After the fade-in, so that axe measures the final colours.
-    page.locator("feedback-widget [role=dialog]").evaluate("d => Promise.all(d.getAnimations().map(a => a.finished))")
     box = page.locator("feedback-widget [role=dialog]").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
 
@@ -229,6 +328,11 @@ def test_axe_finds_no_accessibility_violations_in_the_open_widget(
     assert violations() == []
     page.locator("feedback-widget label.fw-option", has_text="10").click()
     page.locator("feedback-widget .fw-primary").click()
+    assert violations() == []
+    page.locator("feedback-widget .fw-link").click()  # the complaint form, with every message shown
+    page.locator("feedback-widget #fw-c-category").wait_for()
+    page.locator("feedback-widget .fw-primary").click()
+    assert page.locator("feedback-widget #fw-c-category-error").inner_text() != ""
     assert violations() == []
     context.close()
 

@@ -13,7 +13,8 @@ let code;  // the widget's script under test
 // The built widget fetches the complaint form's and debug mode's scripts by appending a <script> (jsdom
 // loads none): run them.
 // The server fills in the form's strings in every language (feedbackwidget/widget/assets.py); so does this.
-const formStrings = {en: {invalid_email: "Bad e-mail", consent_required: "Accept the policy", complaint_thanks: "Complaint recorded"}};
+const formStrings = {en: {invalid_email: "Bad e-mail", consent_required: "Accept the policy", complaint_thanks: "Complaint recorded",
+  complaint_choose: "Choose one", complaint_category_required: "Choose a category", required: "Fill this in"}};
 const complaintScript = read("static/widget-complaint.min.js").replace('"__FW_STRINGS__"', JSON.stringify(formStrings));
 const debugScript = read("static/widget-debug.min.js");
 new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
@@ -216,13 +217,38 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect($(".fw-hint")).toBe(null);
       expect($("fieldset").getAttribute("aria-describedby")).toBe("fw-error");
     });
-    it("refuses to go on without a required answer", async () => {
+    it("refuses to go on without a required answer, and takes the message back once it is answered", async () => {
       const api = boot();
       await ready();
       await api.open("nps");
       submit();
       expect($(".fw-error").textContent).toBe("Please answer this question.");
+      expect($(".fw-error").id).toBe("fw-error");
+      expect($("fieldset").getAttribute("aria-describedby")).toContain("fw-error");
       expect($$("input[type=radio]").length).toBe(11);
+      choose(7);
+      $$("input[type=radio]")[7].dispatchEvent(new Event("input", {bubbles: true}));
+      expect($(".fw-error").textContent).toBe("");
+      expect($(".fw-step").textContent).toBe("Question 1 of 2");  // still this question: nothing sent yet
+    });
+    it("takes a required text question's message back once there is text, not for blanks", async () => {
+      const config = baseConfig();
+      config.surveys[1].questions[1].required = true;
+      const api = boot({config});
+      await ready();
+      await api.open("stock");
+      choose(1);
+      submit();
+      const area = $("textarea");
+      expect(area.getAttribute("aria-required")).toBe("true");
+      submit();
+      expect($(".fw-error").textContent).toBe("Please answer this question.");
+      area.value = "   ";
+      area.dispatchEvent(new Event("input", {bubbles: true}));
+      expect($(".fw-error").textContent).toBe("Please answer this question.");
+      area.value = "Milk";
+      area.dispatchEvent(new Event("input", {bubbles: true}));
+      expect($(".fw-error").textContent).toBe("");
     });
     it("asks 'what was missing?' only after a no", async () => {
       const api = boot();
@@ -238,6 +264,71 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       expect($(".fw-step").textContent).toBe("Question 2 of 2");
       await vi.waitFor(() => expect(posts.length).toBe(1));
       expect(posts[0].body.answers).toEqual({in_stock: true});
+    });
+    // The progress counts the questions that may still be shown: a conditional one counts until the
+    // answer it waits for is given, so the total never grows as the visitor goes on.
+    const progress = () => [$(".fw-step").textContent, $("progress").value, $("progress").max, $(".fw-primary").textContent];
+    it("says 'Question 1 of 2' where a conditional question may follow, never '1 of 1' first", async () => {
+      const api = boot();
+      await ready();
+      await api.open("stock");
+      expect(progress()).toEqual(["Question 1 of 2", 1, 2, "Next"]);
+      choose(0);
+      submit();  // yes: nothing is missing, no second question
+      expect($(".fw-thanks")).not.toBe(null);
+      await api.open("stock");
+      expect(progress()).toEqual(["Question 1 of 2", 1, 2, "Next"]);
+      choose(1);
+      submit();
+      expect(progress()).toEqual(["Question 2 of 2", 2, 2, "Send"]);
+      $(".fw-secondary").click();  // Back: the answer given is shown again, and so is the count
+      expect(progress()).toEqual(["Question 1 of 2", 1, 2, "Next"]);
+      expect($$("input[type=radio]")[1].checked).toBe(true);
+    });
+    it("never lets the total grow, drops the questions ruled out and sends no answer to a question not shown", async () => {
+      const yesNo = (key, extra) => Object.assign({key, type: "yes_no", required: true, text: key + "?",
+        options: [{value: true, text: "Yes"}, {value: false, text: "No"}]}, extra);
+      const text = (key, extra) => Object.assign({key, type: "text", max_length: 200, text: key + "?"}, extra);
+      const config = baseConfig();
+      config.surveys = [{slug: "flow", template: "custom", triggers: {manual: true}, questions: [
+        yesNo("a"), text("b", {show_if: {question: "a", in: [false]}}), yesNo("c"),
+        text("d", {show_if: {question: "c", in: [true]}}), text("e", {show_if: {question: "b", in: ["x"]}})]}];
+      const api = boot({config});
+      await ready();
+      // Walks the survey with these answers (a radio's index, or a text), noting the progress at each step.
+      async function walk(answers) {
+        await api.open("flow");
+        const seen = [];
+        for (const answer of answers) {
+          seen.push([$(".fw-legend, legend").textContent, $(".fw-step").textContent]);
+          if (typeof answer == "number") choose(answer); else $("textarea").value = answer;
+          submit();
+        }
+        expect($(".fw-thanks")).not.toBe(null);
+        return seen;
+      }
+      // e waits for b's answer; once b is passed without "x", e no longer counts.
+      expect(await walk([0, 0, "d"])).toEqual([["a?", "Question 1 of 5"], ["c?", "Question 2 of 3"], ["d?", "Question 3 of 3"]]);
+      expect(await walk([1, "", 1])).toEqual([["a?", "Question 1 of 5"], ["b?", "Question 2 of 5"], ["c?", "Question 3 of 4"]]);
+      expect(await walk([1, "x", 0, "", "e"])).toEqual([["a?", "Question 1 of 5"], ["b?", "Question 2 of 5"],
+        ["c?", "Question 3 of 5"], ["d?", "Question 4 of 5"], ["e?", "Question 5 of 5"]]);
+      // Back to a, then another answer: b's text, given before, is not sent.
+      await api.open("flow");
+      choose(1);
+      submit();
+      $("textarea").value = "not sent";
+      submit();
+      $(".fw-secondary").click();
+      expect(progress()).toEqual(["Question 2 of 5", 2, 5, "Next"]);
+      $(".fw-secondary").click();
+      choose(0);
+      submit();
+      expect(progress()).toEqual(["Question 2 of 3", 2, 3, "Next"]);
+      choose(1);
+      submit();
+      await vi.waitFor(() => expect(posts.length).toBe(4));
+      expect(posts.map((p) => p.body.answers)).toEqual([{a: true, c: true, d: "d"}, {a: false, c: false},
+        {a: false, b: "x", c: true, e: "e"}, {a: true, c: false}]);
     });
     it("renders server texts as text, never as HTML", async () => {
       const config = baseConfig();
@@ -571,11 +662,27 @@ describe.each([["the source", "static/widget.js"], ["the build", "static/widget.
       await ready();
       await api.open("nps");
       $(".fw-link").click();  // the form's script is fetched on this first use
-      await vi.waitFor(() => expect($("select option")?.textContent).toBe("Delivery"));
+      await vi.waitFor(() => expect($$("select option").map((o) => o.textContent)).toEqual([formText("complaint_choose"), "Delivery"]));
+      expect($("select").value).toBe("");  // no category is chosen for the customer
       expect($("a")).toBe(null);  // a javascript: policy URL is never linked
       submit();
-      expect($("#fw-c-email-error").textContent).toBe(formText("invalid_email"));
-      expect($("#fw-c-consent-error").textContent).toBe(formText("consent_required"));
+      // Each message under its field, named by the field's aria-describedby.
+      for (const [field, message] of [["category", "complaint_category_required"], ["description", "required"],
+        ["email", "invalid_email"], ["consent", "consent_required"]]) {
+        expect($(`#fw-c-${field}-error`).textContent).toBe(formText(message));
+        expect($(`#fw-c-${field}`).getAttribute("aria-describedby")).toBe(`fw-c-${field}-error`);
+        expect($(`#fw-c-${field}`).getAttribute("aria-invalid")).toBe("true");
+        expect($(`#fw-c-${field}`).closest(".fw-field").contains($(`#fw-c-${field}-error`))).toBe(true);
+      }
+      expect($("#fw-c-order-error").textContent).toBe("");
+      expect(shadow().activeElement).toBe($("#fw-c-category"));
+      $("select").value = "delivery";
+      $("select").dispatchEvent(new Event("input", {bubbles: true}));
+      expect($("#fw-c-category-error").textContent).toBe("");  // gone once the field is put right
+      expect($("#fw-c-category").getAttribute("aria-invalid")).toBe(null);
+      $("#fw-c-email").value = "ann@";
+      $("#fw-c-email").dispatchEvent(new Event("input", {bubbles: true}));
+      expect($("#fw-c-email-error").textContent).toBe(formText("invalid_email"));  // still wrong
       $("#fw-c-description").value = "Broken cup";
       $("#fw-c-wish").value = "A new one";
       $("#fw-c-name").value = "Ann";
