@@ -26,6 +26,7 @@ _WRITTEN = "="
 _MAX_GAP = 3
 _FUZZY_MIN_LENGTH = 6
 _LATIN = ("en", "hu")
+_READ_CACHE_SIZE = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Matcher:
         alternatives = sorted(chinese, key=len, reverse=True)
         self._chinese_pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
         self._near = _deletion_index(self._words)
+        self._read_cache: dict[tuple[str, str], tuple[frozenset[str], tuple[_Pattern, ...]]] = {}
 
     def find(self, text: str, language: str, tokens: list[Token] | None = None) -> list[Match]:
         """Every seed found in ``text``, read as ``language``, in text order.
@@ -72,9 +74,10 @@ class Matcher:
         """
         found: set[Match] = set()
         tokens = tokenize(text, language) if tokens is None else tokens
-        keys = [self._keys(token) for token in tokens]
-        for index in range(len(tokens)):
-            for pattern in self._candidates(tokens[index], keys[index]):
+        read = [self._read(token) for token in tokens]
+        keys = [token_keys for token_keys, _ in read]
+        for index, (_, candidates) in enumerate(read):
+            for pattern in candidates:
                 end = _match_rest(pattern.words, 1, keys, index + 1)
                 if end is not None:
                     found.add(Match(pattern.theme, tokens[index].start, tokens[end - 1].end, pattern.seed))
@@ -102,7 +105,18 @@ class Matcher:
                               if _word_matches(pattern.words[0], keys))
         return candidates
 
+    def _read(self, token: Token) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+        """A word's keys and the patterns it can start, computed once per distinct word."""
+        cached = self._read_cache.get((token.surface, token.lemma))
+        if cached is None:
+            if len(self._read_cache) >= _READ_CACHE_SIZE:
+                self._read_cache.clear()
+            keys = self._keys(token)
+            cached = self._read_cache[(token.surface, token.lemma)] = (keys, tuple(self._candidates(token, keys)))
+        return cached
+
     def _keys(self, token: Token) -> frozenset[str]:
+        """What a word can match as: lemma and written form, with and without accents, near seeds."""
         written = {token.surface, fold(token.surface)}
         keys = written | {token.lemma, fold(token.lemma)} | {_WRITTEN + word for word in written}
         if not keys & self._words and len(token.surface) >= _FUZZY_MIN_LENGTH and not _is_known(token.surface):

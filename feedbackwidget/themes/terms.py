@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import CHINESE_DEGREE, HUNGARIAN_PREVERBS, NEGATORS, stop_words
 from .matching import Match
@@ -177,9 +178,15 @@ def _is_negator(token: Token, language: str) -> bool:
 
 def _is_content(token: Token, language: str) -> bool:
     """A word that says something: not a stop word, not one letter, not a number or emoji."""
-    stops = stop_words("en" if language == "zh" and token.surface.isascii() else language)
-    return (len(token.surface) >= 2 and len(token.lemma) >= 2 and token.surface.isalpha()
-            and not _CHINESE_QUANTITY.match(token.surface) and not _is_negator(token, language) and not {token.surface, token.lemma, fold(token.surface), fold(token.lemma)} & stops)
+    return _is_content_word(token.surface, token.lemma, language)
+
+
+@lru_cache(maxsize=200_000)
+def _is_content_word(surface: str, lemma: str, language: str) -> bool:
+    stops = stop_words("en" if language == "zh" and surface.isascii() else language)
+    return (len(surface) >= 2 and len(lemma) >= 2 and surface.isalpha() and not _CHINESE_QUANTITY.match(surface)
+            and lemma != "not" and surface not in NEGATORS[language]
+            and not {surface, lemma, fold(surface), fold(lemma)} & stops)
 
 
 def _join(tokens: list[Token], language: str) -> str:

@@ -44,6 +44,7 @@ def tokenize(text: str, language: str) -> list[Token]:
     return [_latin_token(match, language) for match in LATIN_WORD.finditer(text)]
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """``word`` without accents, as customers type on a phone ("szallitas")."""
     decomposed = unicodedata.normalize("NFD", word)
