@@ -96,3 +96,15 @@ def test_a_csv_with_a_wrong_header_imports_nothing_and_says_why(logged_in: Calla
     assert "lacks the column(s) order_id, event, occurred_at" in response.text
     assert "Choose a CSV file." in missing.text
     assert db.scalars(select(StoredOrderEvent)).all() == []
+
+
+def test_the_reasons_a_row_was_refused_are_in_the_admins_language(logged_in: Callable[..., FlaskClient],
+                                                                  site: Site) -> None:
+    owner = logged_in("owner")
+    owner.get(f"{page_url(site)}?lang=hu")
+    response = post_form(owner, site, "import", {"file": (io.BytesIO(CSV.encode()), "orders.csv")})
+    wrong_header = post_form(owner, site, "import", {"file": (io.BytesIO(b"id,status\n"), "orders.csv")})
+
+    assert "Tárolva: 2. Már megvolt: 0. Elutasítva: 1." in response.text
+    assert "occurred_at: Dátumnak és időpontnak kell lennie UTC-eltéréssel" in response.text
+    assert "A fejlécből hiányzik: order_id, event, occurred_at." in wrong_header.text

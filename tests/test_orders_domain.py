@@ -103,7 +103,7 @@ def test_csv_line_numbers_count_the_header_and_every_problem_is_named(session: S
     assert problems[2].startswith("order_id: Must be a non-empty text")
     assert "occurred_at: Must be a date and time with its UTC offset" in problems[4]
     assert "customer_email:" in problems[4]
-    assert problems[5] == "the row has more cells than the header row"
+    assert problems[5] == "The row has more cells than the header row."
     assert report.stored == 0
 
 

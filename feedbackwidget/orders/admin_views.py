@@ -114,6 +114,6 @@ def import_csv(site_id: int) -> str:
     try:
         report: ImportReport = import_orders(session, site.id, decode_upload(form.file.data.read()), utcnow())
     except UnreadableFile as err:
-        return _page(site, import_form=form, unreadable=str(err))
+        return _page(site, import_form=form, unreadable=err.text(gettext))
     session.commit()
     return _page(site, report=report)

@@ -21,21 +21,44 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from .events import Duplicate, record_event
-from .validation import InvalidOrderEvent, order_event_from_json
+from ..i18n import N_
+from .validation import FieldProblem, InvalidOrderEvent, order_event_from_json
 
 REQUIRED_COLUMNS = ("order_id", "event", "occurred_at")
 OPTIONAL_COLUMNS = ("customer_id", "customer_email", "customer_name", "customer_language", "loyalty_tier",
                     "channel", "marketing_consent")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+def _same(message: str) -> str:
+    return message
+
+
 CONSENT_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False, "": None}
+
+
+CONSENT_PROBLEM = FieldProblem(N_("Must be yes or no (or empty)."))
+LONG_ROW = FieldProblem(N_("The row has more cells than the header row."))
+NOT_UTF8 = FieldProblem(N_("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again."))
+# The JSON body's field names, as the CSV's columns call them.
+COLUMN_OF_FIELD = {"customer.id": "customer_id", "customer.email": "customer_email", "customer.name": "customer_name",
+                   "customer.language": "customer_language", "customer.loyalty_tier": "loyalty_tier"}
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why the row on *line* (1 is the header) was not imported."""
+    """Why the row on *line* (1 is the header) was not imported: each column's problem
+    (the column None: the whole row's)."""
 
     line: int
-    message: str
+    problems: tuple[tuple[str | None, FieldProblem], ...]
+
+    def text(self, translate: Callable[[str], str] = _same) -> str:
+        return " ".join(f"{column}: {problem.text(translate)}" if column else problem.text(translate)
+                        for column, problem in self.problems)
+
+    @property
+    def message(self) -> str:
+        """The reasons in English."""
+        return self.text()
 
 
 @dataclass
@@ -50,6 +73,13 @@ class ImportReport:
 class UnreadableFile(ValueError):
     """The file as a whole cannot be read (encoding, header): nothing was imported."""
 
+    def __init__(self, *problems: FieldProblem) -> None:
+        self.problems = problems
+        super().__init__(self.text())
+
+    def text(self, translate: Callable[[str], str] = _same) -> str:
+        return " ".join(problem.text(translate) for problem in self.problems)
+
 
 def _reader(text: str) -> tuple[list[str], Iterator[list[str]], Callable[[], int]]:
     """The header, the rows after it and the reader's line counter."""
@@ -63,14 +93,17 @@ def _reader(text: str) -> tuple[list[str], Iterator[list[str]], Callable[[], int
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
-        raise UnreadableFile(_header_problem(missing, unknown))
+        raise _header_problem(missing, unknown)
     return header, reader, lambda: reader.line_num
 
 
-def _header_problem(missing: list[str], unknown: list[str]) -> str:
-    parts = [f"the header row lacks the column(s) {', '.join(missing)}"] if missing else []
-    parts += [f"the header row has unknown column(s) {', '.join(unknown)}"] if unknown else []
-    return "; ".join(parts) + ". The columns are: " + ", ".join(COLUMNS) + "."
+def _header_problem(missing: list[str], unknown: list[str]) -> UnreadableFile:
+    problems = [FieldProblem(N_("The header row lacks the column(s) %(columns)s."), (("columns", ", ".join(missing)),))
+                ] if missing else []
+    problems += [FieldProblem(N_("The header row has unknown column(s) %(columns)s."),
+                              (("columns", ", ".join(unknown)),))] if unknown else []
+    problems.append(FieldProblem(N_("The columns are: %(columns)s."), (("columns", ", ".join(COLUMNS)),)))
+    return UnreadableFile(*problems)
 
 
 def _body(row: Mapping[str, str | None]) -> dict[str, object]:
@@ -94,13 +127,11 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str] | None]]:
         start = line_num() + 1
 
 
-def _describe(err: InvalidOrderEvent) -> str:
-    renamed = {"customer.id": "customer_id", "customer.email": "customer_email", "customer.name": "customer_name",
-               "customer.language": "customer_language", "customer.loyalty_tier": "loyalty_tier"}
-    texts = {**err.fields}
-    if "marketing_consent" in texts:
-        texts["marketing_consent"] = "Must be yes or no (or empty)."
-    return " ".join(f"{renamed.get(name, name)}: {text}" for name, text in texts.items())
+def _row_problem(line: int, err: InvalidOrderEvent) -> RowProblem:
+    problems = {COLUMN_OF_FIELD.get(name, name): problem for name, problem in err.problems.items()}
+    if "marketing_consent" in problems:
+        problems["marketing_consent"] = CONSENT_PROBLEM
+    return RowProblem(line, tuple(problems.items()))
 
 
 def import_orders(session: Session, site_id: int, text: str, now: dt.datetime) -> ImportReport:
@@ -111,12 +142,12 @@ def import_orders(session: Session, site_id: int, text: str, now: dt.datetime) -
     report = ImportReport()
     for line, row in _rows(text.lstrip("\ufeff")):
         if row is None:
-            report.problems.append(RowProblem(line, "the row has more cells than the header row"))
+            report.problems.append(RowProblem(line, ((None, LONG_ROW),)))
             continue
         try:
             event = order_event_from_json(_body(row), now, source="csv")
         except InvalidOrderEvent as err:
-            report.problems.append(RowProblem(line, _describe(err)))
+            report.problems.append(_row_problem(line, err))
             continue
         if isinstance(record_event(session, site_id, event), Duplicate):
             report.duplicates += 1
@@ -133,4 +164,4 @@ def decode_upload(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise UnreadableFile("the file is not UTF-8 text: save it as 'CSV UTF-8' and try again") from err
+        raise UnreadableFile(NOT_UTF8) from err
