@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -125,6 +126,8 @@ class Response(Base):
         UniqueConstraint("site_id", "idempotency_key"),
         Index("ix_fw_responses_site_created", "site_id", "created_at"),
         Index("ix_fw_responses_survey_created", "survey_id", "created_at"),
+        Index("ix_fw_responses_themes_pending", "id", sqlite_where=text("themes_analysed_at IS NULL"),
+              postgresql_where=text("themes_analysed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -144,6 +147,8 @@ class Response(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     body_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set by the themes worker once the free text is analysed (see feedbackwidget.themes.store).
+    themes_analysed_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class AdminUser(Base):
@@ -200,7 +205,7 @@ class OutboxMessage(Base):
 AREA_MODEL_MODULES: tuple[str, ...] = (
     "feedbackwidget.delivery.models", "feedbackwidget.complaints.models", "feedbackwidget.admin.models",
     "feedbackwidget.metrics.models", "feedbackwidget.surveys.models", "feedbackwidget.refusals",
-    "feedbackwidget.orders.models",
+    "feedbackwidget.orders.models", "feedbackwidget.themes.models",
 )
 
 

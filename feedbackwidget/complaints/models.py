@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base, BigId, utcnow
@@ -35,6 +35,8 @@ class Complaint(Base):
         UniqueConstraint("site_id", "idempotency_key"),
         Index("ix_fw_complaints_site_received", "site_id", "received_at"),
         Index("ix_fw_complaints_status_due", "status", "due_at"),
+        Index("ix_fw_complaints_themes_pending", "id", sqlite_where=text("themes_analysed_at IS NULL"),
+              postgresql_where=text("themes_analysed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +79,8 @@ class Complaint(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     body_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set by the themes worker once the description is analysed (see feedbackwidget.themes.store).
+    themes_analysed_at: Mapped[dt.datetime | None] = mapped_column()
 
     @property
     def is_open(self) -> bool:

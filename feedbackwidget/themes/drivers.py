@@ -1,0 +1,298 @@
+"""Drivers: what each theme does to the score, and the complaints by theme, in SQL.
+
+For a set of sites and a period (:class:`feedbackwidget.metrics.periods.Period`),
+beside the previous period of the same length:
+
+- :func:`drivers`: per theme, how many responses mention it, its share among
+  detractors, passives and promoters (bad, good, excellent for CSAT), the NPS of the
+  responses that mention it against those that don't (:class:`.Effect`: points, the
+  answers on each side, a 95 % interval; "too few answers" under
+  :data:`.MIN_ANSWERS`) and whether it is rising. Two grouped queries: the period's
+  totals over the responses, and the themes' counts over the stored themes' covering
+  index.
+- :func:`complaint_themes`: per theme, complaints, justified share, compensation cost
+  and the categories they were filed under; :func:`fastest_rising_complaint_theme`.
+- :func:`example_comments`: a few comments of a theme with the words that matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..complaints.models import Complaint
+from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
+from ..metrics.periods import Period, day_start
+from ..models import Response, Site, Survey
+from .assign import themes_of
+from .effects import MIN_ANSWERS, Bands, Effect, csat_effect, is_rising, nps_effect, percent
+from .language import detect_language
+from .models import ComplaintTheme, ResponseTheme
+from .texts import language_hint, response_texts, text_keys
+
+__all__ = ["MIN_ANSWERS", "Bands", "ComplaintThemeFigures", "Drivers", "Effect", "ExampleComment", "ThemeDriver",
+           "complaint_themes", "drivers", "example_comments", "fastest_rising_complaint_theme"]
+
+
+@dataclass(frozen=True)
+class ThemeDriver:
+    """One theme in a period: how often it comes up and what it does to the score.
+
+    Shares are percentages; ``nps_bands`` are the answers that mention the theme by
+    band (detractors, passives, promoters), ``csat_bands`` by rating (bad, good, excellent).
+    """
+
+    key: str
+    mentions: int
+    previous_mentions: int
+    mention_share: float | None
+    previous_mention_share: float | None
+    rising: bool
+    nps_bands: Bands
+    csat_bands: Bands
+    detractor_share: float | None
+    passive_share: float | None
+    promoter_share: float | None
+    bad_share: float | None
+    good_share: float | None
+    excellent_share: float | None
+    nps_effect: Effect
+    csat_effect: Effect
+
+    @property
+    def mention_share_change(self) -> float | None:
+        """How much the mention share moved since the previous period, in points."""
+        if self.mention_share is None or self.previous_mention_share is None:
+            return None
+        return self.mention_share - self.previous_mention_share
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Every theme of a period, beside the period before (themes with no mention in either are left out)."""
+
+    period: Period
+    responses: int
+    previous_responses: int
+    nps_bands: Bands
+    csat_bands: Bands
+    themes: tuple[ThemeDriver, ...]
+
+    def lowering(self) -> list[ThemeDriver]:
+        """"What drives low scores": themes whose effect is negative, strongest first (too few answers last)."""
+        return self._by_effect(lambda points: points < 0, reverse=False)
+
+    def raising(self) -> list[ThemeDriver]:
+        """"What customers praise": themes whose effect is positive, strongest first."""
+        return self._by_effect(lambda points: points > 0, reverse=True)
+
+    def _by_effect(self, keep: Any, reverse: bool) -> list[ThemeDriver]:
+        chosen = [theme for theme in self.themes if theme.nps_effect.points is not None
+                  and keep(theme.nps_effect.points)]
+        return sorted(chosen, key=lambda theme: theme.nps_effect.points or 0.0, reverse=reverse)
+
+    def theme(self, key: str) -> ThemeDriver | None:
+        return next((theme for theme in self.themes if theme.key == key), None)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _band_columns(nps: Any, csat: Any, current: ColumnElement[bool]) -> list[ColumnElement[int]]:
+    return [
+        _count_if(and_(current, nps <= DETRACTOR_MAX)),
+        _count_if(and_(current, nps > DETRACTOR_MAX, nps < PROMOTER_MIN)),
+        _count_if(and_(current, nps >= PROMOTER_MIN)),
+        _count_if(and_(current, csat == "bad")), _count_if(and_(current, csat == "good")),
+        _count_if(and_(current, csat == "excellent")),
+    ]
+
+
+def _bands(values: Sequence[Any]) -> tuple[Bands, Bands]:
+    numbers = [int(value or 0) for value in values]
+    return Bands(*numbers[:3]), Bands(*numbers[3:6])
+
+
+def _totals(session: Session, site_ids: Sequence[int], period: Period) -> tuple[int, int, Bands, Bands]:
+    start, split, end = day_start(period.previous.start), day_start(period.start), day_start(period.end)
+    current = Response.created_at >= split
+    row = session.execute(select(_count_if(current), _count_if(Response.created_at < split),
+                                 *_band_columns(Response.nps_score, Response.csat, current))
+                          .where(Response.site_id.in_(site_ids), Response.created_at >= start,
+                                 Response.created_at < end)).one()
+    nps_bands, csat_bands = _bands(row[2:])
+    return int(row[0]), int(row[1]), nps_bands, csat_bands
+
+
+def _theme_rows(session: Session, site_ids: Sequence[int], period: Period) -> list[Any]:
+    start, split, end = day_start(period.previous.start), day_start(period.start), day_start(period.end)
+    rt = ResponseTheme
+    current = rt.created_at >= split
+    query = (select(rt.theme_key, _count_if(current), _count_if(rt.created_at < split),
+                    *_band_columns(rt.nps_score, rt.csat, current))
+             .where(rt.site_id.in_(site_ids), rt.created_at >= start, rt.created_at < end)
+             .group_by(rt.theme_key))
+    return list(session.execute(query))
+
+
+def drivers(session: Session, site_ids: Sequence[int], period: Period,
+            theme_keys: Sequence[str] | None = None) -> Drivers:
+    """The drivers of ``site_ids`` in ``period`` against the previous period.
+
+    :param theme_keys: the themes to show, in this order (the site's taxonomy keys);
+        by default every stored theme, by mentions.
+    """
+    responses, previous_responses, nps_bands, csat_bands = _totals(session, site_ids, period)
+    found = {row[0]: row for row in _theme_rows(session, site_ids, period)}
+    keys = list(theme_keys) if theme_keys is not None else sorted(found, key=lambda key: -int(found[key][1]))
+    themes = tuple(_driver(found[key], responses, previous_responses, nps_bands, csat_bands)
+                   for key in keys if key in found)
+    return Drivers(period, responses, previous_responses, nps_bands, csat_bands, themes)
+
+
+def _driver(row: Any, responses: int, previous_responses: int, all_nps: Bands, all_csat: Bands) -> ThemeDriver:
+    mentions, previous_mentions = int(row[1]), int(row[2])
+    nps_bands, csat_bands = _bands(row[3:])
+    return ThemeDriver(
+        key=row[0], mentions=mentions, previous_mentions=previous_mentions,
+        mention_share=percent(mentions, responses), previous_mention_share=percent(previous_mentions,
+                                                                                   previous_responses),
+        rising=is_rising(mentions, responses, previous_mentions, previous_responses),
+        nps_bands=nps_bands, csat_bands=csat_bands,
+        detractor_share=percent(nps_bands.low, all_nps.low), passive_share=percent(nps_bands.middle, all_nps.middle),
+        promoter_share=percent(nps_bands.high, all_nps.high),
+        bad_share=percent(csat_bands.low, all_csat.low), good_share=percent(csat_bands.middle, all_csat.middle),
+        excellent_share=percent(csat_bands.high, all_csat.high),
+        nps_effect=nps_effect(nps_bands, all_nps.minus(nps_bands)),
+        csat_effect=csat_effect(csat_bands, all_csat.minus(csat_bands)),
+    )
+
+
+@dataclass(frozen=True)
+class ComplaintThemeFigures:
+    """The complaints about one theme in a period, beside the previous period.
+
+    ``cost`` is the compensation granted, by currency; ``by_category`` the categories
+    the complaints were filed under (a theme cuts across them).
+    """
+
+    key: str
+    count: int
+    previous_count: int
+    justified: int
+    unfounded: int
+    cost: dict[str, Decimal]
+    by_category: dict[str, int]
+
+    @property
+    def justified_share(self) -> float | None:
+        """Justified among those with a verdict, in percent."""
+        return percent(self.justified, self.justified + self.unfounded)
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous_count
+
+
+def _complaints_in(site_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> ColumnElement[bool]:
+    return and_(Complaint.site_id.in_(site_ids), Complaint.received_at >= start, Complaint.received_at < end)
+
+
+def complaint_themes_between(session: Session, site_ids: Sequence[int], start: dt.datetime,
+                             end: dt.datetime) -> list[ComplaintThemeFigures]:
+    """:func:`complaint_themes` for ``[start, end)`` against the span of the same length before it."""
+    before = start - (end - start)
+    current = Complaint.received_at >= start
+    joined = select(ComplaintTheme.theme_key).join(Complaint, Complaint.id == ComplaintTheme.complaint_id)
+    counts = session.execute(joined.add_columns(
+        _count_if(current), _count_if(Complaint.received_at < start),
+        _count_if(and_(current, Complaint.verdict == "justified")),
+        _count_if(and_(current, Complaint.verdict == "unfounded")),
+    ).where(_complaints_in(site_ids, before, end)).group_by(ComplaintTheme.theme_key)).all()
+    now_only = _complaints_in(site_ids, start, end)
+    cost: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for key, currency, total in session.execute(joined.add_columns(
+            Complaint.compensation_currency, func.sum(Complaint.compensation_amount))
+            .where(now_only, Complaint.compensation_amount.is_not(None))
+            .group_by(ComplaintTheme.theme_key, Complaint.compensation_currency)):
+        cost[key][currency or ""] = Decimal(total or 0)
+    categories: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, category, count in session.execute(joined.add_columns(Complaint.category, func.count())
+                                                .where(now_only)
+                                                .group_by(ComplaintTheme.theme_key, Complaint.category)):
+        categories[key][category] = int(count)
+    figures = [ComplaintThemeFigures(key, int(now), int(then), int(justified), int(unfounded), cost.get(key, {}),
+                                     dict(sorted(categories.get(key, {}).items(), key=lambda item: -item[1])))
+               for key, now, then, justified, unfounded in counts]
+    return sorted(figures, key=lambda figure: (-figure.count, figure.key))
+
+
+def complaint_themes(session: Session, site_ids: Sequence[int], period: Period) -> list[ComplaintThemeFigures]:
+    """The complaints of ``site_ids`` received in ``period`` by theme, most frequent first."""
+    return complaint_themes_between(session, site_ids, day_start(period.start), day_start(period.end))
+
+
+def fastest_rising_complaint_theme(session: Session, site_ids: Sequence[int], start: dt.datetime,
+                                   end: dt.datetime) -> ComplaintThemeFigures | None:
+    """The theme whose complaints grew the most since the span before (None: none grew)."""
+    rising = [figure for figure in complaint_themes_between(session, site_ids, start, end) if figure.change > 0]
+    return max(rising, key=lambda figure: (figure.change, figure.count), default=None)
+
+
+@dataclass(frozen=True)
+class ExampleComment:
+    """A customer's comment about a theme; ``text[start:end]`` for each span is what to highlight."""
+
+    response_id: int
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    language: str
+    nps_score: int | None
+    csat: str | None
+    created_at: dt.datetime
+
+
+def example_comments(session: Session, site_ids: Sequence[int], period: Period, theme_key: str, low: bool = True,
+                     limit: int = 3) -> list[ExampleComment]:
+    """The newest comments of ``period`` about ``theme_key`` given with a low score (or a high one).
+
+    Low: NPS 0-6 or CSAT "bad"; high: NPS 9-10 or CSAT "excellent". The spans are
+    found again for the few comments shown, under the site's current themes.
+    """
+    from .store import taxonomy_of_settings
+
+    rt = ResponseTheme
+    score = (or_(rt.nps_score <= DETRACTOR_MAX, rt.csat == "bad") if low
+             else or_(rt.nps_score >= PROMOTER_MIN, rt.csat == "excellent"))
+    query = (select(Response, Survey.questions, Site.settings)
+             .join(rt, rt.response_id == Response.id).join(Survey, Survey.id == Response.survey_id)
+             .join(Site, Site.id == Response.site_id)
+             .where(rt.site_id.in_(site_ids), rt.theme_key == theme_key, score,
+                    rt.created_at >= day_start(period.start), rt.created_at < day_start(period.end))
+             .order_by(rt.created_at.desc(), rt.response_id.desc()).limit(limit * 3))
+    examples: list[ExampleComment] = []
+    for response, questions, settings in session.execute(query):
+        example = _example(response, text_keys(questions or []), taxonomy_of_settings(settings), theme_key)
+        if example is not None:
+            examples.append(example)
+        if len(examples) == limit:
+            break
+    return examples
+
+
+def _example(response: Response, keys: tuple[str, ...], taxonomy: Any, theme_key: str) -> ExampleComment | None:
+    for text in response_texts(response.answers, response.comment, keys):
+        language = detect_language(text, language_hint(response.locale))
+        spans = themes_of(text, language, taxonomy).spans(theme_key)
+        if spans:
+            return ExampleComment(response.id, text, tuple(spans), language, response.nps_score, response.csat,
+                                  response.created_at)
+    return None

@@ -1,0 +1,61 @@
+"""The stored themes of responses and complaints, and the sites waiting for a rebuild.
+
+A response's themes are stored one row per theme, with the few response columns the
+drivers count by (the day it came in and its scores) copied alongside, so the
+dashboard's theme panels read one index and join nothing. Which responses and
+complaints were analysed is kept on their own rows (``themes_analysed_at``), so a
+submission stays a single INSERT and the worker finds new texts through a small
+partial index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..models import Base, BigId, utcnow
+
+
+class ResponseTheme(Base):
+    """One theme of one response (``delivery``, ``price`` ...)."""
+
+    __tablename__ = "fw_response_themes"
+    __table_args__ = (
+        Index("ix_fw_response_themes_site_theme", "site_id", "theme_key"),
+        # Covers the drivers' query: site and period, then theme and scores, from the index alone.
+        Index("ix_fw_response_themes_site_created", "site_id", "created_at", "theme_key", "nps_score", "csat"),
+    )
+
+    response_id: Mapped[int] = mapped_column(BigId, ForeignKey("fw_responses.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    theme_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column()
+    nps_score: Mapped[int | None] = mapped_column(SmallInteger)
+    csat: Mapped[str | None] = mapped_column(String(16))
+
+
+class ComplaintTheme(Base):
+    """One theme of one complaint's description."""
+
+    __tablename__ = "fw_complaint_themes"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("fw_complaints.id", ondelete="CASCADE"), primary_key=True)
+    theme_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ThemeRebuild(Base):
+    """A site whose stored themes are being recomputed (after an edit of its themes).
+
+    The worker walks the site's responses and complaints by id from the cursors, so a
+    rebuild of a million rows is many short transactions, never one long UPDATE.
+    """
+
+    __tablename__ = "fw_theme_rebuilds"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    response_cursor: Mapped[int] = mapped_column(BigId, default=0)
+    complaint_cursor: Mapped[int] = mapped_column(default=0)

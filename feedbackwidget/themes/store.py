@@ -1,0 +1,156 @@
+"""The stored themes: a site's taxonomy, lookups and filters by theme, rebuilds.
+
+The domain API the admin pages and the exports use. Themes are computed off the
+submit path by :func:`analyse_pending` (run by the background sender, the daily
+maintenance and ``feedbackwidget themes refresh``); everything here only reads
+what it stored, in SQL.
+
+- :func:`site_taxonomy` / :func:`site_edits`: a site's themes, from its settings
+  (``settings["themes"]``, :meth:`.SiteTaxonomy.to_dict`);
+- :func:`save_site_edits`: store an owner's edits and ask for a rebuild;
+- :func:`request_rebuild`: recompute a site's stored themes (in the background);
+- :func:`themes_of_responses`, :func:`themes_of_complaints`: stored keys by id;
+- :func:`theme_filter`, :func:`response_ids_with_theme`, :func:`complaint_theme_filter`:
+  narrow a query of responses (or complaints) to one theme.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..complaints.models import Complaint
+from ..models import Response, Site, utcnow
+from .model import Taxonomy
+from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
+from .pending import analyse_pending, rebuild_in_progress
+from .site import SiteTaxonomy
+
+__all__ = ["SETTINGS_KEY", "analyse_pending", "complaint_ids_with_theme", "complaint_theme_filter",
+           "rebuild_in_progress", "request_rebuild", "response_ids_with_theme", "save_site_edits", "site_edits",
+           "site_taxonomy", "taxonomy_of_settings", "theme_filter", "themes_of_complaints", "themes_of_responses"]
+
+SETTINGS_KEY = "themes"
+"""Where a site's theme edits live in its settings JSON."""
+LOOKUP_CHUNK = 500
+_Statement = TypeVar("_Statement", bound=Select[Any])
+_taxonomies: dict[str, Taxonomy] = {}
+_TAXONOMY_CACHE_SIZE = 64
+
+
+def site_edits(settings: Mapping[str, Any] | None) -> SiteTaxonomy:
+    """The owner's edits stored in a site's ``settings`` (none: the built-in themes as they are).
+
+    :raises ValueError: when the stored edits are not in :meth:`.SiteTaxonomy.to_dict`'s shape.
+    """
+    return SiteTaxonomy.from_dict((settings or {}).get(SETTINGS_KEY) or {})
+
+
+def taxonomy_of_settings(settings: Mapping[str, Any] | None) -> Taxonomy:
+    """The site's taxonomy for its ``settings``, built once per distinct set of edits in a process.
+
+    Reusing it matters: a taxonomy compiles its seeds on first use.
+    """
+    stored = (settings or {}).get(SETTINGS_KEY) or {}
+    cache_key = json.dumps(stored, sort_keys=True, ensure_ascii=False)
+    taxonomy = _taxonomies.get(cache_key)
+    if taxonomy is None:
+        taxonomy = SiteTaxonomy.from_dict(stored).build()
+        if len(_taxonomies) >= _TAXONOMY_CACHE_SIZE:
+            _taxonomies.clear()
+        _taxonomies[cache_key] = taxonomy
+    return taxonomy
+
+
+def site_taxonomy(session: Session, site_id: int) -> Taxonomy:
+    """The themes of site ``site_id`` (the built-in ones with its owner's edits).
+
+    :raises LookupError: when there is no such site.
+    """
+    settings = session.scalar(select(Site.settings).where(Site.id == site_id))
+    if settings is None and session.get(Site, site_id) is None:
+        raise LookupError(f"no site with id {site_id}")
+    return taxonomy_of_settings(settings)
+
+
+def save_site_edits(session: Session, site_id: int, edits: SiteTaxonomy) -> None:
+    """Store ``edits`` as site ``site_id``'s themes and recompute its stored themes in the background.
+
+    Does not commit: the caller commits with the rest of its change.
+
+    :raises ValueError: when the edits refer to a theme that does not exist (from :meth:`.SiteTaxonomy.build`).
+    :raises LookupError: when there is no such site.
+    """
+    edits.build()
+    site = session.get(Site, site_id)
+    if site is None:
+        raise LookupError(f"no site with id {site_id}")
+    site.settings = {**(site.settings or {}), SETTINGS_KEY: edits.to_dict()}
+    request_rebuild(session, site_id)
+
+
+def request_rebuild(session: Session, site_id: int) -> None:
+    """Recompute every stored theme of site ``site_id`` (after an edit of its themes).
+
+    Cheap: it writes one row; the background worker (or ``feedbackwidget themes
+    refresh``) recomputes in short batches. A second request restarts the rebuild.
+    Does not commit.
+    """
+    values = {"site_id": site_id, "requested_at": utcnow(), "response_cursor": 0, "complaint_cursor": 0}
+    table: Table = ThemeRebuild.__table__  # type: ignore[assignment]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    session.execute(insert.values(**values).on_conflict_do_update(
+        index_elements=["site_id"], set_={key: value for key, value in values.items() if key != "site_id"}))
+
+
+def _keys_by_id(session: Session, id_column: Any, key_column: Any, ids: Iterable[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start:start + LOOKUP_CHUNK]
+        rows = session.execute(select(id_column, key_column).where(id_column.in_(chunk)).order_by(key_column))
+        for row_id, key in rows:
+            found[row_id].append(key)
+    return {row_id: found.get(row_id, []) for row_id in wanted}
+
+
+def themes_of_responses(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
+    """The stored theme keys of each response in ``ids``, in key order (``[]``: none, or not analysed yet)."""
+    return _keys_by_id(session, ResponseTheme.response_id, ResponseTheme.theme_key, ids)
+
+
+def themes_of_complaints(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
+    """The stored theme keys of each complaint in ``ids``, in key order."""
+    return _keys_by_id(session, ComplaintTheme.complaint_id, ComplaintTheme.theme_key, ids)
+
+
+def response_ids_with_theme(site_ids: Sequence[int], theme_key: str) -> Select[Any]:
+    """A sub-select of the ids of the responses of ``site_ids`` that mention ``theme_key``."""
+    return select(ResponseTheme.response_id).where(ResponseTheme.site_id.in_(site_ids),
+                                                   ResponseTheme.theme_key == theme_key)
+
+
+def theme_filter(statement: _Statement, theme_key: str) -> _Statement:
+    """``statement`` (a select over :class:`.Response`) narrowed to responses that mention ``theme_key``."""
+    mentions = select(ResponseTheme.response_id).where(ResponseTheme.theme_key == theme_key)
+    return statement.where(Response.id.in_(mentions))
+
+
+def complaint_ids_with_theme(site_ids: Sequence[int], theme_key: str) -> Select[Any]:
+    """A sub-select of the ids of the complaints of ``site_ids`` whose description is about ``theme_key``."""
+    return (select(ComplaintTheme.complaint_id).join(Complaint, Complaint.id == ComplaintTheme.complaint_id)
+            .where(Complaint.site_id.in_(site_ids), ComplaintTheme.theme_key == theme_key))
+
+
+def complaint_theme_filter(statement: _Statement, theme_key: str) -> _Statement:
+    """``statement`` (a select over :class:`.Complaint`) narrowed to complaints about ``theme_key``."""
+    about = select(ComplaintTheme.complaint_id).where(ComplaintTheme.theme_key == theme_key)
+    return statement.where(Complaint.id.in_(about))
+
