@@ -24,6 +24,11 @@ def segment(text: str) -> list[tuple[str, int, int]]:
     return [(word, start, end) for word, start, end in _shop_tokenizer().tokenize(text)]
 
 
+def is_word(text: str) -> bool:
+    """Whether ``text`` is one word of jieba's dictionary or of the shop's."""
+    return bool(_shop_tokenizer().FREQ.get(text))
+
+
 def _shop_tokenizer() -> jieba.Tokenizer:
     global _tokenizer
     with _lock:

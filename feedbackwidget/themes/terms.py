@@ -21,6 +21,7 @@ from .taxonomy import BUILT_IN
 from .tokens import Token, fold, tokenize
 
 _LOOKAHEAD = 3
+_WORD_SEPARATORS = re.compile(r"[-'’]")
 # "三天", "两周", "第三次", "半个月": numbers written in Chinese, with their units
 _CHINESE_QUANTITY = re.compile(r"^第?[零〇一二两三四五六七八九十百千万几半多]+[天周年月日号次个件块元分秒小时星期礼拜倍遍趟斤]*$")
 
@@ -184,7 +185,7 @@ def _is_content(token: Token, language: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _is_content_word(surface: str, lemma: str, language: str) -> bool:
     stops = stop_words("en" if language == "zh" and surface.isascii() else language)
-    return (len(surface) >= 2 and len(lemma) >= 2 and surface.isalpha() and not _CHINESE_QUANTITY.match(surface)
+    return (len(surface) >= 2 and len(lemma) >= 2 and _WORD_SEPARATORS.sub("", surface).isalpha() and not _CHINESE_QUANTITY.match(surface)
             and lemma != "not" and surface not in NEGATORS[language]
             and not {surface, lemma, fold(surface), fold(lemma)} & stops)
 

@@ -16,7 +16,7 @@ import simplemma
 
 from .chinese import segment
 
-LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+LATIN_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ENGLISH_NEGATED = re.compile(r"(?:n['’]t|^cannot)$")
 _ENGLISH_NOT_WORDS = frozenset("dont didnt doesnt wasnt isnt wont arent werent havent hasnt couldnt "
