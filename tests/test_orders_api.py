@@ -182,3 +182,25 @@ def test_the_endpoint_is_described_in_the_openapi_document(app: Flask, client: F
     assert set(operation["responses"]) >= {"200", "201", "401", "422"}
     jsonschema.validate(order_body(), {**schemas["OrderEventSubmission"], "components": document["components"]})
     jsonschema.validate(created.json, schemas["OrderEventStored"])
+
+
+def test_concurrent_twins_store_one_event(app: Flask, site: Site, db: Session) -> None:
+    import threading
+
+    secret = make_secret(app, site)
+    start = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def send() -> None:
+        client = app.test_client()
+        start.wait()
+        statuses.append(post_order(client, site, order_body(), secret).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 200, 200, 200, 200, 201]
+    assert len(stored(db)) == 1
