@@ -16,6 +16,7 @@ from ..metrics.models import StatsDaily
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..models import Response, Site, Survey
+from ..themes.store import response_ids_with_theme
 from .models import ResponseFollowUp
 
 BANDS: dict[str, ColumnElement[bool]] = {
@@ -40,6 +41,7 @@ class ResponseFilter:
     has_comment: bool = False
     followed_up: bool | None = None
     search: str | None = None
+    theme: str | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [
@@ -58,6 +60,8 @@ class ResponseFilter:
             found.append(and_(Response.comment.is_not(None), Response.comment != ""))
         if self.search:
             found.append(Response.comment.icontains(self.search[:SEARCH_MAX], autoescape=True))
+        if self.theme:
+            found.append(Response.id.in_(response_ids_with_theme(self.site_ids, self.theme)))
         if self.followed_up is not None:  # the listing outer-joins fw_response_follow_ups
             followed = ResponseFollowUp.response_id
             found.append(followed.is_not(None) if self.followed_up else followed.is_(None))

@@ -22,6 +22,7 @@ from .forms import ButtonForm
 from .models import ResponseFollowUp
 from .response_queries import BANDS, Cursor, ResponseFilter, export_rows, find_responses, flag, surveys_of, tiers_of
 from .scope import Scope, scope_from
+from .theme_views import response_themes, theme_arg
 
 # Endpoints of the complaint area that open a new complaint from a response (first found wins).
 COMPLAINT_FROM_RESPONSE_ENDPOINTS: tuple[str, ...] = (
@@ -49,6 +50,7 @@ def filters_from_request() -> tuple[Scope, ResponseFilter]:
         band=args.get("band") if args.get("band") in BANDS else None, page=args.get("page") or None,
         tier=args.get("tier") or None, has_comment=args.get("comment") == "1",
         followed_up=flag(args, "followed"), search=(args.get("q") or "").strip() or None,
+        theme=theme_arg(args.get("theme")),
     )
     return scope, filters
 
@@ -64,7 +66,7 @@ def responses() -> str:
     sites = visible_sites()
     return render_template(
         "feedbackwidget/admin/responses.html", scope=scope, filters=filters, page=page, sites=sites,
-        site_names={s.id: s.name for s in sites},
+        site_names={s.id: s.name for s in sites}, **response_themes(db, scope.site_ids, page.rows if page else []),
         surveys=surveys_of(db, scope.site_ids), tiers=tiers_of(db, scope.site_ids), bands=list(BANDS),
         args={k: v for k, v in request.args.items() if k != "after"}, today=utc_day_today(),
     )
@@ -116,6 +118,7 @@ def response_detail(response_id: int) -> str:
         "feedbackwidget/admin/response.html", response=response, site=site, survey=survey, follow_up=follow_up,
         rows=answer_rows(survey, response.answers), can_manage=can_manage, form=ButtonForm(formdata=None),
         complaint_url=complaint_link(response) if can_manage else None,
+        **response_themes(db, [site.id], [(response,)]),
     )
 
 
