@@ -35,15 +35,17 @@ def limit_request_body(blueprint: Blueprint) -> None:
 
     :raises RequestEntityTooLarge: when ``Content-Length`` is over the limit.
     """
+    declared = request.content_length
+    if declared is None and not _streamed():
+        return  # no body at all (every page view of the widget and the config): nothing to limit
     api_request = is_api_request(blueprint)
     limit = int(current_app.config[config.MAX_BODY_BYTES if api_request else config.MAX_FORM_BYTES])
-    declared = request.content_length
     if declared is not None and declared > limit:
         raise RequestEntityTooLarge()
     # A streamed (chunked) body is cut off one byte past the limit, so that passing it shows: werkzeug's
     # form parser reads up to the cut-off without complaint. The API's JSON reader checks the length itself.
     request.max_content_length = limit + 1
-    if declared is None and not api_request and _streamed() and len(request.get_data(cache=True)) > limit:
+    if declared is None and not api_request and len(request.get_data(cache=True)) > limit:
         raise RequestEntityTooLarge()
 
 

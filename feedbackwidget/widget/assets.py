@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,6 +84,10 @@ def _read(path: str) -> str:
         return file.read()
 
 
+RECHECK_SECONDS = 1.0
+_checked: tuple[float, WidgetAssets] | None = None
+
+
 @lru_cache(maxsize=8)
 def _load(paths: tuple[str, ...], mtimes: tuple[float, ...]) -> WidgetAssets:
     script, complaint, debug = (_read(path) for path in paths)
@@ -90,9 +95,16 @@ def _load(paths: tuple[str, ...], mtimes: tuple[float, ...]) -> WidgetAssets:
 
 
 def widget_assets() -> WidgetAssets:
-    """The served scripts as of now (read again when a built file changes on disk)."""
+    """The served scripts as of now: the built files are looked at again at most once a
+    second (a rebuild reaches a running server that soon), not on every page view."""
+    global _checked
+    now = time.monotonic()
+    if _checked is not None and now - _checked[0] < RECHECK_SECONDS:
+        return _checked[1]
     folder = package_folder("static")
     paths = tuple(os.path.join(folder, name) for name in (WIDGET_FILE, COMPLAINT_FILE, DEBUG_FILE))
     if not all(os.path.isfile(path) for path in paths):
         raise RuntimeError(f"the widget is not built: {REBUILD}")
-    return _load(paths, tuple(os.path.getmtime(path) for path in paths))
+    assets = _load(paths, tuple(os.path.getmtime(path) for path in paths))
+    _checked = (now, assets)
+    return assets
