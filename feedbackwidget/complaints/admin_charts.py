@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from ..admin.charts import Tick
 from .analysis import Bucket, CostRow
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 44, 16, 30
+# Narrower than the dashboard's charts: on a phone the SVG shrinks less, so its labels stay readable.
+WIDTH, HEIGHT = 480, 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 48, 16, 30
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,23 @@ def test_rejecting_asks_first_and_a_saved_reply_goes_out_in_the_customers_words(
     assert composed.startswith("Kedves Kovács Éva!") and workspace.reference in composed
     assert flash == "Your reply is on its way to the customer by e-mail and on their status page."
     assert "anna@shop.example replied to the customer." in last and "Kedves Kovács Éva!" in last
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_analysis_and_saved_replies_pages_fit_and_pass_axe(
+    browser: Any, live_server: LiveServer, workspace: Complaint, size: str
+) -> None:
+    page = _login(browser, live_server, *SIZES[size])
+    problems, charts = {}, {}
+    for lang in ("en", "hu", "zh"):
+        for name, path in (("analysis", f"analysis?site={workspace.site_id}&period=90"),
+                           ("saved-replies", f"saved-replies?site={workspace.site_id}")):
+            page.goto(f"{live_server.url}/feedback/admin/complaints/{path}&lang={lang}")
+            _shot(page, f"complaint-{name}-{lang}-{size}")
+            problems[f"{name} {lang}"] = (_overflow(page), _axe(page))
+        page.goto(f"{live_server.url}/feedback/admin/complaints/analysis?site={workspace.site_id}&period=90&lang={lang}")
+        charts[lang] = page.locator(".fw-cw-chart svg").count()
+    page.context.close()
+
+    assert problems == {key: (0, []) for key in problems}
+    assert charts == {"en": 2, "hu": 2, "zh": 2}  # count over time and on time; no compensation yet
