@@ -254,3 +254,7 @@ from .orders.cli import COMMANDS as ORDER_COMMANDS  # noqa: E402
 
 for _command in ORDER_COMMANDS:
     feedbackwidget_group.add_command(_command)
+
+from .themes.cli import themes_group  # noqa: E402
+
+feedbackwidget_group.add_command(themes_group)

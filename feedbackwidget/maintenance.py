@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # The commands of the daily run, as on the command line after "feedbackwidget".
 DAILY_COMMANDS: tuple[tuple[str, ...], ...] = (
-    ("purge",), ("complaints", "remind"), ("digest",), ("stats", "refresh"),
+    ("purge",), ("complaints", "remind"), ("themes", "refresh"), ("digest",), ("stats", "refresh"),
 )
 CHECK_INTERVAL_SECONDS = 3600.0
 MAINTENANCE_KEY = "maintenance.thread"

@@ -15,6 +15,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..metrics.formulas import nps, share
+
 MIN_ANSWERS = 30
 """Fewer answers than this in either group: "too few answers", no effect claimed."""
 Z_95 = 1.959964
@@ -38,12 +40,12 @@ class Bands:
     @property
     def nps(self) -> float | None:
         """High share minus low share, in points (-100..100); None without answers."""
-        return 100.0 * (self.high - self.low) / self.total if self.total else None
+        return nps(self.high, self.low, self.total)
 
     @property
     def high_share(self) -> float | None:
         """The high band's share in percent (CSAT: "excellent")."""
-        return 100.0 * self.high / self.total if self.total else None
+        return share(self.high, self.total)
 
     def nps_variance(self) -> float:
         """Variance of the NPS as a fraction (-1..1)."""
@@ -113,6 +115,5 @@ def is_rising(mentions: int, total: int, previous_mentions: int, previous_total:
     return (share - previous_share) / error > Z_95
 
 
-def percent(part: int, whole: int) -> float | None:
-    """``part`` of ``whole`` in percent; None when ``whole`` is 0."""
-    return 100.0 * part / whole if whole else None
+percent = share
+"""``part`` of ``whole`` in percent; None when ``whole`` is 0."""
