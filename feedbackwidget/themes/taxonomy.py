@@ -48,9 +48,9 @@ DELIVERY = Theme(
         """),
         "hu": _words("""
             szállít* | kiszállít* | házhoz* | futár* | csomagautomat* | automatá* | foxpost | posta* | gls | dpd
-            mpl | átvét* | átvev* | átvehet* | megérkez* | érkez* | beérkez* | megjött | kézbesít* | nyomon követ*
+            mpl | pick pack* | pickpack* | packeta | átvét* | átvev* | átvehet* | megérkez* | érkez* | beérkez* | megjött | kézbesít* | nyomon követ*
             nyomkövet* | késik | késés* | késve | későn | gyors szállítás* | gyorsan megjött | gyorsan megérkez* | =időben
-            nem jött meg | nem érkez* | kiszállítás | házhozszállítás
+            nem jött meg | nem érkez* | kiszállítás | házhozszállítás | gyorsan =jött | gyorsan =jott
         """),
         "zh": _words("""
             快递 | 物流 | 发货 | 配送 | 送货 | 到货 | 送到 | 快递员 | 快递小哥 | 派送 | 签收 | 自提 | 取件 | 快递柜
@@ -108,7 +108,8 @@ QUALITY = Theme(
             megolvadt | kiütés* | szűk | bő | passzol | kényelmes* | mint a kép* | mint a fotó* | mint a leírás*
             leírás szerint | kép* ... más* | más* ... kép* | anyag* | karcos | karcol* | foltos | folt
             kopott | finom | íz | ízű | íze | ízletes | szag* | büdös | szakad* | repedt | repedés
-            tartós | vacak | silány | gyenge minőség* | nem kapcsol* be
+            tartós | vacak | silány | gyenge | nem kapcsol* be | hibátlan | jó termék* | nyomdahib* | nem illeszked*
+            kicsorbul* | csorba | szivárog* | recseg* | nem tölt | rossz méret* | mérete ... kicsi | mérete ... nagy
         """),
         "zh": _words("""
             质量 | 品质 | 做工 | 坏了 | 坏的 | 瑕疵 | 次品 | 假货 | 正品 | 不新鲜 | 新鲜 | 过期 | 变质 | 发霉 | 烂了 | 尺码
@@ -135,7 +136,7 @@ STOCK = Theme(
         "hu": _words("""
             raktár* | készlet* | nincs raktáron | elfogy* | kifogy* | nem kapható | kapható | elérhető*
             választék* | kínálat* | nem találtam | nem találom | hiánycikk | beszerez* | utánpótlás
-            nem volt ... méret* | nincs ... méret* | nem rendelhető | tartsatok* | =tartsanak
+            nem volt ... méret* | nincs ... méret* | nem =rendelhető | tartsatok* | =tartsanak
         """),
         "zh": _words("""
             缺货 | 断货 | 没货 | 没有货 | 库存 | 有货 | 补货 | 卖完 | 售罄 | 下架 | 买不到 | 找不到 | 选择少 | 品种 | 种类
@@ -190,7 +191,7 @@ WEBSITE = Theme(
             alkalmazás* | keresés* | kereső* | szűr* | kosár* | kosarat | kosárba | regisztrá* | bejelentkez*
             jelszó* | jelszav* | fiók* | belép* | lefagy* | hibaüzenet* | betölt* | lassan tölt* | mobil*
             oldal* ... lassú | lassú ... oldal* | oldal* ... lefagy* | oldal* ... zavaros | zavaros ... oldal*
-            nem talál* hol | nem talál* hogy | nem talál* ... hogyan | találat*
+            nem talál* hol | nem talál* hogy | nem talál* ... hogyan | találat* | rendszer* | beír* | nem tölt* be
             gomb* | termékleírás* | leírás* | fotó* | kép | képek* | képet | felület* | menü* | átlátható*
             áttekinthető* | kezelhető* | könnyen ... rendel* | rendelés ... egyszerű | pénztár* | checkout
             hiba ... oldal* | oldal ... hiba*
@@ -240,7 +241,7 @@ RETURNS = Theme(
         "hu": _words("""
             visszaküld* | =visszavittem | =visszavittük | visszatérít* | visszakap* | visszautal* | pénz* ... vissza
             csere | cseré* | kicserél* | becserél* | garancia* | garanciá* | jótállás* | szerviz* | elállás*
-            visszaküldés* | visszaad* | visszafizet*
+            visszaküldés* | visszaad* | visszafizet* | reklamál* | pénzvissza*
         """),
         "zh": _words("""
             退货 | 退款 | 换货 | 退换 | 售后 | 保修 | 维修 | 七天无理由 | 无理由 | 寄回 | 退回 | 返修 | 质保 | 三包 | 退钱
@@ -254,7 +255,7 @@ PACKAGING = Theme(
     {"en": "Packaging", "hu": "Csomagolás", "zh": "包装"},
     {
         "en": _words("""
-            packaging | =packing | packed | pack ... properly | well packed | badly packed | wrap* | box | boxes
+            packaging | =packing | =packed | pack ... properly | well packed | badly packed | wrap* | box | boxes
             crushed | squashed | dented | torn open | ripped open | plastic | cardboard | padding | air pillow*
             bubble wrap | recycl* | eco | tape | envelope | packaged | package ... damaged | damaged package
             wet
@@ -284,7 +285,7 @@ LOYALTY = Theme(
             pontok* | pontjai* | =pontot | =pontért | pontgyűjt* | pontegyenleg* | törzsvásárló* | hűségprogram* | hűség*
             klubkártya* | törzskártya* | tagság* | tagi | tagként | klubtag* | klub* | jutalom* | bónusz*
             bevált* | gyűjt* | =szint | szintek* | =szintet | =szintre | arany szint* | ezüst szint* | vip
-            törzsvásárló* kártyá* | hűségkártyá* | =tagi ár*
+            törzsvásárló* kártyá* | hűségkártyá* | pontbevált* | pontrendszer* | pontjóváír* | hűségpont*
         """),
         "zh": _words("""
             会员 | 会员卡 | 积分 | 会员价 | 等级 | 积分兑换 | 兑换 | 返现 | 生日礼 | 权益 | 储值 | 充值 | 积分卡 | vip | VIP
