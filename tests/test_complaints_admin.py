@@ -144,6 +144,7 @@ def test_staff_record_a_phone_complaint(logged_in: Callable[..., FlaskClient], s
     })
 
     assert response.status_code == 302
+    assert "The complaint is recorded." in staff.get(response.location).text
     complaint = only_complaint(db)
     assert (complaint.channel, complaint.customer_email, complaint.loyalty_tier) == ("phone", None, "gold")
     assert complaint.consent_policy_version is None

@@ -64,7 +64,7 @@ def _intake(site: Site, response: Response | None) -> Any:
         if not form.validate():
             error = gettext(EXPIRED)
         elif (complaint_id := _record(site, form, response)) is not None:
-            return redirect(url_for(".detail", complaint_id=complaint_id))
+            return redirect(url_for(".detail", complaint_id=complaint_id, done="recorded"))
     categories = category_choices(site_config(site).settings["complaint_categories"], gettext)
     page = render_template(
         "feedbackwidget/admin/complaints/new.html", form=form, site=site, response=response, error=error,

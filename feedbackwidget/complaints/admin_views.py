@@ -54,6 +54,7 @@ ADMIN_NAV.append(NavItem(N_("Complaint analysis"), "feedbackwidget.admin.complai
 EXPIRED = N_("The form has expired: please try again.")
 # What a page says after an action (its code comes back in ?done=, so no session is needed).
 FLASH: dict[str, str] = {
+    "recorded": N_("The complaint is recorded."),
     "start": N_("You started working on it."),
     "resolve": N_("The complaint is marked resolved."),
     "reject": N_("The complaint is rejected as unfounded."),
