@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
+from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.themes import SiteTaxonomy
 from feedbackwidget.themes.models import ThemeRebuild
@@ -203,3 +205,35 @@ def test_a_site_rename_shows_in_the_badges_and_the_filter(app: Flask, logged_in:
 
     assert 'fw-theme-badge">Shipping</span>' in listing
     assert '<option value="delivery">Shipping</option>' in listing
+
+
+# --- complaint analysis: by theme ----------------------------------------------------------------
+
+def add_complaint(db: Session, site: Site, description: str, number: int, **fields: Any) -> Complaint:
+    received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)
+    complaint = Complaint(site_id=site.id, reference=f"FW-THEME-{number}", status_token_hash="x" * 64, channel="web",
+                          status="resolved", customer_name="Customer", category=fields.pop("category", "delivery"),
+                          description=description, desired_resolution="refund", locale="en", received_at=received,
+                          due_at=received + dt.timedelta(days=30), updated_at=received, **fields)
+    db.add(complaint)
+    db.commit()
+    return complaint
+
+
+def test_the_complaint_analysis_counts_complaints_by_theme_with_cost_and_justified_share(
+    app: Flask, logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    add_complaint(db, site, "The parcel arrived two weeks late", 1, verdict="justified",
+                  compensation_type="voucher", compensation_amount=Decimal("10.00"), compensation_currency="EUR")
+    add_complaint(db, site, "Courier never came, delivery failed", 2, verdict="unfounded")
+    add_complaint(db, site, "You charged my card twice", 3, category="other", verdict="justified")
+    analysed(app)
+    manager = logged_in("manager")
+    page = manager.get(f"/feedback/admin/complaints/analysis?site={site.id}").text
+    rows = {name: cells for name, cells in re.findall(r'<th scope="row">([^<]+)</th>((?:\s*<td[^>]*>.*?</td>)+)',
+                                                      page.split("By theme")[1].split("</table>")[0], re.S)}
+
+    assert "By theme (what the descriptions are about)" in page
+    assert "Delivery" in rows and "Payment" in rows
+    assert re.search(r">2</td>.*50%.*\(1 of 2\).*€10\.00", rows["Delivery"], re.S)
+    assert re.search(r">1</td>.*100%.*\(1 of 1\)", rows["Payment"], re.S)

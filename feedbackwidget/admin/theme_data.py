@@ -18,7 +18,8 @@ from ..customer_text import visible_invisibles
 from ..metrics.periods import Period
 from ..models import Response, Site
 from ..themes import SiteTaxonomy, Topic, emerging_topics, store
-from ..themes.drivers import MIN_ANSWERS, Drivers, Effect, ExampleComment, ThemeDriver, drivers, example_comments
+from ..themes.drivers import MIN_ANSWERS, ComplaintThemeFigures, Drivers, Effect, ExampleComment, ThemeDriver, \
+    complaint_themes_between, drivers, example_comments
 from ..themes.effects import is_rising
 
 EMERGING_SAMPLE = 500
@@ -33,6 +34,15 @@ def site_edits(site: Site) -> SiteTaxonomy:
 def save_edits(session: Session, site: Site, edits: SiteTaxonomy) -> None:
     """Store the edits and ask the worker to sort the site's answers again (the caller commits)."""
     store.save_site_edits(session, site.id, edits)
+
+
+@dataclass(frozen=True)
+class ComplaintThemeRow:
+    """One row of the complaint analysis' "by theme" table."""
+
+    name: str
+    figures: ComplaintThemeFigures
+    cost: str  # the compensation granted, each currency written out; "" for none
 
 
 def themes_of_responses(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:

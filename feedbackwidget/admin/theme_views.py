@@ -6,7 +6,8 @@ site's settings and asks for the site's themes to be recomputed (by the worker, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
@@ -24,8 +25,9 @@ from . import admin
 from .access import login_required, site_or_404
 from .locale import admin_locale, gettext
 from .scope import Scope
-from .theme_data import emerging_for, highlighted, save_edits, site_edits, theme_names, theme_panels, \
-    themes_of_responses
+from ..themes.drivers import complaint_themes_between
+from .theme_data import ComplaintThemeRow, emerging_for, highlighted, save_edits, \
+    site_edits, theme_names, theme_panels, themes_of_responses
 from .theme_forms import NewThemeForm, ThemeForm, TopicForm, merge_choices
 
 OWNER = "owner"
@@ -172,3 +174,14 @@ def response_themes(session: Session, site_ids: Sequence[int], rows: Sequence[An
     found = themes_of_responses(session, [row[0].id for row in rows])
     return {"theme_names": names,
             "response_themes": {rid: [(key, names[key]) for key in keys if key in names] for rid, keys in found.items()}}
+
+
+def complaint_theme_context(site_id: int, start: dt.datetime, end: dt.datetime,
+                            money: Callable[[Any, str | None], str]) -> dict[str, Any]:
+    """The complaint analysis' "by theme" table: each theme's complaints, justified share and cost."""
+    session = get_state().session()
+    names = theme_names(session, [site_id], admin_locale())
+    rows = [ComplaintThemeRow(names[f.key], f, ", ".join(money(amount, currency or None) for currency, amount
+                                                           in sorted(f.cost.items())))
+            for f in complaint_themes_between(session, [site_id], start, end) if f.key in names]
+    return {"complaint_theme_rows": rows}

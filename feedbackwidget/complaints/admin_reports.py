@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from ..admin.access import login_required, visible_sites
 from ..admin.scope import Scope, scope_from
+from ..admin.theme_views import complaint_theme_context
 from ..db import export_session
 from ..extension import get_state
 from ..models import AdminUser, utcnow
@@ -58,7 +59,8 @@ def analysis() -> str:
     return render_template(
         "feedbackwidget/admin/complaints/analysis.html", result=result, scope=scope, sites=visible_sites(),
         args=request.args, last_day=period.end - dt.timedelta(days=1), **_charts(result, buckets),
-        **template_helpers(),
+        **template_helpers(), **complaint_theme_context(scope.site_ids[0], period.start, period.end,
+                                                        lambda amount, currency: money(amount, currency, admin_locale())),
     )
 
 
