@@ -255,6 +255,10 @@ from .orders.cli import COMMANDS as ORDER_COMMANDS  # noqa: E402
 for _command in ORDER_COMMANDS:
     feedbackwidget_group.add_command(_command)
 
+from .invitations.cli import invitations_group  # noqa: E402
+
+feedbackwidget_group.add_command(invitations_group)
+
 from .themes.cli import themes_group  # noqa: E402
 
 feedbackwidget_group.add_command(themes_group)

@@ -121,6 +121,9 @@ class FeedbackWidget:
         from .delivery import install as install_delivery
 
         install_delivery(app)
+        from .invitations.setup import install as install_invitations
+
+        install_invitations(app)
         exempt_from_host_csrf(app)
 
 

@@ -205,7 +205,7 @@ class OutboxMessage(Base):
 AREA_MODEL_MODULES: tuple[str, ...] = (
     "feedbackwidget.delivery.models", "feedbackwidget.complaints.models", "feedbackwidget.admin.models",
     "feedbackwidget.metrics.models", "feedbackwidget.surveys.models", "feedbackwidget.refusals",
-    "feedbackwidget.orders.models", "feedbackwidget.themes.models",
+    "feedbackwidget.orders.models", "feedbackwidget.themes.models", "feedbackwidget.invitations.models",
 )
 
 

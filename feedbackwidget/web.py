@@ -11,6 +11,8 @@ from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
 from .delivery.admin_views import delivery_admin
+from .invitations.admin_views import invitations_admin
+from .invitations.pages import invitation_pages
 from .orders.admin_views import orders_admin
 from .orders.api import orders_api
 from .orders.hooks import order_hooks
@@ -34,6 +36,7 @@ limit_bodies(blueprint)  # every request's own body limit; the host's MAX_CONTEN
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)
 blueprint.register_blueprint(complaint_pages)
+blueprint.register_blueprint(invitation_pages)
 api.register_blueprint(complaints_api)
 api.register_blueprint(orders_api)
 blueprint.register_blueprint(order_hooks, url_prefix="/hooks")
@@ -42,5 +45,6 @@ admin.register_blueprint(privacy_admin, url_prefix="/privacy")
 admin.register_blueprint(admin_complaints, url_prefix="/complaints")
 admin.register_blueprint(delivery_admin, url_prefix="/outbox")
 admin.register_blueprint(orders_admin, url_prefix="/orders")
+admin.register_blueprint(invitations_admin, url_prefix="/invitations")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")

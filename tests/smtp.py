@@ -24,7 +24,17 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_RCPT(self, smtp_server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        refusal = self.server.refused_recipients.get(address.lower())
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp_server: Any, session: Any, envelope: Any) -> str:
+        with self.server.lock:
+            self.server.peers.add(session.peer)
         if self.server.reply_code is not None:
             return self.server.reply_code
         if self.server.delay_seconds:
@@ -40,7 +50,8 @@ class _Handler:
 
 class SmtpServer:
     """Start/stop/restart on a fixed port; set ``reply_code`` (e.g. "550 No such user")
-    to refuse messages or ``delay_seconds`` to answer slowly."""
+    to refuse messages, ``refused_recipients`` (address -> reply) to refuse addresses at RCPT TO,
+    or ``delay_seconds`` to answer slowly.  ``peers`` are the client ends (one per connection) that sent data."""
 
     def __init__(self, port: int | None = None) -> None:
         self.host = "127.0.0.1"
@@ -48,6 +59,8 @@ class SmtpServer:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.reply_code: str | None = None
+        self.refused_recipients: dict[str, str] = {}
+        self.peers: set[tuple[str, int]] = set()
         self.delay_seconds = 0.0
         self.lock = threading.Lock()
         self._controller: Controller | None = None

@@ -19,6 +19,7 @@ from .digest import PERIODS, enqueue_digests
 from .models import DIGEST_FREQUENCIES, RULE_KINDS, AlertRecipient, AlertRule
 from .rules import add_rule, set_recipient, set_rule_recipients
 from .webhooks import add_webhook
+from .sender import SENDER_JOBS_KEY
 from .worker import WorkerSettings, drain
 
 
@@ -26,12 +27,15 @@ from .worker import WorkerSettings, drain
 @click.option("--loop", is_flag=True, help="Keep running, checking for messages every few seconds.")
 @with_appcontext
 def send_outbox_command(loop: bool) -> None:
-    """Send the e-mails and webhooks waiting in the outbox."""
+    """Send the e-mails and webhooks waiting in the outbox (and the invitations that fell due)."""
     engine = get_state().engine
     settings = WorkerSettings.for_app(current_app)  # the command runs inside the app context
     interval = float(current_app.config[config.SENDER_INTERVAL_SECONDS])
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         while True:
+            for job in get_state().extras.get(SENDER_JOBS_KEY, ()):
+                job(app)
             outcomes = drain(engine, settings)
             if outcomes or not loop:
                 click.echo(", ".join(f"{status}: {n}" for status, n in sorted(outcomes.items())) or "nothing to send")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -20,6 +21,9 @@ from .worker import WorkerSettings, drain
 log = logging.getLogger(__name__)
 STANDALONE_FLAG = "feedbackwidget.standalone"
 SENDER_KEY = "delivery.sender"
+#: Work other areas want done before each drain (invitations that fell due): callables of the app.
+SENDER_JOBS_KEY = "delivery.sender_jobs"
+SenderJob = Callable[[Flask], None]
 _start_lock = threading.Lock()
 
 
@@ -28,14 +32,18 @@ class SenderThread(threading.Thread):
 
     def __init__(self, app: Flask) -> None:
         super().__init__(name="feedbackwidget-sender", daemon=True)
+        self.app = app
         self.engine = get_state(app).engine
         self.settings = WorkerSettings.for_app(app)
+        self.jobs: tuple[SenderJob, ...] = tuple(get_state(app).extras.get(SENDER_JOBS_KEY, ()))
         self.interval = float(app.config[config.SENDER_INTERVAL_SECONDS])
         self._stopping = threading.Event()
 
     def run(self) -> None:
         while not self._stopping.is_set():
             try:
+                for job in self.jobs:
+                    job(self.app)
                 drain(self.engine, self.settings)
             except Exception:  # a database hiccup must not end the sender for good
                 log.exception("feedbackwidget: the outbox sender failed; retrying")
@@ -43,6 +51,13 @@ class SenderThread(threading.Thread):
 
     def stop(self) -> None:
         self._stopping.set()
+
+
+def add_sender_job(app: Flask, job: SenderJob) -> None:
+    """Have *app*'s sender run *job* before each drain of the outbox (and ``send-outbox --loop`` too)."""
+    jobs: list[SenderJob] = get_state(app).extras.setdefault(SENDER_JOBS_KEY, [])
+    if job not in jobs:
+        jobs.append(job)
 
 
 def start_sender(app: Flask) -> SenderThread:

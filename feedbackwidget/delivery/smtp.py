@@ -10,9 +10,11 @@ and 4xx are temporary.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -29,6 +31,7 @@ from .mail import checked_recipient, header_safe
 # RFC 5322 allows 998 characters a line; folding at 78 makes Python move a whole
 # subject to a continuation line, which some readers then show with a leading space.
 MAIL_POLICY = SMTP_POLICY.clone(max_line_length=998)
+log = logging.getLogger(__name__)
 MAIL_EXTENSION_KEY = "mail"
 FALLBACK_SENDER = "feedbackwidget@localhost"
 
@@ -123,6 +126,9 @@ def build_message(mailer: Mailer, row: Mapping[str, Any], recipient: str) -> Out
         date=(row.get("created_at") or utcnow()).timestamp(),
     )
     message.msgId = row["message_id"]
+    # Headers the cause chose (List-Unsubscribe of an invitation); never a line break in them.
+    message.extra_headers = {header_safe(str(name)): header_safe(str(value))
+                             for name, value in (payload.get("headers") or {}).items()}
     return message
 
 
@@ -131,25 +137,73 @@ def send_mail(mailer: Mailer, row: Mapping[str, Any]) -> None:
 
     :raises DeliveryError: permanent on a 5xx reply or a message that cannot be built, else temporary.
     """
+    error = send_batch(mailer, [row])[0]
+    if error is not None:
+        raise error
+
+
+class ConnectionLost(DeliveryError):
+    """The mail server went away in the middle of a message: the next one needs a new connection."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=False)
+
+
+def send_batch(mailer: Mailer, rows: Sequence[Mapping[str, Any]]) -> list[DeliveryError | None]:
+    """Hand outbox *rows* to the mail server over one connection; for each, None (sent) or why not.
+
+    A refused message does not end the connection (smtplib resets the transaction); a lost
+    connection is opened again for the next message, and when it cannot be, the rest of the
+    batch fails temporarily with the reason.
+    """
+    outcomes: list[DeliveryError | None] = []
+    with mailer.app.app_context(), ExitStack() as stack:
+        connection: TimeoutConnection | None = None
+        for row in rows:
+            if connection is None:
+                try:
+                    connection = stack.enter_context(TimeoutConnection(mailer.mail, mailer.timeout))
+                except (OSError, smtplib.SMTPException) as err:
+                    unavailable = DeliveryError(f"mail server {mailer.server} unavailable: {err!r}", permanent=False)
+                    return outcomes + [unavailable] * (len(rows) - len(outcomes))
+            try:
+                send_over(connection, mailer, row)
+                outcomes.append(None)
+            except ConnectionLost as err:
+                outcomes.append(err)
+                connection = None
+            except DeliveryError as err:
+                outcomes.append(err)
+            except Exception as err:  # a bad row must not stop the batch; it fails after its attempts
+                log.exception("feedbackwidget: could not deliver outbox message %s", row.get("id"))
+                outcomes.append(DeliveryError(repr(err), permanent=False))
+    return outcomes
+
+
+def send_over(connection: Connection, mailer: Mailer, row: Mapping[str, Any]) -> None:
+    """Send outbox *row* over an open *connection* (inside an app context).
+
+    :raises DeliveryError: :class:`ConnectionLost` when the connection died on the way.
+    """
     recipient, refusal = checked_recipient(row["recipient"])
     if refusal is not None:  # a row retried from the outbox page, its address still refused
         raise DeliveryError(refusal, permanent=True)
-    with mailer.app.app_context():
-        try:
-            message = build_message(mailer, row, recipient)
-            with TimeoutConnection(mailer.mail, mailer.timeout) as connection:
-                connection.send(message, envelope_from=parseaddr(mailer.sender)[1])
-        except BadHeaderError as err:
-            raise DeliveryError("a header of this message has a line break", permanent=True) from err
-        except smtplib.SMTPRecipientsRefused as err:
-            codes = [code for code, _ in err.recipients.values()]
-            raise DeliveryError(f"recipient refused: {err.recipients}",
-                                permanent=all(c >= 500 for c in codes)) from err
-        except smtplib.SMTPResponseException as err:
-            raise DeliveryError(f"{err.smtp_code} {_reply_text(err.smtp_error)}",
-                                permanent=err.smtp_code >= 500) from err
-        except (OSError, smtplib.SMTPException) as err:
-            raise DeliveryError(f"mail server {mailer.server} unavailable: {err!r}", permanent=False) from err
+    try:
+        connection.send(build_message(mailer, row, recipient), envelope_from=parseaddr(mailer.sender)[1])
+    except BadHeaderError as err:
+        raise DeliveryError("a header of this message has a line break", permanent=True) from err
+    except smtplib.SMTPRecipientsRefused as err:
+        permanent = all(code >= 500 for code, _ in err.recipients.values())
+        raise DeliveryError(f"recipient refused: {err.recipients}", permanent=permanent,
+                            refused_address=recipient if permanent else None) from err
+    except smtplib.SMTPResponseException as err:
+        reply = _reply_text(err.smtp_error)
+        # A 5.1.x status after DATA names the mailbox itself (RFC 3463), as a RCPT TO refusal does.
+        about_address = isinstance(err, smtplib.SMTPDataError) and reply.startswith("5.1.")
+        raise DeliveryError(f"{err.smtp_code} {reply}", permanent=err.smtp_code >= 500,
+                            refused_address=recipient if err.smtp_code >= 500 and about_address else None) from err
+    except (OSError, smtplib.SMTPException) as err:
+        raise ConnectionLost(f"mail server {mailer.server} unavailable: {err!r}") from err
 
 
 def _reply_text(reply: bytes | str) -> str:

@@ -16,19 +16,19 @@ import datetime as dt
 import logging
 import random
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
 
 from .. import config
 from ..models import OutboxMessage, utcnow
 from .errors import DeliveryError
 from .models import Webhook
 from .safe_http import Resolver, system_resolver
-from .smtp import Mailer, send_mail
+from .smtp import Mailer, send_batch
 from .webhooks import deliver_webhook, webhook_body
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,20 @@ WEBHOOKS: Table = Webhook.__table__  # type: ignore[assignment]
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_CAP_SECONDS = 6 * 3600.0
 CLAIM_BATCH = 20
+#: Where an app keeps its refusal hooks (see :func:`on_permanent_refusal`).
+REFUSAL_HOOKS_KEY = "delivery.refusal_hooks"
+#: Called, in the transaction that marks the message failed, with the message's row and the address
+#: its mail server refused for good (a 5xx reply to RCPT TO).
+RefusalHook = Callable[[Connection, Mapping[str, Any], str], None]
+
+
+def on_permanent_refusal(app: Flask, hook: RefusalHook) -> None:
+    """Call *hook* whenever the mail server of one of *app*'s messages refuses its recipient for good."""
+    from ..extension import get_state
+
+    hooks: list[RefusalHook] = get_state(app).extras.setdefault(REFUSAL_HOOKS_KEY, [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 @dataclass(frozen=True)
@@ -49,11 +63,15 @@ class WorkerSettings:
     webhook_timeout: float = 10.0
     allow_private_webhooks: bool = False
     resolve: Resolver = field(default=system_resolver)
+    refusal_hooks: tuple[RefusalHook, ...] = ()
 
     @classmethod
     def for_app(cls, app: Flask) -> WorkerSettings:
+        from ..extension import get_state
+
         app_config = app.config
         return cls(
+            refusal_hooks=tuple(get_state(app).extras.get(REFUSAL_HOOKS_KEY, ())),
             mailer=Mailer.for_app(app, float(app_config[config.SMTP_TIMEOUT_SECONDS])),
             max_attempts=int(app_config[config.OUTBOX_MAX_ATTEMPTS]),
             lease_seconds=float(app_config[config.OUTBOX_LEASE_SECONDS]),
@@ -96,7 +114,9 @@ def deliver(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], no
     :raises DeliveryError: when that failed.
     """
     if row["kind"] == "mail":
-        send_mail(settings.mailer, row)
+        error = send_batch(settings.mailer, [row])[0]
+        if error is not None:
+            raise error
         return
     if row["kind"] != "webhook":
         raise DeliveryError(f"unknown message kind {row['kind']!r}", permanent=True)
@@ -129,7 +149,10 @@ def mark_failed_attempt(
     if not final:
         values["next_attempt_at"] = now + dt.timedelta(seconds=backoff_seconds(row["attempts"]))
     with engine.begin() as connection:
-        connection.execute(update(OUTBOX).where(_owned(row)).values(**values))
+        marked = connection.execute(update(OUTBOX).where(_owned(row)).values(**values)).rowcount
+        if marked and error.refused_address is not None:
+            for hook in settings.refusal_hooks:
+                hook(connection, {**row, **values}, error.refused_address)
     return str(values["status"])
 
 
@@ -146,25 +169,57 @@ def process(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], no
     return "sent"
 
 
+def process_mails(engine: Engine, settings: WorkerSettings, rows: Sequence[Mapping[str, Any]],
+                  now: dt.datetime) -> list[str]:
+    """Deliver claimed mail *rows* over one SMTP connection and record each outcome."""
+    if not rows:
+        return []
+    try:
+        errors = send_batch(settings.mailer, rows)
+    except Exception as err:  # a bad row must not stop the worker; the batch fails after its attempts
+        log.exception("feedbackwidget: could not deliver a batch of %d outbox mails", len(rows))
+        errors = [DeliveryError(repr(err), permanent=False)] * len(rows)
+    failed = [(row, error) for row, error in zip(rows, errors) if error is not None]
+    mark_sent_many(engine, [row for row, error in zip(rows, errors) if error is None], now)
+    statuses = {row["id"]: mark_failed_attempt(engine, settings, row, error, now) for row, error in failed}
+    return [statuses.get(row["id"], "sent") for row in rows]
+
+
+def mark_sent_many(engine: Engine, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> None:
+    """Record *rows* as sent, in one transaction."""
+    if not rows:
+        return
+    with engine.begin() as connection:
+        for attempts in {row["attempts"] for row in rows}:
+            ids = [row["id"] for row in rows if row["attempts"] == attempts]
+            connection.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "sending",
+                                                    OUTBOX.c.attempts == attempts)
+                               .values(status="sent", sent_at=now, last_error=None))
+
+
 def run_once(
     engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None, limit: int = CLAIM_BATCH
 ) -> Counter[str]:
-    """Claim and deliver one batch of due messages; how many ended in each status."""
+    """Claim and deliver one batch of due messages (its mails over one connection); how many ended in each status."""
     now = now or utcnow()
     outcomes: Counter[str] = Counter()
     # Claim no more than can be sent well within the lease, or another worker retakes the rest.
     slowest = 2 * max(settings.mailer.timeout, settings.webhook_timeout)
     limit = max(1, min(limit, int(settings.lease_seconds // slowest)))
-    for row in claim(engine, now, settings.lease_seconds, limit):
-        outcomes[process(engine, settings, row, now)] += 1
+    rows = claim(engine, now, settings.lease_seconds, limit)
+    outcomes.update(process_mails(engine, settings, [row for row in rows if row["kind"] == "mail"], now))
+    for row in rows:
+        if row["kind"] != "mail":
+            outcomes[process(engine, settings, row, now)] += 1
     return outcomes
 
 
-def drain(engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None) -> Counter[str]:
-    """Run batches until nothing is due at *now*."""
+def drain(engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None,
+          limit: int = CLAIM_BATCH) -> Counter[str]:
+    """Run batches (each batch's mails over one SMTP connection) until nothing is due at *now*."""
     total: Counter[str] = Counter()
     while True:
-        outcomes = run_once(engine, settings, now)
+        outcomes = run_once(engine, settings, now, limit)
         if not outcomes:
             return total
         total.update(outcomes)

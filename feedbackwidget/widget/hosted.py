@@ -102,12 +102,15 @@ def nps_score(text: Any) -> int | None:
 
 
 def linked_scores(survey: CompiledSurvey, args: Mapping[str, str]) -> dict[str, str]:
-    """The 0-10 answers a link chooses in advance, ``?<question key>=<score>`` (``?score=9``).
+    """The 0-10 and three-answer (CSAT) answers a link chooses in advance, ``?<question key>=<answer>``
+    (``?score=9``, ``?rating=good``).
 
-    A value that is not a 0-10 score is ignored, so a mangled link still opens the page.
+    A value that is not an answer of its question is ignored, so a mangled link still opens the page.
     """
     scores = {q.key: nps_score(args.get(q.key)) for q in survey.questions if q.type == "nps"}
-    return {key: str(score) for key, score in scores.items() if score is not None}
+    chosen = {key: str(score) for key, score in scores.items() if score is not None}
+    ratings = {q.key: args.get(q.key) for q in survey.questions if q.type == "csat"}
+    return {**chosen, **{key: str(value) for key, value in ratings.items() if value in CSAT_VALUES}}
 
 
 def preselect(form: HostedSurveyForm, answers: Mapping[str, str]) -> None:

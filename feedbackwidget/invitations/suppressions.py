@@ -1,0 +1,129 @@
+"""A site's suppression list: the addresses that get no invitation (nor reminder) any more.
+
+An address comes onto it when its owner unsubscribes, when its mail server refuses it
+for good (a 5xx reply: :func:`suppress_refused`, hooked into the outbox's failure path),
+or when the shop imports or adds it.  Addresses are kept lower-cased.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..addresses import AddressError, parse_address
+from ..models import utcnow
+from ..spreadsheet import to_csv
+from .models import Invitation, Suppression
+
+SUPPRESSIONS: Table = Suppression.__table__  # type: ignore[assignment]
+INVITATIONS: Table = Invitation.__table__  # type: ignore[assignment]
+EXPORT_HEADER: tuple[str, ...] = ("email", "reason", "added_at")
+NOTE_MAX = 500
+
+
+def suppress(connection: Connection, site_id: int, email: str, reason: str, note: str | None = None) -> bool:
+    """Put *email* on the site's list (once) and stop its reminders; whether it is new there."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
+    address = email.strip().lower()
+    added = connection.execute(insert, {"site_id": site_id, "email": address, "reason": reason,
+                                        "note": (note or "")[:NOTE_MAX] or None, "created_at": utcnow()}).rowcount
+    connection.execute(update(INVITATIONS).where(INVITATIONS.c.site_id == site_id,
+                                                 INVITATIONS.c.reminded_at.is_(None),
+                                                 INVITATIONS.c.reminder_due_at.is_not(None))
+                       .where(INVITATIONS.c.customer_email.in_([email, address])).values(reminder_due_at=None))
+    return bool(added)
+
+
+def is_suppressed(session: Session, site_id: int, email: str) -> bool:
+    """Whether *email* is on the site's list."""
+    query = select(Suppression.id).where(Suppression.site_id == site_id, Suppression.email == email.strip().lower())
+    return session.scalar(query.limit(1)) is not None
+
+
+def unsuppress(session: Session, site_id: int, email: str) -> bool:
+    """Take *email* off the site's list (a shop that put it there by mistake); whether it was there."""
+    row = session.scalar(select(Suppression).where(Suppression.site_id == site_id,
+                                                   Suppression.email == email.strip().lower()))
+    if row is not None:
+        session.delete(row)
+    return row is not None
+
+
+def suppressed_addresses(session: Session, site_id: int, limit: int | None = None) -> list[Suppression]:
+    """The site's list, newest first."""
+    query = select(Suppression).where(Suppression.site_id == site_id).order_by(Suppression.created_at.desc(),
+                                                                               Suppression.id.desc())
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def export_csv(session: Session, site_id: int) -> str:
+    """The site's list as CSV: ``email,reason,added_at`` (UTC, ISO 8601)."""
+    rows = [(s.email, s.reason, s.created_at.isoformat(timespec="seconds"))
+            for s in suppressed_addresses(session, site_id)]
+    return to_csv(EXPORT_HEADER, rows)
+
+
+@dataclass
+class SuppressionImport:
+    """What an import stored, found there already, and refused (by line)."""
+
+    added: int = 0
+    already: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _addresses(text: str) -> Iterable[tuple[int, str]]:
+    """(line, first cell) of each non-empty row; a header row ``email`` is skipped."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    for row in reader:
+        cell = (row[0] if row else "").strip()
+        if cell and not (reader.line_num == 1 and cell.lower() in ("email", "e-mail", "address")):
+            yield reader.line_num, cell
+
+
+def import_csv(connection: Connection, site_id: int, text: str) -> SuppressionImport:
+    """Add the addresses of a CSV (one a line, in the first column; the rest is ignored)."""
+    report = SuppressionImport()
+    for line, entry in _addresses(text):
+        try:
+            address = parse_address(entry)
+        except AddressError as err:
+            report.refused.append((line, " ".join(err.messages())))
+            continue
+        if suppress(connection, site_id, address, "imported"):
+            report.added += 1
+        else:
+            report.already += 1
+    return report
+
+
+def suppress_refused(connection: Connection, row: Mapping[str, Any], refused: str) -> None:
+    """The outbox's failure hook: an invitation's address refused for good (5xx) goes on its site's list."""
+    payload = row.get("payload") or {}
+    if row.get("kind") == "mail" and row.get("site_id") and payload.get("invitation_id"):
+        suppress(connection, int(row["site_id"]), refused, "bounced", note=str(row.get("last_error") or "")[:NOTE_MAX])
+
+
+def invitation_of_unsubscribe(session: Session, token: str) -> Invitation | None:
+    """The invitation whose e-mail carried the unsubscribe *token*, or None (unknown or mangled)."""
+    from ..surveys.links import link_token_hash
+
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(Invitation).where(Invitation.unsubscribe_hash == link_token_hash(token)))
+
+
+def unsubscribe(session: Session, token: str) -> Invitation | None:
+    """Put the address of the invitation of *token* on its site's list (once); the invitation, or None."""
+    invitation = invitation_of_unsubscribe(session, token)
+    if invitation is not None and invitation.customer_email:
+        suppress(session.connection(), invitation.site_id, invitation.customer_email, "unsubscribed")
+    return invitation
