@@ -237,3 +237,72 @@ def test_the_complaint_analysis_counts_complaints_by_theme_with_cost_and_justifi
     assert "Delivery" in rows and "Payment" in rows
     assert re.search(r">2</td>.*50%.*\(1 of 2\).*€10\.00", rows["Delivery"], re.S)
     assert re.search(r">1</td>.*100%.*\(1 of 1\)", rows["Payment"], re.S)
+
+
+# --- the dashboard's theme panels -----------------------------------------------------------------
+
+DASHBOARD = "/feedback/admin/"
+
+
+def panel(page: str, title: str) -> str:
+    """The HTML of the dashboard panel headed *title*."""
+    return page.split(f">{title}</h2>")[1].split("</section>")[0]
+
+
+def fill_period(db: Session, site: Site) -> None:
+    """This period: late deliveries with low scores, friendly staff with high ones, a few price
+    complaints; the previous period: the same number of answers, deliveries seldom mentioned."""
+    for number in range(40):
+        add_response(db, site, "The parcel came two weeks late", nps_score=number % 5, days_ago=1 + number / 10)
+        add_response(db, site, "Friendly staff, they helped me choose", nps_score=9 + number % 2, days_ago=1)
+        add_response(db, site, "Nice colours", nps_score=8, days_ago=40)
+        add_response(db, site, "Nice colours" if number % 10 else "Delivery was late", nps_score=7, days_ago=45)
+    for _ in range(4):
+        add_response(db, site, "Far too expensive for what it is", nps_score=3, days_ago=2)
+
+
+def test_the_dashboard_says_what_drives_low_scores_and_what_customers_praise(
+    app: Flask, logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    fill_period(db, site)
+    analysed(app)
+    page = logged_in("viewer").get(f"{DASHBOARD}?site={site.id}").text
+    low, praise = panel(page, "What drives low scores"), panel(page, "What customers praise")
+    delivery = low.split("</li>\n</ol>")[0].split('<li class="fw-theme-item">')[1]
+
+    assert re.search(r'<a href="/feedback/admin/responses\?[^"]*theme=delivery[^"]*">Delivery</a>', delivery)
+    assert f"site={site.id}" in re.search(r'href="([^"]*theme=delivery[^"]*)"', delivery).group(1)  # type: ignore[union-attr]
+    assert "40 answers mention it" in delivery and "previous period: 4" in delivery
+    assert "Rising" in delivery
+    assert re.search(r"−\d+ NPS points", delivery)
+    assert re.search(r"95% interval −\d+ to −\d+ · 40 answers mention it, \d+ do not", delivery)
+    assert "<mark>came two weeks late</mark>" in delivery or "<mark>late</mark>" in delivery
+    assert delivery.count("<li lang=") == 3
+    assert "Too few answers to tell its effect on NPS (4 mention it" in low
+    assert ">Staff and support</a>" in praise and re.search(r"\+\d+ NPS points", praise)
+    assert "Delivery" not in praise
+
+
+def test_the_theme_panels_speak_the_admins_language_with_the_sites_own_names(
+    app: Flask, logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    fill_period(db, site)
+    analysed(app)
+    owner = logged_in("owner")
+    owner.post(themes_url(site, "staff"), data=theme_fields(owner, site, "staff") | {"name_hu": "Eladóink",
+                                                                                    "merge_into": ""})
+    hungarian = owner.get(f"{DASHBOARD}?site={site.id}&lang=hu").text
+    chinese = owner.get(f"{DASHBOARD}?site={site.id}&lang=zh").text
+
+    assert ">Mi húzza le a pontszámot</h2>" in hungarian and ">Szállítás</a>" in hungarian
+    assert ">Eladóink</a>" in panel(hungarian, "Amit a vásárlók dicsérnek")
+    assert "40 válasz említi" in hungarian
+    assert ">导致低分的原因</h2>" in chinese and ">物流配送</a>" in chinese and "40 条回答提到" in chinese
+
+
+def test_before_any_comment_is_sorted_the_panels_say_so(logged_in: Callable[..., FlaskClient], site: Site,
+                                                         db: Session) -> None:
+    add_response(db, site, "The parcel came late", nps_score=2)
+    page = logged_in("viewer").get(f"{DASHBOARD}?site={site.id}").text
+
+    assert "No themes found in this period&#39;s comments yet." in panel(page, "What drives low scores")
