@@ -63,7 +63,8 @@ class Matcher:
                         self._add(theme.key, seed, "en" if language == "zh" else language)
         self._chinese = chinese
         alternatives = sorted(chinese, key=len, reverse=True)
-        self._chinese_pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        # a lookahead finds the longest seed at every position, so seeds may overlap ("优惠券", "券用不了")
+        self._chinese_pattern = re.compile(f"(?=({'|'.join(map(re.escape, alternatives))}))") if alternatives else None
         self._near = _deletion_index(self._words)
         self._read_cache: dict[tuple[str, str], tuple[frozenset[str], tuple[_Pattern, ...]]] = {}
 
@@ -83,7 +84,8 @@ class Matcher:
                     found.add(Match(pattern.theme, tokens[index].start, tokens[end - 1].end, pattern.seed))
         if self._chinese_pattern is not None and language == "zh":
             for hit in self._chinese_pattern.finditer(text):
-                found.update(Match(theme, hit.start(), hit.end(), hit.group()) for theme in self._chinese[hit.group()])
+                seed = hit.group(1)
+                found.update(Match(theme, hit.start(), hit.start() + len(seed), seed) for theme in self._chinese[seed])
         return sorted(_most_specific(found), key=lambda match: (match.start, match.end, match.theme))
 
     def _add(self, theme: str, seed: str, language: str) -> None:
