@@ -15,6 +15,8 @@ LANGUAGES = ("en", "hu", "zh")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Typed without accents, Hungarian still shows its digraphs, rare in English ("szallitas", "gyors").
+_HUNGARIAN_DIGRAPHS = re.compile(r"sz|gy|cs|zs")
 _HUNGARIAN_LETTERS = re.compile(r"[őűŐŰ]|[áéíóöüúÁÉÍÓÖÜÚ]")
 
 # Words frequent in one language and absent from the other (so not "a", "is" or "most").
@@ -27,10 +29,11 @@ _HUNGARIAN_WORDS = frozenset(
 )
 _ENGLISH_WORDS = frozenset(
     "the and was were not to it my of for very with but they you no this that have had "
-    "has be been are is i me we our your their there what when would could should did "
+    "has be been are i me we our your their there what when would could should did "
     "didn't don't doesn't wasn't isn't can't won't dont didnt cant wont from at on in "
     "too so just only never always got get really great good bad nice thanks thank "
-    "order ordered delivery shipping price item store shop".split()
+    "order ordered ordering delivery shipping price item store shop nothing everything anything "
+    "awesome love fine will we'll see again recommend guys would about after before because".split()
 )
 
 
@@ -55,4 +58,6 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 def _hungarian_evidence(text: str, words: list[str]) -> int:
     accented_words = sum(bool(_HUNGARIAN_LETTERS.search(word)) for word in words)
-    return accented_words + sum(word in _HUNGARIAN_WORDS and word.isascii() for word in words)
+    listed = sum(word in _HUNGARIAN_WORDS and word.isascii() for word in words)
+    unaccented = sum(bool(_HUNGARIAN_DIGRAPHS.search(word)) for word in words if word.isascii())
+    return accented_words + listed + unaccented
