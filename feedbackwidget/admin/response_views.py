@@ -17,6 +17,7 @@ from ..models import Response, Survey, utcnow
 from . import admin
 from .access import access, current_admin, login_required, site_or_404, visible_sites
 from .answers import answer_rows
+from ..themes.store import themes_of_responses
 from .csv_export import csv_chunks
 from .forms import ButtonForm
 from .models import ResponseFollowUp
@@ -87,7 +88,8 @@ def export_responses() -> HttpResponse:
 def _stream_csv(engine: Engine, filters: ResponseFilter | None) -> Iterator[str]:
     """The CSV text, read through a session of its own that outlives the request."""
     with export_session(engine) as db:
-        yield from csv_chunks(export_rows(db, filters) if filters is not None else iter(()))
+        yield from csv_chunks(export_rows(db, filters) if filters is not None else iter(()),
+                              themes_of=lambda ids: themes_of_responses(db, ids))
 
 
 def complaint_link(response: Response) -> str | None:

@@ -26,6 +26,7 @@ from .timeline import money
 from ..spreadsheet import ROWS_PER_CHUNK, to_csv
 from .export import analysis_rows, complaint_csv
 from .models import Complaint
+from ..themes.store import themes_of_complaints
 
 UTC = dt.timezone.utc
 
@@ -109,4 +110,5 @@ def _stream_complaints(engine: Engine, site_id: int, site_name: str, period: Per
     )
     with export_session(engine) as session:
         rows = session.execute(query.execution_options(yield_per=ROWS_PER_CHUNK))
-        yield from complaint_csv(((c, site_name, email) for c, email in rows), utcnow())
+        yield from complaint_csv(((c, site_name, email) for c, email in rows), utcnow(),
+                                 themes_of=lambda ids: themes_of_complaints(session, ids))

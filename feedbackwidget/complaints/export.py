@@ -7,10 +7,11 @@ BOM, every field quoted, no cell a spreadsheet would run as a formula).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..spreadsheet import csv_chunks
+from ..spreadsheet import ROWS_PER_CHUNK, csv_chunks
+from ..themes.store import ThemeLookup, theme_keys_text, with_theme_keys
 from .analysis import ComplaintAnalysis, PeriodFigures
 from .deadlines import is_overdue
 from .models import Complaint
@@ -19,23 +20,32 @@ COMPLAINT_COLUMNS: tuple[str, ...] = (
     "reference", "site", "received_at", "due_at", "status", "overdue", "channel", "category", "customer_name",
     "customer_email", "customer_phone", "order_number", "customer_id", "loyalty_tier", "escalation_level",
     "assignee", "verdict", "root_cause", "compensation_type", "compensation_amount", "compensation_currency",
-    "first_response_at", "resolved_at", "reopen_count", "response_id", "description", "desired_resolution",
+    "first_response_at", "resolved_at", "reopen_count", "response_id", "description", "desired_resolution", "themes",
 )
 
 
-def complaint_csv(rows: Iterable[tuple[Complaint, str, str | None]], now: dt.datetime) -> Iterator[str]:
-    """The complaint export in chunks of CSV text: one row per ``(complaint, site name, assignee)``."""
-    return csv_chunks(COMPLAINT_COLUMNS, (complaint_row(c, site, assignee, now) for c, site, assignee in rows))
+def complaint_csv(rows: Iterable[tuple[Complaint, str, str | None]], now: dt.datetime,
+                  themes_of: ThemeLookup | None = None) -> Iterator[str]:
+    """The complaint export in chunks of CSV text: one row per ``(complaint, site name, assignee)``.
+
+    :param themes_of: the stored themes of complaint ids (:func:`.themes_of_complaints` bound to a
+        session), asked once per chunk of rows; without it the ``themes`` column is empty.
+    """
+    lookup: ThemeLookup = themes_of or (lambda ids: {})
+    with_keys = with_theme_keys(rows, lambda row: row[0].id, lookup, ROWS_PER_CHUNK)
+    return csv_chunks(COMPLAINT_COLUMNS, (complaint_row(c, site, assignee, now, keys)
+                                          for (c, site, assignee), keys in with_keys))
 
 
-def complaint_row(complaint: Complaint, site_name: str, assignee: str | None, now: dt.datetime) -> list[Any]:
+def complaint_row(complaint: Complaint, site_name: str, assignee: str | None, now: dt.datetime,
+                  themes: Sequence[str] = ()) -> list[Any]:
     c = complaint
     return [
         c.reference, site_name, c.received_at, c.due_at, c.status, is_overdue(c, now), c.channel, c.category,
         c.customer_name, c.customer_email, c.customer_phone, c.order_number, c.customer_id, c.loyalty_tier,
         c.escalation_level, assignee, c.verdict, c.root_cause, c.compensation_type, c.compensation_amount,
         c.compensation_currency, c.first_response_at, c.resolved_at, c.reopen_count, c.response_id,
-        c.description, c.desired_resolution,
+        c.description, c.desired_resolution, theme_keys_text(themes),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The digest: a site's responses, NPS, CSAT and their change, low-score words, complaints.
+"""The digest: a site's responses, NPS, CSAT and their change, low-score words, complaints
+and the complaint theme that grew the most.
 
 Each recipient of a site chooses a daily or weekly digest (``fw_alert_recipients.digest``).
 A digest covers the last full UTC day, or the last full ISO week (Monday to
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from ..i18n import N_, translate
 from ..models import Base, Response, Site, load_all_models
+from ..themes.drivers import RisingTheme, rising_complaint_theme
 from .alerts import public_base_url, recipient_key
 from .mail import mail_draft
 from .models import AlertRecipient
@@ -49,6 +52,8 @@ class Digest:
     words: list[tuple[str, int]]
     open_complaints: int | None
     overdue_complaints: int | None
+    # The complaint theme that grew the most since the previous period (None: none grew).
+    rising_complaint_theme: RisingTheme | None = None
 
     @property
     def has_news(self) -> bool:
@@ -122,6 +127,12 @@ def _closed_states() -> tuple[str, ...]:
     return tuple(CLOSED_STATES)
 
 
+def _rising_complaint_theme(connection: Connection, site_id: int, start: dt.datetime,
+                            end: dt.datetime) -> RisingTheme | None:
+    with Session(connection) as session:
+        return rising_complaint_theme(session, site_id, start, end)
+
+
 def build_digest(connection: Connection, site_id: int, period: str, now: dt.datetime) -> Digest:
     start, end = period_bounds(period, now)
     before = start - PERIODS[period]
@@ -132,6 +143,7 @@ def build_digest(connection: Connection, site_id: int, period: str, now: dt.date
         previous=period_stats(connection, site_id, before, start),
         words=top_words(low_score_reasons(connection, site_id, start, end)),
         open_complaints=open_count, overdue_complaints=overdue_count,
+        rising_complaint_theme=_rising_complaint_theme(connection, site_id, start, end),
     )
 
 

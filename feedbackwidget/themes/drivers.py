@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,8 +37,9 @@ from .language import detect_language
 from .models import ComplaintTheme, ResponseTheme
 from .texts import language_hint, response_texts, text_keys
 
-__all__ = ["MIN_ANSWERS", "Bands", "ComplaintThemeFigures", "Drivers", "Effect", "ExampleComment", "ThemeDriver",
-           "complaint_themes", "drivers", "example_comments", "fastest_rising_complaint_theme"]
+__all__ = ["MIN_ANSWERS", "Bands", "ComplaintThemeFigures", "Drivers", "Effect", "ExampleComment", "RisingTheme",
+           "ThemeDriver", "complaint_themes", "complaint_themes_between", "drivers", "example_comments",
+           "fastest_rising_complaint_theme", "rising_complaint_theme"]
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,33 @@ def fastest_rising_complaint_theme(session: Session, site_ids: Sequence[int], st
     """The theme whose complaints grew the most since the span before (None: none grew)."""
     rising = [figure for figure in complaint_themes_between(session, site_ids, start, end) if figure.change > 0]
     return max(rising, key=lambda figure: (figure.change, figure.count), default=None)
+
+
+@dataclass(frozen=True)
+class RisingTheme:
+    """The complaint theme that grew the most, with its names to show in each language."""
+
+    key: str
+    names: Mapping[str, str]
+    count: int
+    previous_count: int
+
+    def name(self, language: str) -> str:
+        """The site's name of the theme in ``language``, else in English, else its key."""
+        return self.names.get(language) or self.names.get("en") or self.key
+
+
+def rising_complaint_theme(session: Session, site_id: int, start: dt.datetime,
+                           end: dt.datetime) -> RisingTheme | None:
+    """:func:`fastest_rising_complaint_theme` of one site, named as the site names it (for the digest)."""
+    from .store import site_taxonomy
+
+    figure = fastest_rising_complaint_theme(session, [site_id], start, end)
+    if figure is None:
+        return None
+    taxonomy = site_taxonomy(session, site_id)
+    names = taxonomy.theme(figure.key).names if figure.key in taxonomy.keys else {}
+    return RisingTheme(figure.key, dict(names), figure.count, figure.previous_count)
 
 
 @dataclass(frozen=True)

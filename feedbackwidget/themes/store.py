@@ -10,15 +10,17 @@ what it stored, in SQL.
 - :func:`save_site_edits`: store an owner's edits and ask for a rebuild;
 - :func:`request_rebuild`: recompute a site's stored themes (in the background);
 - :func:`themes_of_responses`, :func:`themes_of_complaints`: stored keys by id;
+  :func:`with_theme_keys` and :func:`theme_keys_text` for the CSV exports' ``themes`` column;
 - :func:`theme_filter`, :func:`response_ids_with_theme`, :func:`complaint_theme_filter`:
   narrow a query of responses (or complaints) to one theme.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, Table, select
@@ -32,14 +34,18 @@ from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
 from .pending import analyse_pending, rebuild_in_progress
 from .site import SiteTaxonomy
 
-__all__ = ["SETTINGS_KEY", "analyse_pending", "complaint_ids_with_theme", "complaint_theme_filter",
+__all__ = ["SETTINGS_KEY", "ThemeLookup", "analyse_pending", "complaint_ids_with_theme", "complaint_theme_filter",
            "rebuild_in_progress", "request_rebuild", "response_ids_with_theme", "save_site_edits", "site_edits",
-           "site_taxonomy", "taxonomy_of_settings", "theme_filter", "themes_of_complaints", "themes_of_responses"]
+           "site_taxonomy", "taxonomy_of_settings", "theme_filter", "theme_keys_text", "themes_of_complaints",
+           "themes_of_responses", "with_theme_keys"]
 
 SETTINGS_KEY = "themes"
 """Where a site's theme edits live in its settings JSON."""
 LOOKUP_CHUNK = 500
 _Statement = TypeVar("_Statement", bound=Select[Any])
+_Row = TypeVar("_Row")
+ThemeLookup = Callable[[Sequence[int]], Mapping[int, list[str]]]
+"""Ids to their stored theme keys: :func:`themes_of_responses` or :func:`themes_of_complaints` of a session."""
 _taxonomies: dict[str, Taxonomy] = {}
 _TAXONOMY_CACHE_SIZE = 64
 
@@ -129,6 +135,26 @@ def themes_of_responses(session: Session, ids: Iterable[int]) -> dict[int, list[
 def themes_of_complaints(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
     """The stored theme keys of each complaint in ``ids``, in key order."""
     return _keys_by_id(session, ComplaintTheme.complaint_id, ComplaintTheme.theme_key, ids)
+
+
+def theme_keys_text(keys: Iterable[str]) -> str:
+    """The ``themes`` cell of a CSV export: the keys in key order, separated by ``;``."""
+    return ";".join(sorted(keys))
+
+
+def with_theme_keys(rows: Iterable[_Row], row_id: Callable[[_Row], int],
+                    lookup: ThemeLookup,
+                    batch: int = LOOKUP_CHUNK) -> Iterator[tuple[_Row, list[str]]]:
+    """Each of ``rows`` with its stored theme keys, looked up ``batch`` rows at a time (streams stay streams).
+
+    :param row_id: the response's or complaint's id of a row.
+    :param lookup: :func:`themes_of_responses` or :func:`themes_of_complaints` bound to a session.
+    """
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, batch)):
+        found = lookup([row_id(row) for row in chunk])
+        for row in chunk:
+            yield row, found.get(row_id(row), [])
 
 
 def response_ids_with_theme(site_ids: Sequence[int], theme_key: str) -> Select[Any]:
