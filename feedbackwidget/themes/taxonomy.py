@@ -75,7 +75,7 @@ PRICE = Theme(
             ár | ára | árak | áras* | drága | drágá* | drágul* | olcsó | olcsó* | kedvezmény* | akció* | kupon*
             leáraz* | ár-érték* | ár érték* | ártáblá* | díj | díja | szállítási díj* | szállítási költség* | postaköltség*
             ingyenes szállítás* | szállítási határ* | fizetni ... kellett | megéri
-            megérte | pénz ... megér* | túláraz* | áremel* | zsebbarát | kedvező ár*
+            megérte | ér meg | pénz ... megér* | túláraz* | áremel* | zsebbarát | kedvező ár*
         """),
         "zh": _words("""
             价格 | 价钱 | 便宜 | 太贵 | 很贵 | 好贵 | 有点贵 | 偏贵 | 贵了 | 划算 | 性价比 | 优惠 | 优惠券 | 折扣 | 打折 | 促销
@@ -110,6 +110,7 @@ QUALITY = Theme(
             kopott | finom | íz | ízű | íze | ízletes | szag* | büdös | szakad* | repedt | repedés
             tartós | vacak | silány | gyenge | nem kapcsol* be | hibátlan | jó termék* | nyomdahib* | nem illeszked*
             kicsorbul* | csorba | szivárog* | recseg* | nem tölt | rossz méret* | mérete ... kicsi | mérete ... nagy
+            méret* nem volt jó | méret* nem jó
         """),
         "zh": _words("""
             质量 | 品质 | 做工 | 坏了 | 坏的 | 瑕疵 | 次品 | 假货 | 正品 | 不新鲜 | 新鲜 | 过期 | 变质 | 发霉 | 烂了 | 尺码
@@ -136,7 +137,7 @@ STOCK = Theme(
         "hu": _words("""
             raktár* | készlet* | nincs raktáron | elfogy* | kifogy* | nem kapható | kapható | elérhető*
             választék* | kínálat* | nem találtam | nem találom | hiánycikk | beszerez* | utánpótlás
-            nem volt ... méret* | nincs ... méret* | nem =rendelhető | tartsatok* | =tartsanak
+            nem volt ... méret* | nincs ... méret* | nem =rendelhető | kiszerelés* | tartsatok* | =tartsanak
         """),
         "zh": _words("""
             缺货 | 断货 | 没货 | 没有货 | 库存 | 有货 | 补货 | 卖完 | 售罄 | 下架 | 买不到 | 找不到 | 选择少 | 品种 | 种类
@@ -163,7 +164,7 @@ STAFF = Theme(
             =telefonon | telefonos* | telefonál* | hívtam | felhív* | visszahív* | hívás* | levél* | levelet
             =választ | válasz | válaszol* | udvarias* | udvariatlan* | bunkó | segítőkész* | segítőkés* | kedves
             chat* | operátor* | tájékoztat* | ügyfélszolg* | segített | segíteni | segítség* | hölgy | úr | srác
-            nem ... válasz* | nem reagál* | reagál*
+            nem ... válasz* | nem reagál* | reagál* | =írtam =nekik | senki nem szól*
         """),
         "zh": _words("""
             客服 | 店员 | 导购 | 服务员 | 售货员 | 收银员 | 服务态度 | 态度 | 回复 | 回答 | 不回 | 没人回 | 没人理 | 电话
