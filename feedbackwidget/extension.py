@@ -124,6 +124,9 @@ class FeedbackWidget:
         from .invitations.setup import install as install_invitations
 
         install_invitations(app)
+        from .themes.background import install as install_themes
+
+        install_themes(app)
         exempt_from_host_csrf(app)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import event, func, select
@@ -162,3 +163,25 @@ def test_themes_refresh_backfills_and_rebuilds_from_the_command_line(app: Flask,
     assert unknown.exit_code == 2
     assert "no site with key 'nope'" in unknown.output
     assert list(stored_themes(db).values()) == [["delivery"]]
+
+
+def test_the_background_sender_finds_the_themes_of_new_comments(app: Flask, site: Site, db: Session) -> None:
+    from feedbackwidget.delivery.sender import SENDER_JOBS_KEY
+    from feedbackwidget.themes.background import analyse_in_background
+
+    assert analyse_in_background in get_state(app).extras[SENDER_JOBS_KEY]
+    late = submit(app, site, {"survey": "nps", "answers": {"score": 8, "reason": "Delivery took ages"}})
+    for job in get_state(app).extras[SENDER_JOBS_KEY]:
+        job(app)  # what the sender thread, or 'send-outbox --loop', does before each round
+    assert stored_themes(db) == {late: ["delivery"]}
+
+
+def test_a_site_with_unreadable_theme_edits_does_not_hold_up_the_others(
+    app: Flask, site: Site, db: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.settings = {**site.settings, "themes": {"merges": ["not", "a", "mapping"]}}
+    late = add_response(db, site, score=2, reason="Late delivery", at=NOW)
+    db.commit()
+    assert analyse_pending(db) == 1
+    assert themes_of_responses(db, [late.id])[late.id] == ["delivery"]  # the built-in themes
+    assert "themes cannot be read" in caplog.text

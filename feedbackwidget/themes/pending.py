@@ -13,6 +13,7 @@ the same rows.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,9 +27,11 @@ from ..complaints.models import Complaint
 from ..models import Response, Site, Survey, utcnow
 from .analysis import analyse
 from .model import Taxonomy
+from .taxonomy import BUILT_IN
 from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
 from .texts import language_hint, response_texts, text_keys
 
+log = logging.getLogger(__name__)
 RESPONSES: Table = Response.__table__  # type: ignore[assignment]
 COMPLAINTS: Table = Complaint.__table__  # type: ignore[assignment]
 RESPONSE_THEMES: Table = ResponseTheme.__table__  # type: ignore[assignment]
@@ -51,7 +54,11 @@ class _Context:
         sites = set(site_ids) - set(self.taxonomies)
         if sites:
             for site_id, settings in connection.execute(select(Site.id, Site.settings).where(Site.id.in_(sites))):
-                self.taxonomies[site_id] = taxonomy_of_settings(settings)
+                try:
+                    self.taxonomies[site_id] = taxonomy_of_settings(settings)
+                except ValueError:  # one site's broken edits must not hold up every site's comments
+                    log.exception("feedbackwidget: site %s's themes cannot be read; using the built-in ones", site_id)
+                    self.taxonomies[site_id] = BUILT_IN
         surveys = set(survey_ids) - set(self.survey_keys)
         if surveys:
             rows = connection.execute(select(Survey.id, Survey.questions).where(Survey.id.in_(surveys)))
