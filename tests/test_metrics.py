@@ -96,8 +96,8 @@ def test_distribution_pages_trend_and_words(db: Session, known: Site) -> None:
     assert [board.score_count(s) for s in range(11)] == [1, 0, 1, 0, 0, 0, 1, 1, 1, 3, 2]
     assert {p.key: p.current.nps_total for p in board.pages} == {"https://shop.example/cart": 4,
                                                                  "https://shop.example/home": 6}
-    assert sum(t.nps_total for _, t in board.trend) == 10
-    assert board.trend[-1][0] == TODAY
+    assert sum(point.totals.nps_total for point in board.trend) == 10
+    assert board.trend[-1].last == TODAY
     assert ("slow", 4) in board.words and ("delivery", 4) in board.words
 
 
@@ -126,8 +126,10 @@ def test_responses_stored_later_with_an_earlier_date_are_counted_once_rolled_up_
 def test_a_custom_period_and_weekly_buckets(db: Session, known: Site) -> None:
     period = custom(TODAY - dt.timedelta(days=60), TODAY - dt.timedelta(days=8))
     board = build_dashboard(db, [known.id], period, today=TODAY)
-    assert board.current.nps_total == 4 and board.bucket == "week"
-    assert all(day.weekday() == 0 for day, _ in board.trend)
+    board = build_dashboard(db, [known.id], period, "week", today=TODAY)
+    assert board.current.nps_total == 4 and board.bucket == "week" and not board.bucket_automatic
+    assert all(point.first.weekday() == 0 for point in board.trend[1:])
+    assert board.trend[0].first == period.start and board.trend[-1].last == period.last_day
 
 
 def test_words_count_each_comment_once() -> None:

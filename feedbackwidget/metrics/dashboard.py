@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .figures import COUNT_ONLY, TOP_PAGES, Compared, Totals, by_site_and_tier, by_value, trend
 from .periods import Period, utc_day_today
 from .rollup import readiness
+from .trend import BUCKETS, TrendPoint, choose_bucket, regroup
 from .words import frequent_words, low_score_comments
 
 
@@ -24,7 +25,8 @@ class Dashboard:
     non_members: Compared
     sites: list[Compared]
     tiers: list[Compared]
-    trend: list[tuple[dt.date, Totals]]
+    # Every bucket (day, week or month: ``bucket``) of the period, empty ones too.
+    trend: list[TrendPoint]
     scores: list[Compared]
     pages: list[Compared]
     rewards: list[Compared]
@@ -33,6 +35,8 @@ class Dashboard:
     pending_days: int = 0
     # Whether the roll-ups' background builder has work: missing days, or a watermark to move on.
     wants_builder: bool = False
+    # Whether ``bucket`` was chosen from the number of answers (not asked for).
+    bucket_automatic: bool = True
 
     def score_count(self, score: int) -> int:
         return next((s.current.nps_total for s in self.scores if s.key == str(score)), 0)
@@ -56,7 +60,8 @@ def _group(rows: list[tuple[int, str, Totals, Totals]], key_index: int) -> list[
 
 def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket: str | None = None,
                     today: dt.date | None = None) -> Dashboard:
-    """The figures of *site_ids* for *period*, each with the previous period's.
+    """The figures of *site_ids* for *period*, each with the previous period's; the trend by
+    *bucket* (``day``, ``week``, ``month``), or by the bucket the answers allow (:mod:`.trend`).
 
     Reads only: days not rolled up yet are left out (``pending_days`` says how many)
     until :func:`.rollup.refresh` has built them in the background.
@@ -67,16 +72,19 @@ def build_dashboard(db: Session, site_ids: Sequence[int], period: Period, bucket
     current, previous = _sum([(r[2], r[3]) for r in rows])
     members = _sum([(r[2], r[3]) for r in rows if r[1]])
     tiers = _group(rows, 1)
+    daily = trend(db, site_ids, period, live_from, "day")
+    chosen = bucket if bucket in BUCKETS else choose_bucket(daily, period)
     return Dashboard(
         period=period,
-        bucket=bucket or period.default_bucket(),
+        bucket=chosen,
+        bucket_automatic=chosen != bucket,
         current=current,
         previous=previous,
         members=Compared("members", *members),
         non_members=Compared("non_members", *_sum([(r[2], r[3]) for r in rows if not r[1]])),
         sites=_group(rows, 0),
         tiers=[t for t in tiers if t.key],
-        trend=trend(db, site_ids, period, live_from, bucket or period.default_bucket()),
+        trend=regroup(daily, period, chosen),
         scores=by_value(db, "score", site_ids, period, live_from, names=COUNT_ONLY),
         pages=by_value(db, "page", site_ids, period, live_from, order_by="nps_total", limit=TOP_PAGES),
         rewards=by_value(db, "reward", site_ids, period, live_from, names=COUNT_ONLY),

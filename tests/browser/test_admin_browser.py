@@ -64,8 +64,9 @@ def test_the_dashboard_and_a_script_laden_response_run_nothing(
     page, seen = admin_page
     page.goto(f"{live_server.url}/feedback/admin/?period=7")
     assert page.locator("h1").inner_text() == "Dashboard"
-    assert page.locator("svg.fw-chart polyline.fw-line-nps").count() == 1
-    assert page.locator("svg.fw-chart title").first.text_content() == "NPS and CSAT over time"
+    assert page.locator("svg.fw-trend:visible").count() == 2  # NPS and CSAT, each on its own scale
+    assert page.locator("svg.fw-trend:visible polyline.fw-trend-nps").count() == 1
+    assert page.locator("svg.fw-trend:visible title").first.text_content() == "NPS over time"
 
     page.goto(f"{live_server.url}/feedback/admin/responses")
     page.goto(f"{live_server.url}/feedback/admin/responses/{evil_response.id}")
