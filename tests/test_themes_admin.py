@@ -306,3 +306,22 @@ def test_before_any_comment_is_sorted_the_panels_say_so(logged_in: Callable[...,
     page = logged_in("viewer").get(f"{DASHBOARD}?site={site.id}").text
 
     assert "No themes found in this period&#39;s comments yet." in panel(page, "What drives low scores")
+
+
+def test_an_emerging_topic_becomes_a_theme_in_one_click(logged_in: Callable[..., FlaskClient], site: Site,
+                                                        db: Session) -> None:
+    for text in ("Nice colours", "Such nice colours!", "nice colours this season", "Really nice colours"):
+        add_response(db, site, text, nps_score=8)
+    owner = logged_in("owner")
+    assert f'href="{themes_url(site)}/emerging"' in owner.get(themes_url(site)).text
+    topics = owner.get(themes_url(site) + "/emerging").text
+    phrase = re.search(r'name="phrase" value="([^"]*colour[^"]*)"', topics).group(1)  # type: ignore[union-attr]
+    turned = owner.post(themes_url(site) + "/from-topic", data={"csrf_token": csrf_token(topics), "phrase": phrase,
+                                                                "language": "en"})
+    opened = owner.get(turned.headers["Location"]).text
+    added = stored_edits(db, site).added
+
+    assert "in 4 comments" in topics and "Turn into a theme" in topics
+    assert [(theme.names["en"], theme.seeds["en"]) for theme in added] == [(phrase, (phrase,))]
+    assert f"<h1>{phrase}</h1>" in opened and "Theme added." in opened
+    assert db.scalar(select(ThemeRebuild.site_id)) == site.id

@@ -54,8 +54,7 @@ def _list_page(site: Site, new_form: NewThemeForm | None = None) -> str:
     edits = _edits(site)
     return render_template(
         "feedbackwidget/admin/themes.html", site=site, themes=editable_themes(edits), lang=admin_locale(),
-        new_form=new_form or NewThemeForm(formdata=None), topic_form=TopicForm(formdata=None),
-        topics=emerging_for(get_state().session(), site, edits), flash=_flash(),
+        new_form=new_form or NewThemeForm(formdata=None), flash=_flash(),
     )
 
 
@@ -68,6 +67,20 @@ def _flash() -> str | None:
 @login_required
 def site_themes(site_id: int) -> str:
     return _list_page(site_or_404(site_id, OWNER))
+
+
+@admin.get("/sites/<int:site_id>/themes/emerging")
+@login_required
+def emerging_themes(site_id: int) -> str:
+    """Phrases the newest comments repeat that no theme covers, each with "Turn into a theme".
+
+    A page of its own: finding them reads and analyses the newest comments, which the editor
+    itself never waits for.
+    """
+    site = site_or_404(site_id, OWNER)
+    topics = emerging_for(get_state().session(), site, _edits(site))
+    return render_template("feedbackwidget/admin/themes_emerging.html", site=site, topics=topics,
+                           topic_form=TopicForm(formdata=None))
 
 
 @admin.post("/sites/<int:site_id>/themes")

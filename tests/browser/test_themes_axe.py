@@ -1,4 +1,4 @@
-"""The dashboard's theme panels and the theme editor in a real browser: at 375x740 and 1280x800, in
+"""The dashboard's theme panels, the theme editor and its emerging topics in a real browser: at 375x740 and 1280x800, in
 English, Hungarian and Chinese, the page never scrolls sideways and axe-core finds no violation.
 
 Set ``FW_SCREENSHOTS=/some/dir`` to keep a screenshot of each page (to look at them)."""
@@ -91,6 +91,9 @@ def test_the_theme_panels_and_editor_fit_and_pass_axe_in_three_languages(
             found[f"dashboard {lang} {size_name}"] = look(page, f"dashboard-{lang}-{size_name}", ".fw-theme-panels")
             page.goto(f"{live_server.url}/feedback/admin/sites/{site.id}/themes?lang={lang}")
             found[f"themes {lang} {size_name}"] = look(page, f"themes-{lang}-{size_name}")
+            page.click("a[href$='/themes/emerging']")
+            assert page.locator(".fw-topic button").count() > 0
+            found[f"emerging {lang} {size_name}"] = look(page, f"emerging-{lang}-{size_name}")
             page.goto(f"{live_server.url}/feedback/admin/sites/{site.id}/themes/delivery?lang={lang}")
             page.fill("#seeds_en", "x" * 70)
             page.click("form.fw-panel button[type=submit]")
