@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..extension import get_state
 from ..models import Site, utcnow
+from ..public_url import public_base_url
 from .credentials import new_api_secret, set_platform_secret
 from .csv_import import UnreadableFile, decode_upload, import_orders
 from .models import PLATFORMS
@@ -52,7 +54,8 @@ def hooks_secret_command(site_key: str, platform: str, secret: str) -> None:
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="SECRET") from err
     session.commit()
-    click.echo(f"{platform} signing secret stored; webhooks go to /feedback/hooks/{platform}/{site_key}")
+    base = public_base_url(current_app).url
+    click.echo(f"{platform} signing secret stored; send the order webhooks to {base}/hooks/{platform}/{site_key}")
 
 
 @click.group("orders")
