@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
 from feedbackwidget.cli import feedbackwidget_group
+from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.models import Response, Site
 from feedbackwidget.themes import SiteTaxonomy, Theme
 from feedbackwidget.themes.models import ComplaintTheme, ResponseTheme, ThemeRebuild
 from feedbackwidget.themes.store import (
     analyse_pending,
+    complaint_theme_filter,
     request_rebuild,
     response_ids_with_theme,
     save_site_edits,
@@ -147,6 +149,15 @@ def test_responses_are_filtered_and_counted_by_theme_in_sql(app: Flask, site: Si
     assert sorted(db.scalars(filtered)) == sorted([late.id, dear.id])
     assert sorted(db.scalars(response_ids_with_theme([site.id], "price"))) == [dear.id]
     assert themes_of_responses(db, [dear.id, 999_999]) == {dear.id: ["delivery", "price"], 999_999: []}
+
+
+def test_complaints_are_filtered_by_theme(app: Flask, site: Site, db: Session) -> None:
+    card = add_complaint(db, site, "The card payment was declined twice", at=NOW)
+    add_complaint(db, site, "The courier was late", at=NOW)
+    db.commit()
+    analyse_pending(db)
+    about_payment = complaint_theme_filter(select(Complaint.reference), "payment")
+    assert list(db.scalars(about_payment)) == [card.reference]
 
 
 def test_themes_refresh_backfills_and_rebuilds_from_the_command_line(app: Flask, site: Site, db: Session) -> None:
