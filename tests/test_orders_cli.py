@@ -104,3 +104,10 @@ def test_orders_import_of_a_file_with_a_wrong_header_imports_nothing(app: Flask,
     assert "lacks the column(s) order_id, occurred_at" in errors
     assert "nothing was imported" in errors
     assert db.scalars(select(StoredOrderEvent)).all() == []
+
+
+def test_hooks_secret_reads_the_secret_from_stdin_when_given_a_dash(app: Flask, site: Site, db: Session) -> None:
+    result = app.test_cli_runner().invoke(args=["feedbackwidget", "hooks", "secret", site.key, "woocommerce", "-"],
+                                          input="wc-from-stdin\n")
+    assert result.exit_code == 0, result.output
+    assert db.scalar(select(PlatformSecret.secret).where(PlatformSecret.platform == "woocommerce")) == "wc-from-stdin"
