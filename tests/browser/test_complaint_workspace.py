@@ -57,8 +57,10 @@ def _complaint(db: Session, ctx: Context, name: str, description: str, locale: s
 def workspace(live_server: LiveServer, db: Session, site: Site, make_admin: Any) -> Iterator[Complaint]:
     """A Hungarian customer's complaint, 12 days old, handled by Anna; and a queue around it."""
     anna = make_admin("anna@shop.example", sites=[(site, "owner")])
-    with live_server.app.test_request_context():
-        yield _seed(db, site, anna, get_state(live_server.app).drafts_for)
+    state = get_state(live_server.app)
+    # A session of the app's own engine (the db fixture's would not take intake's SAVEPOINT on PostgreSQL).
+    with live_server.app.test_request_context(), Session(state.engine, expire_on_commit=False) as session:
+        yield _seed(session, session.get(Site, site.id), anna, state.drafts_for)  # type: ignore[arg-type]
 
 
 def _seed(db: Session, site: Site, anna: Any, drafts: Any) -> Complaint:
