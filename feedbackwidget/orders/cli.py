@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -50,7 +51,7 @@ def hooks_secret_command(site_key: str, platform: str, secret: str) -> None:
     """Store the signing secret PLATFORM signs the site's order webhooks with ('-': read it from
     standard input, so that it stays out of the shell's history)."""
     if secret == "-":
-        secret = click.get_text_stream("stdin").readline()
+        secret = sys.stdin.readline()
     session = get_state().session()
     try:
         set_platform_secret(session, _site(session, site_key).id, platform, secret)
