@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from feedbackwidget.themes import terms
+from feedbackwidget.themes import analyse, key_phrases, terms, top_terms
 from feedbackwidget.themes.lexicon import stop_words
 
 
@@ -81,3 +81,20 @@ def test_dictionaries_are_not_loaded_when_the_package_is_imported() -> None:
     code = "import sys, feedbackwidget.themes; print(any(m.startswith('jieba') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+def test_key_phrases_are_the_collocations_a_site_repeats() -> None:
+    texts = ["the gift card balance is wrong", "gift card balance missing", "my gift card balance?", "gift ideas"]
+    assert ("gift card balance", 3) in key_phrases(texts, "en", min_count=3)
+    assert all(count >= 3 for _, count in key_phrases(texts, "en", min_count=3))
+
+
+def test_top_terms_count_texts_not_repetitions() -> None:
+    assert top_terms(["late late late", "the courier was late"], "en", limit=1) == [("late", 2)]
+
+
+def test_one_analysis_gives_language_terms_and_themes() -> None:
+    analysis = analyse("A csomag nem érkezett meg, az ügyfélszolgálat nem válaszolt", hint="en")
+    assert analysis.language == "hu"
+    assert [term.text for term in analysis.terms] == ["csomag", "nem érkezik meg", "ügyfélszolgálat", "nem válaszol"]
+    assert analysis.assignment.themes == ("delivery", "staff")
