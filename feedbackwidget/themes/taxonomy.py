@@ -67,7 +67,7 @@ PRICE = Theme(
     {
         "en": _words("""
             price | prices | pricey | pricy | expensive | cheap | cheaper | cheapest | affordable | overpriced
-            value for money | worth the money | worth it | cost | costs | costly | shipping cost | delivery fee
+            value for money | good value | great value | worth the money | worth it | cost | costs | costly | shipping cost | delivery fee
             shipping fee | return shipping | pay for ... shipping | fee | discount* | coupon* | promo | promo code | promotion | sale | deal | deals
             bargain | rip off | ripoff | free shipping | free delivery | reasonable | inexpensive | offer*
         """),
@@ -79,7 +79,7 @@ PRICE = Theme(
         """),
         "zh": _words("""
             价格 | 价钱 | 便宜 | 太贵 | 很贵 | 好贵 | 有点贵 | 偏贵 | 贵了 | 划算 | 性价比 | 优惠 | 优惠券 | 折扣 | 打折 | 促销
-            满减 | 运费 | 包邮 | 降价 | 涨价 | 价位 | 实惠 | 红包 | 差价 | 价格贵 | 不值 | 值这个价 | 会员价 | 普通价 | 原价
+            满减 | 运费 | 包邮 | 降价 | 涨价 | 价位 | 实惠 | 红包 | 差价 | 价格贵 | 不值 | 值这个价 | 还贵 | 更贵 | 挺贵 | 真贵 | 会员价 | 普通价 | 原价
             用券 | 领券 | 新人券 | 满减券 | 券用不了 | 券不能用 | 优惠码 | 不贵
         """),
     },
@@ -104,7 +104,7 @@ QUALITY = Theme(
         """),
         "hu": _words("""
             minőség* | hibás* | törött | eltört | összetört | elromlott | tönkrement* | romlott | rossz állapot*
-            penész* | lejárt | lejárati | szavatosság* | friss* | méretezés* | összement | fonnyadt | rohadt
+            penész* | lejárt | lejárati | szavatosság* | friss | frisse* | frissesség* | =frissek | =frissen | méretezés* | összement | fonnyadt | rohadt
             megolvadt | kiütés* | szűk | bő | passzol | kényelmes* | mint a kép* | mint a fotó* | mint a leírás*
             leírás szerint | kép* ... más* | más* ... kép* | anyag* | karcos | karcol* | foltos | folt
             kopott | finom | íz | ízű | íze | ízletes | szag* | büdös | szakad* | repedt | repedés
@@ -118,7 +118,7 @@ QUALITY = Theme(
             不符 | 描述不符 | 好用 | 不好用 | 用不了 | 不能用
             失灵 | 漏水 | 漏液 | 味道 | 好吃 | 难吃 | 面料 | 材质 | 舒服 | 掉色 | 起球 | 开线 | 异味 | 破洞 | 质感
             东西很好 | 东西不错 | 划痕 | 裂了 | 碎了 | 不亮 | 不转 | 音质 | 手感 | 接触不良 | 开胶 | 坏点
-            蓝屏 | 死机 | 盗版 | 印刷 | 有虫 | 受潮 | 塌了 | 暖和 | 漏了 | 纸张 | 装不上 | 臭了 | 颜色很正 | 颜色不对 | 颜色偏
+            蓝屏 | 死机 | 盗版 | 印刷 | 有虫 | 受潮 | 塌了 | 暖和 | 漏了 | 纸张 | 装不上 | 臭了 | 缩水 | 颜色很正 | 颜色不对 | 颜色偏
         """),
     },
 )
@@ -137,7 +137,7 @@ STOCK = Theme(
         "hu": _words("""
             raktár* | készlet* | nincs raktáron | elfogy* | kifogy* | nem kapható | kapható | elérhető*
             választék* | kínálat* | nem találtam | nem találom | hiánycikk | beszerez* | utánpótlás
-            nem volt ... méret* | nincs ... méret* | nem =rendelhető | kiszerelés* | tartsatok* | =tartsanak
+            nem volt ... méret* | nincs ... méret* | nem =rendelhető | kiszerelés* | sosincs | =sincs | tartsatok* | =tartsanak
         """),
         "zh": _words("""
             缺货 | 断货 | 没货 | 没有货 | 库存 | 有货 | 补货 | 卖完 | 售罄 | 下架 | 买不到 | 找不到 | 选择少 | 品种 | 种类
@@ -161,7 +161,7 @@ STAFF = Theme(
         """),
         "hu": _words("""
             ügyfélszolgálat* | ügyintéz* | eladó* | pénztáros* | kolléga* | munkatárs* | személyzet* | kiszolgál*
-            =telefonon | telefonos* | telefonál* | hívtam | felhív* | visszahív* | hívás* | levél* | levelet
+            =telefonon | =telefont | telefonos* | telefonál* | hívtam | felhív* | visszahív* | hívás* | levél* | levelet
             =választ | válasz | válaszol* | udvarias* | udvariatlan* | bunkó | segítőkész* | segítőkés* | kedves
             chat* | operátor* | tájékoztat* | ügyfélszolg* | segített | segíteni | segítség* | hölgy | úr | srác
             nem ... válasz* | nem reagál* | reagál* | =írtam =nekik | senki nem szól*
@@ -192,7 +192,7 @@ WEBSITE = Theme(
             alkalmazás* | keresés* | kereső* | szűr* | kosár* | kosarat | kosárba | regisztrá* | bejelentkez*
             jelszó* | jelszav* | fiók* | belép* | lefagy* | hibaüzenet* | betölt* | lassan tölt* | mobil*
             oldal* ... lassú | lassú ... oldal* | oldal* ... lefagy* | oldal* ... zavaros | zavaros ... oldal*
-            nem talál* hol | nem talál* hogy | nem talál* ... hogyan | találat* | rendszer* | beír* | nem tölt* be
+            nem talál* hol | nem talál* hogy | nem talál* ... hogyan | találat* | rendszer* | beír* | nem tölt* be | újratölt*
             gomb* | termékleírás* | leírás* | fotó* | kép | képek* | képet | felület* | menü* | átlátható*
             áttekinthető* | kezelhető* | könnyen ... rendel* | rendelés ... egyszerű | pénztár* | checkout
             hiba ... oldal* | oldal ... hiba*
@@ -264,11 +264,11 @@ PACKAGING = Theme(
         "hu": _words("""
             csomagolás* | becsomagol* | csomagol* | doboz* | sérült* | megsérült | összenyom* | horpad* | benyom*
             szakadt ... csomag* | csomag ... szakad* | ragasztószalag* | buborékfólia* | fólia* | műanyag* | papír*
-            karton* | töltőanyag* | összetört ... csomag* | ázott | vizes | nedves | gyűrött
+            karton* | töltőanyag* | összetört ... csomag* | ázott* | vizes | nedves | gyűrött
         """),
         "zh": _words("""
             包装 | 纸箱 | 盒子 | 箱子 | 外包装 | 泡沫 | 气泡膜 | 塑料 | 压坏 | 压扁 | 破损 | 胶带 | 环保 | 包得 | 包装盒
-            过度包装 | 包装袋 | 箱子破 | 压烂 | 防震 | 缓冲 | 湿了 | 泡水 | 冰袋 | 袋子 | 塑封 | 瘪了 | 有点瘪 | 快递包装
+            过度包装 | 包装袋 | 箱子破 | 压烂 | 防震 | 缓冲 | 湿了 | 湿透 | 泡水 | 冰袋 | 袋子 | 塑封 | 瘪了 | 有点瘪 | 快递包装
         """),
     },
 )
