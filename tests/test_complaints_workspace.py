@@ -3,6 +3,7 @@ replies, the queue (plural forms, sorting in the URL, bulk assign) and the analy
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable
@@ -207,3 +208,17 @@ def test_starting_work_is_not_a_first_response_in_the_analysis(
     page = manager.get(f"{ADMIN}/analysis?site={site.id}&period=30").text
     assert "No reply yet" not in page and "Complaints and justified share over time" in page
     assert "<svg" in page
+
+
+def test_times_are_shown_in_the_sites_time_zone_without_seconds(
+    manager: FlaskClient, client: FlaskClient, site: Site, db: Session
+) -> None:
+    site.settings = {**(site.settings or {}), "timezone": "Asia/Shanghai"}
+    db.commit()
+    post_complaint(client, site, complaint_body())
+    complaint = only_complaint(db)
+    complaint.received_at = dt.datetime(2026, 12, 7, 22, 5, 33, 123456, tzinfo=dt.timezone.utc)
+    db.commit()
+    page = manager.get(f"{ADMIN}/{complaint.id}").text
+    assert "<dt>Received</dt><dd>Dec 8, 2026, 06:05 · Web</dd>" in page  # 22:05 UTC is 06:05 the next day
+    assert ".123456" not in page and "06:05:33" not in page

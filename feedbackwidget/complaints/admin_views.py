@@ -99,7 +99,8 @@ def flash_message() -> str | None:
     return gettext(FLASH[code]) if code in FLASH else None
 
 
-def when(moment: Any, zone: Any = None) -> str:
+def when(moment: dt.datetime | None, zone: dt.tzinfo = dt.timezone.utc) -> str:
+    """*moment* as the admin reads it, in *zone* ("–" when unknown)."""
     return readable_time(moment, admin_locale(), zone) if moment else "–"
 
 
