@@ -251,6 +251,21 @@ def test_the_checklist_ticks_each_step_and_goes_once_done(
     assert "Set up Test Shop" not in page and not checklist_of(page)
 
 
+def test_the_snippet_is_seen_once_its_config_is_fetched_from_an_allowed_page(
+    client: FlaskClient, site: Site, logged_in: Callable[..., FlaskClient]
+) -> None:
+    config = f"/feedback/api/v1/sites/{site.key}/config"
+    owner = logged_in("owner")
+    assert client.get(config, headers={"Origin": "https://elsewhere.example"}).status_code in (200, 403)
+    assert client.get(config).status_code == 200  # no Origin: not a browser on a page
+    assert "1 of 4 steps done" in text_of(owner.get(DASHBOARD).text)
+
+    assert client.get(config, headers={"Origin": "https://shop.example"}).status_code == 200
+    assert client.get(config, headers={"Origin": "https://shop.example"}).status_code == 200
+    words = text_of(owner.get(DASHBOARD).text)
+    assert "2 of 4 steps done" in words and "Seen: the widget has run on your pages." in words
+
+
 def test_the_dashboard_has_no_inline_style_or_script(db: Session, site: Site,
                                                      logged_in: Callable[..., FlaskClient]) -> None:
     add(db, site, "nps", 0, nps_score=9, comment="Fine")

@@ -12,6 +12,7 @@ from ..spam import check_envelope
 from .. import config
 from ..extension import get_state
 from ..i18n import negotiate_locale
+from ..metrics.sightings import record_sighting
 from ..ratelimit import rate_limit
 from ..refusals import record_refusal
 from ..responses import IdempotencyConflict, StorageUnavailable, record_response
@@ -102,11 +103,24 @@ def _database_down(error: OperationalError) -> Response:
     return _json_error(ServiceUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS}))
 
 
+def _note_sighting(site: SiteConfig) -> None:
+    """The widget runs on an allowed page: the first time, for the dashboard's setup checklist.
+    A failed write never changes the answer."""
+    origin = request.headers.get("Origin")
+    if origin is None or not site.allows_origin(origin):
+        return
+    try:
+        record_sighting(get_state().engine, site.id, origin)
+    except SQLAlchemyError:
+        current_app.logger.exception("feedbackwidget: widget sighting not recorded")
+
+
 @api.get("/v1/sites/<site_key>/config")
 @rate_limit("config", config.RATELIMIT_READ_PER_CLIENT, config.RATELIMIT_READ_PER_SITE, flood=None)
 def site_config(site_key: str) -> Response:
     """The site's active surveys and widget settings, in the visitor's language."""
     site = current_site(site_key)
+    _note_sighting(site)
     locale = negotiate_locale(
         [request.args.get("locale"), request.accept_languages.best_match(["en", "hu", "zh"])],
         site.default_locale,

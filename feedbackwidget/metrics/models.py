@@ -65,3 +65,14 @@ class StatsState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_response_id: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class WidgetSeen(Base):
+    """When a site's widget first fetched its config from one of the site's allowed origins, and from which:
+    the setup checklist's "snippet installed and seen" (see :mod:`.sightings`)."""
+
+    __tablename__ = "fw_widget_seen"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(200))
+    first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,7 +1,8 @@
 """A new site's setup checklist, read from what the database already records (no HTTP here).
 
-- The snippet is installed and seen: the widget on one of the site's allowed pages sent
-  something, an answer (stored) or a submission refused for its content
+- The snippet is installed and seen: the widget fetched its config from one of the site's
+  allowed origins (``fw_widget_seen``, written on the first such fetch, see :mod:`.sightings`),
+  or sent something from one, an answer or a submission refused for its content
   (``fw_refused_submissions``). One refused for its origin is not enough: the snippet runs on a
   page the site does not allow yet, and the checklist names that origin so it can be added.
 - The first answer is received: the site has a response.
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..delivery.models import AlertRule
 from ..models import OutboxMessage, Response, Site
 from ..refusals import RefusedSubmission
+from .models import WidgetSeen
 
 ORIGIN_REFUSED = "origin_not_allowed"
 STEPS: tuple[str, ...] = ("snippet_seen", "first_answer", "alert_recipients", "test_mail")
@@ -49,6 +51,10 @@ def _has_response(db: Session, site_id: int) -> bool:
     return bool(db.scalar(select(exists().where(Response.site_id == site_id))))
 
 
+def _sighted(db: Session, site_id: int) -> bool:
+    return db.get(WidgetSeen, site_id) is not None
+
+
 def _refusals(db: Session, site_id: int) -> tuple[bool, str | None]:
     """Whether the widget sent from an allowed page, and the newest origin it was refused from."""
     rows = db.execute(select(RefusedSubmission.reason, RefusedSubmission.origin)
@@ -73,6 +79,7 @@ def setup_checklist(db: Session, site: Site) -> SetupChecklist:
     """What *site* has done of :data:`STEPS`."""
     answered = _has_response(db, site.id)
     seen, refused = (True, None) if answered else _refusals(db, site.id)
+    seen = seen or _sighted(db, site.id)
     steps = {"snippet_seen": seen, "first_answer": answered,
              "alert_recipients": _has_recipients(db, site.id), "test_mail": _mail_delivered(db, site.id)}
     return SetupChecklist(site.id, site.name, frozenset(k for k, ok in steps.items() if ok), refused)

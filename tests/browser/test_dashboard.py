@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.metrics import refresh
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.models import OutboxMessage, Response, Site, Survey
 
 from ..conftest import ADMIN_PASSWORD
 from ..test_complaints_api import complaint_body, post_complaint
@@ -39,12 +39,12 @@ COMMENTS = ("A szállítás gyors volt, a csomagolás gondos.", "Delivery took n
 
 
 def fill_shop(db: Session, site: Site, app: Any) -> None:
-    """Ninety days of answers, thin on most days, none at all for over a week (a gap), with comments;
+    """Half a year of answers, thin on most days, none at all for over a week (a gap), with comments;
     rolled up as the maintenance job does."""
     ids = {t: db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.template == t))
            for t in ("nps", "csat", "loyalty")}
     now = dt.datetime.now(dt.timezone.utc)
-    for day in range(90):
+    for day in range(180):
         if 20 <= day < 31:
             continue
         for n in range(2 + day % 5):
@@ -117,6 +117,25 @@ def test_a_busy_dashboard_fits_a_phone_and_a_desktop_in_three_languages(
             found[f"{lang} {size}"] = problems_of(owner_page, f"dashboard-{lang}-{size}")
     bad = {view: problems for view, problems in found.items() if problems}
     assert bad == {}, "\n".join(f"{view}: {'; '.join(problems)}" for view, problems in bad.items())
+
+
+def test_a_site_that_is_set_up_leads_with_its_figures_and_trend(
+    owner_page: Any, live_server: LiveServer, db: Session, site: Site
+) -> None:
+    fill_shop(db, site, live_server.app)
+    db.add(OutboxMessage(kind="mail", dedupe_key="test:docs", message_id="<docs@shop.example>",
+                         recipient=OWNER, status="sent", payload={}))
+    db.commit()
+    for size, (width, height) in SIZES.items():
+        owner_page.set_viewport_size({"width": width, "height": height})
+        owner_page.goto(f"{live_server.url}{ADMIN}/?period=90&lang=en")
+        assert owner_page.locator(".fw-checklist").count() == 0
+        assert owner_page.get_by_role("heading", name="How the scores moved").is_visible()
+        if SCREENSHOTS:  # the docs' screenshots: the figures and the trend
+            first = ".fw-figures" if size == "desktop" else ".fw-trend-panel"
+            owner_page.evaluate(f"window.scrollTo(0, document.querySelector('{first}').getBoundingClientRect().top"
+                                " + window.scrollY - 16)")
+            owner_page.screenshot(path=str(Path(SCREENSHOTS) / f"docs-dashboard-{size}.png"))
 
 
 def test_the_trend_leaves_a_gap_where_a_week_had_no_answers(
