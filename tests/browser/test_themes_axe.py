@@ -1,4 +1,5 @@
-"""The dashboard's theme panels, the theme editor and its emerging topics in a real browser: at 375x740 and 1280x800, in
+"""The dashboard's theme panels, the responses they link to (filtered, with badges), the theme editor
+and its emerging topics in a real browser: at 375x740 and 1280x800, in
 English, Hungarian and Chinese, the page never scrolls sideways and axe-core finds no violation.
 
 Set ``FW_SCREENSHOTS=/some/dir`` to keep a screenshot of each page (to look at them)."""
@@ -69,7 +70,9 @@ def logged_in_page(browser: Any, live_server: LiveServer, size: tuple[int, int])
 
 def look(page: Any, name: str, part: str = "main") -> dict[str, Any]:
     shots = os.environ.get("FW_SCREENSHOTS")
-    if shots:
+    if shots and part == "top":
+        page.screenshot(path=str(Path(shots) / f"{name}.png"), clip={"x": 0, "y": 0, **page.viewport_size})
+    elif shots:
         page.locator(part).first.screenshot(path=str(Path(shots) / f"{name}.png"))
     return {"overflow": overflow(page), "axe": violations(page)}
 
@@ -89,6 +92,11 @@ def test_the_theme_panels_and_editor_fit_and_pass_axe_in_three_languages(
             assert page.locator(".fw-theme-panel").count() == 2
             assert page.locator(".fw-theme-examples mark").count() > 0
             found[f"dashboard {lang} {size_name}"] = look(page, f"dashboard-{lang}-{size_name}", ".fw-theme-panels")
+            page.click(".fw-theme-panel a[href*='theme=delivery']")
+            assert page.locator("select[name=theme] option[selected]").get_attribute("value") == "delivery"
+            assert page.locator(".fw-theme-badge").count() >= 3
+            page.locator(".fw-theme-badge").first.scroll_into_view_if_needed()
+            found[f"responses {lang} {size_name}"] = look(page, f"responses-{lang}-{size_name}", "top")
             page.goto(f"{live_server.url}/feedback/admin/sites/{site.id}/themes?lang={lang}")
             found[f"themes {lang} {size_name}"] = look(page, f"themes-{lang}-{size_name}")
             page.click("a[href$='/themes/emerging']")
