@@ -205,7 +205,8 @@ def test_the_public_pages_and_the_login_fit_a_phone_and_a_desktop(
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{live_server.url}/feedback/complaint/{key}?lang=hu")
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         found[f"complaint-form errors {size}"] = check(page, f"public-complaint-errors-hu-{size}")
         assert page.locator(".fw-field-error, .field-error").count() >= 3
     context.close()
