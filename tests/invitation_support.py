@@ -35,8 +35,11 @@ def order(db: Session, site: Site, order_id: str = "A-1001", event: str = "paid"
           language: str | None = "en", customer_id: str | None = "C-1", consent: bool | None = True) -> None:
     """Record one order event, as the orders endpoint would."""
     customer = Customer(id=customer_id, email=email, name=name, language=language)
-    record_event(db, site.id, OrderEvent(order_id, event, at, customer, marketing_consent=consent))
-    db.commit()
+    # record_event takes a savepoint: it needs a transaction, which the AUTOCOMMIT ``db`` never opens.
+    with Session(db.get_bind()) as session:
+        session.connection(execution_options={"isolation_level": "SERIALIZABLE"})
+        record_event(session, site.id, OrderEvent(order_id, event, at, customer, marketing_consent=consent))
+        session.commit()
 
 
 def rule(db: Session, site: Site, survey: str = "nps", event: str = "paid", *, delay_minutes: int = 0,

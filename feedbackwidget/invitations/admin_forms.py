@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import ProtectedForm
@@ -16,7 +17,7 @@ EVENT_LABELS = {"paid": N_("Paid"), "fulfilled": N_("Fulfilled (shipped)"), "del
 
 class RuleForm(ProtectedForm):
     survey = SelectField(N_("Survey"), choices=[])
-    event = SelectField(N_("After the order is"), choices=[(event, EVENT_LABELS[event]) for event in RULE_EVENTS])
+    event = SelectField(N_("After the order is"), choices=[SelectChoice(event, EVENT_LABELS[event]) for event in RULE_EVENTS])
     delay = StringField(N_("Delay"), default="3d", validators=[DataRequired(N_("Write a delay such as 3d, or 0.")),
                                                                Length(max=16)])
     reminder = StringField(N_("Reminder after (empty: no reminder)"), validators=[Optional(), Length(max=16)])

@@ -66,7 +66,7 @@ def _texts_forms(site: Site) -> dict[str, TextsForm]:
     forms = {}
     for locale in SUPPORTED_LOCALES:
         own = settings.texts.get(locale) or {}
-        form = TextsForm(formdata=None, prefix=locale, data=own)
+        form = TextsForm(formdata=None, data=own)
         for name in ("subject", "introduction"):
             form[name].render_kw = {**(form[name].render_kw or {}),
                                     "placeholder": translate(locale, DEFAULT_TEXTS[name])}
@@ -175,7 +175,7 @@ def save_site_texts(site_id: int, locale: str) -> Response | str:
     site = site_or_404(site_id, OWNER)
     if locale not in SUPPORTED_LOCALES:
         return redirect(url_for(".site_invitations", site_id=site.id))  # type: ignore[return-value]
-    form = TextsForm(prefix=locale)
+    form = TextsForm()
     if not form.validate():
         return _page(site, texts_forms={locale: form})
     session = get_state().session()

@@ -69,7 +69,7 @@ def _counts(session: Session, site_id: int, since: dt.datetime) -> Iterable[tupl
              .outerjoin(SurveyLink, SurveyLink.id == Invitation.link_id)
              .where(Invitation.site_id == site_id, moment >= since)
              .group_by(Invitation.survey_slug, Invitation.status, OUTBOX.c.status, func.date(moment), answered))
-    return session.execute(query).tuples().all()
+    return session.execute(query).all()
 
 
 def funnel(session: Session, site_id: int, now: dt.datetime, weeks: int = WEEKS) -> tuple[list[FunnelRow],
@@ -92,6 +92,6 @@ def reasons(session: Session, site_id: int) -> dict[str, int]:
     query = select(Invitation.reason, func.count()).where(Invitation.site_id == site_id,
                                                           Invitation.reason.is_not(None)).group_by(Invitation.reason)
     counts: dict[str, int] = defaultdict(int)
-    for reason, count in session.execute(query).tuples():
+    for reason, count in session.execute(query):
         counts[str(reason)] += count
     return dict(counts)

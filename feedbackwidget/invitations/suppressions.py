@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Insert, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,16 +30,24 @@ NOTE_MAX = 500
 
 def suppress(connection: Connection, site_id: int, email: str, reason: str, note: str | None = None) -> bool:
     """Put *email* on the site's list (once) and stop its reminders; whether it is new there."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
     address = email.strip().lower()
-    added = connection.execute(insert, {"site_id": site_id, "email": address, "reason": reason,
-                                        "note": (note or "")[:NOTE_MAX] or None, "created_at": utcnow()}).rowcount
+    added = connection.execute(_insert_new(connection), {
+        "site_id": site_id, "email": address, "reason": reason, "note": (note or "")[:NOTE_MAX] or None,
+        "created_at": utcnow()}).first()
     connection.execute(update(INVITATIONS).where(INVITATIONS.c.site_id == site_id,
                                                  INVITATIONS.c.reminded_at.is_(None),
                                                  INVITATIONS.c.reminder_due_at.is_not(None))
                        .where(INVITATIONS.c.customer_email.in_([email, address])).values(reminder_due_at=None))
-    return bool(added)
+    return added is not None
+
+
+def _insert_new(connection: Connection) -> Insert:
+    """INSERT of an address that skips one already on the site's list, returning the new row's id."""
+    if connection.dialect.name == "postgresql":
+        insert: Insert = postgresql.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
+    else:
+        insert = sqlite.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
+    return insert.returning(SUPPRESSIONS.c.id)
 
 
 def is_suppressed(session: Session, site_id: int, email: str) -> bool:
