@@ -82,9 +82,21 @@ def with_lang(url: str, lang: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}lang={lang}"
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, .fw-button, select, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), header a, .fw-pager a')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + ' "' + (e.textContent || e.name || '').trim().slice(0, 30) + '" '
+                        + Math.round(e.getBoundingClientRect().height) + ' px')"""
+
+
 def check(page: Any, name: str) -> list[str]:
-    """What is wrong with the page on screen: sideways overflow, then axe-core's violations."""
-    problems = sideways_overflow(page) + axe_violations(page)
+    """What is wrong with the page on screen: sideways overflow, on a phone a button, field or menu link
+    under 44 px tall, then axe-core's violations."""
+    problems = sideways_overflow(page)
+    if page.viewport_size["width"] < 600:
+        small = page.evaluate(SMALL_TARGETS)
+        problems += [f"touch targets under 44 px: {', '.join(small)}"] if small else []
+    problems += axe_violations(page)
     keep_screenshot(page, name)
     return problems
 
@@ -212,3 +224,30 @@ def test_the_public_pages_and_the_login_fit_a_phone_and_a_desktop(
     context.close()
     bad = {url: problems for url, problems in found.items() if problems}
     assert bad == {}, "\n".join(f"{url}: {'; '.join(problems)}" for url, problems in bad.items())
+
+
+def test_no_page_breaks_the_strict_csp(browser: Any, live_server: LiveServer, shop: Shop) -> None:
+    """Without bypassing the CSP (as the axe runs do): no inline style or script is refused anywhere,
+    and the menu still opens."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.add_init_script("""window.__refused = [];
+        document.addEventListener("securitypolicyviolation", e => window.__refused.push(e.violatedDirective + " " + e.blockedURI));""")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}{ADMIN}/login")
+    page.fill("#email", "owner-with-a-rather-long-address@shop-with-a-long-name.example")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{ADMIN}/")
+    refused = {}
+    public = [f"/feedback/complaint/{shop.site.key}", shop.status_path, f"/feedback/s/{shop.site.key}/nps"]
+    for url in [f"{ADMIN}{path}" for path in admin_paths(shop)] + public:
+        page.goto(f"{live_server.url}{url}")
+        if url.startswith(ADMIN):
+            page.click(".fw-menu-toggle")
+            assert page.locator("header nav").is_visible(), url
+        refused[url] = page.evaluate("window.__refused")
+    context.close()
+    assert {url: found for url, found in refused.items() if found} == {}
+    assert errors == []
