@@ -127,6 +127,7 @@ def test_busy_days_make_a_daily_trend(app: Flask, db: Session, site: Site, logge
     answers_per_day(db, site, app, lambda day: 24, days=7)
     words = text_of(logged_in("owner").get(DASHBOARD + "?period=7").text)
     assert "Shown by day." in words and "Shown by week" not in words
+    assert f"Latest NPS, from {TODAY.isoformat()}: 25 (24 answers)." in words  # 10, 9, 8, 3 six times
 
 
 def test_a_week_without_answers_is_a_gap_in_the_line(

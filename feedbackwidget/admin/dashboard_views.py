@@ -19,7 +19,7 @@ from . import admin
 from .access import login_required, visible_sites
 from .charts import distribution_chart, meter_width, trend_charts
 from .locale import gettext
-from .scope import scope_from
+from .scope import Scope, scope_from
 from .theme_views import theme_panel_context
 
 REWARD_LABELS: dict[str, str] = {
@@ -28,7 +28,7 @@ REWARD_LABELS: dict[str, str] = {
 }
 
 
-def _figures(site_ids: list[int], scope: Any) -> dict[str, Any]:
+def _figures(site_ids: list[int], scope: Scope) -> dict[str, Any]:
     """The dashboard's figures for *site_ids* (none without a site)."""
     if not site_ids:
         return {"board": None, "charts": {}, "glance": None, "feed": []}
@@ -51,6 +51,7 @@ def dashboard() -> str:
     scope = scope_from(request.args)
     sites = visible_sites()
     in_scope = [site for site in sites if site.id in set(scope.site_ids)]
+    # Areas add their dashboard panels' data here (the theme panels: admin/_theme_panels.html).
     context: dict[str, Any] = {
         **_figures(list(scope.site_ids), scope),
         "setups": unfinished_setups(get_state().session(), in_scope), "setup_steps": STEPS,

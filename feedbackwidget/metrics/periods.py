@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 PRESET_DAYS: tuple[int, ...] = (7, 30, 90)
 MAX_DAYS = 3 * 366
-WEEKLY_FROM_DAYS = 45  # longer periods are charted by week
 
 
 @dataclass(frozen=True)
@@ -28,9 +27,6 @@ class Period:
     @property
     def last_day(self) -> dt.date:
         return self.end - dt.timedelta(days=1)
-
-    def default_bucket(self) -> str:
-        return "week" if self.days >= WEEKLY_FROM_DAYS else "day"
 
 
 def utc_day_today() -> dt.date:
