@@ -160,3 +160,11 @@ def test_a_wrong_address_added_by_hand_is_refused_on_the_form(logged_in: Callabl
 
     assert response.status_code == 422 and "Write one e-mail address" in response.text
     assert db.scalars(select(Suppression)).all() == []
+
+
+def test_the_order_events_are_offered_in_the_admins_language(logged_in: Callable[..., FlaskClient],
+                                                             site: Site) -> None:
+    page = logged_in("owner").get(page_url(site) + "?lang=hu").text
+
+    assert '<option value="paid">Kifizetve</option>' in page
+    assert '<option value="delivered">Kézbesítve</option>' in page

@@ -58,6 +58,7 @@ def _rule_form(site: Site, formdata: Any = None) -> RuleForm:
     form = RuleForm(formdata=formdata) if formdata is not None else RuleForm(formdata=None)
     form.survey.choices = [SelectChoice(slug, slug) for slug, survey in _config(site).surveys.items()
                            if mail_question(survey) is not None]
+    form.event.choices = [SelectChoice(event, gettext(label)) for event, label in EVENT_LABELS.items()]
     return form
 
 

@@ -152,9 +152,7 @@ def schedule_site(session: Session, site_id: int, site_locale: str, now: dt.date
         total.scheduled += done.scheduled
         total.skipped += done.skipped
         total.cancelled += done.cancelled
-        after_id = events[-1].id
-        for event in events:  # 100,000 events must not stay in the session
-            session.expunge(event)
+        after_id = events[-1].id  # the session's identity map holds read rows weakly: they go with the batch
     if after_id != settings.last_event_id:
         settings_row(session, site_id).last_event_id = after_id
     return total
