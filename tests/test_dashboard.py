@@ -21,6 +21,7 @@ from feedbackwidget.metrics.formulas import nps_interval, wilson_interval
 from feedbackwidget.metrics.trend import choose_bucket, regroup
 from feedbackwidget.models import Response, Site, Survey
 from feedbackwidget.refusals import record_refusal
+from feedbackwidget.site_admin import create_site
 
 from .conftest import csrf_token
 from .smtp import SmtpServer
@@ -38,7 +39,9 @@ def app(make_app: Callable[..., Flask], smtp: SmtpServer) -> Flask:
 
 
 def survey_id(db: Session, site: Site, template: str) -> int:
-    return int(db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.template == template)))
+    found = db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.template == template))
+    assert found is not None
+    return found
 
 
 def add(db: Session, site: Site, template: str, days_ago: float, **values: Any) -> None:
@@ -225,6 +228,17 @@ def test_a_new_site_shows_a_checklist_not_a_grid_of_dashes(site: Site, logged_in
     assert "Set up Test Shop" in words and "1 of 4 steps done" in words  # the site was made with an alert address
     assert "No answers in this period yet" in words
     assert 'class="fw-figures"' not in page and "–" not in words.split("Set up")[1]
+
+
+def test_all_my_sites_shows_at_most_three_checklists(db: Session, site: Site,
+                                                      logged_in: Callable[..., FlaskClient]) -> None:
+    others = [create_site(db, f"Shop {n}", [f"https://shop{n}.example"]) for n in range(4)]
+    db.commit()
+    owner = logged_in(sites=[(site, "owner"), *((other, "owner") for other in others)])
+    page = owner.get(DASHBOARD).text
+    assert len(re.findall(r'<section class="fw-panel fw-setup"', page)) == 3
+    assert "2 more sites are not set up yet: choose one above to see its checklist." in text_of(page)
+    assert len(re.findall(r'<section class="fw-panel fw-setup"', owner.get(f"{DASHBOARD}?site={others[3].id}").text)) == 1
 
 
 def test_the_checklist_ticks_each_step_and_goes_once_done(
