@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Request, has_request_context, redirect, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from . import config
@@ -42,6 +43,20 @@ def warn_without_mail_server(app: Flask) -> None:
         )
 
 
+def answer_unknown_addresses(app: Flask, prefix: str) -> None:
+    """An address no route matches: the styled 404 page in the visitor's language (JSON under the API).
+    Only the standalone server owns its app; under a host, the host's 404 stays the host's."""
+    from .api.errors import NotFound as ApiNotFound
+    from .error_pages import error_page
+
+    def unknown_address(error: NotFound) -> Response:
+        if request.path.startswith(f"{prefix}/api/"):
+            return ApiNotFound().get_response()
+        return error_page(error)
+
+    app.register_error_handler(NotFound, unknown_address)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the standalone server.
 
@@ -73,6 +88,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.get("/")
     def index() -> Response:
         return redirect(f"{prefix}/demo")
+
+    answer_unknown_addresses(app, prefix)
 
     if app.config[config.AUTO_MIGRATE]:
         try:

@@ -57,7 +57,7 @@ def _streamed() -> bool:
 def too_large_page() -> Response:
     """The 413 page, in the visitor's language."""
     locale = visitor_locale()
-    body = current_app.jinja_env.get_template(TEMPLATE).render(locale=locale, _=translator(locale))
+    body = current_app.jinja_env.get_template(TEMPLATE).render(locale=locale, _=translator(locale), code=413)
     response = Response(body, status=413, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -34,7 +34,7 @@ def database_unavailable(error: Exception) -> Response:
     current_app.logger.error("feedbackwidget: database unavailable", exc_info=error)
     locale = visitor_locale()
     template = current_app.jinja_env.get_template(TEMPLATE)
-    body = template.render(locale=locale, _=translator(locale))
+    body = template.render(locale=locale, _=translator(locale), code=503)
     response = Response(body, status=503, mimetype="text/html")
     response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     response.headers["Cache-Control"] = "no-store"

@@ -11,6 +11,7 @@ from .complaints.admin_views import admin_complaints
 from .complaints.api import complaints_api
 from .complaints.pages import complaint_pages
 from .delivery.admin_views import delivery_admin
+from .error_pages import register as answer_missing_pages
 from .invitations.admin_views import invitations_admin
 from .invitations.pages import invitation_pages
 from .orders.admin_views import orders_admin
@@ -32,6 +33,7 @@ blueprint = Blueprint(
 )
 blueprint.after_request(apply_security_headers)
 answer_database_faults(blueprint)  # HTML pages; the JSON API answers its own 503 first
+answer_missing_pages(blueprint)  # 404 and 410 of the pages and the admin; the host's own 404 stays the host's
 limit_bodies(blueprint)  # every request's own body limit; the host's MAX_CONTENT_LENGTH is left alone
 blueprint.register_blueprint(widget)
 blueprint.register_blueprint(survey_pages)

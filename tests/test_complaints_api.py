@@ -68,7 +68,7 @@ def test_a_complaint_gets_a_reference_a_deadline_and_an_acknowledgement(
     assert complaint.reference in ack.subject
     assert complaint.reference in ack.payload["text"]
     link = re.search(r"http://localhost/feedback/complaint/\S+", ack.payload["text"])
-    assert link and f"/complaint/{site.key}/status/{complaint.reference}?token=" in link.group(0)
+    assert link and f"/complaint/{site.key}/status/{complaint.reference}?lang=en&token=" in link.group(0)
     assert "status token" not in ack.payload["text"]
 
 

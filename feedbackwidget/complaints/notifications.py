@@ -21,10 +21,11 @@ from .models import Complaint, ComplaintMessage
 
 
 def status_url(ctx: Context, complaint: Complaint, token: str) -> str:
-    """The customer's private status link."""
+    """The customer's private status link, in the complaint's language (``?lang=``: a Chinese
+    customer reading the mail in an English browser still gets the page in Chinese)."""
     return (
         f"{ctx.settings.public_base}/complaint/{quote(ctx.site.key)}/status/{complaint.reference}"
-        f"?token={quote(token)}"
+        f"?lang={quote(complaint.locale)}&token={quote(token)}"
     )
 
 

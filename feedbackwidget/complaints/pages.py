@@ -23,13 +23,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import config
 from ..delivery.mail import translator
 from ..extension import get_state
-from ..i18n import SUPPORTED_LOCALES, negotiate_locale
+from ..i18n import N_, SUPPORTED_LOCALES, negotiate_locale
 from ..models import utcnow
 from ..ratelimit import client_ip, client_key, hit
 from ..responses import body_hash
 from ..sites import SiteConfig
 from .context import CUSTOMER
-from .deadlines import days_left, is_overdue
+from .deadlines import countdown, days_left, is_overdue
 from .forms import ComplaintForm, show_problems
 from .intake import IdempotencyConflict, Origin, receive_complaint
 from .labels import CATEGORY_LABELS, STATE_LABELS, category_choices, label
@@ -46,6 +46,13 @@ STATUS_COOKIE = "fw_complaint_status"
 #: Long enough to read the page and reload it; the e-mail's link sets it again.
 STATUS_COOKIE_SECONDS = 1800
 LANGUAGE_NAMES = {"en": "English", "hu": "Magyar", "zh": "中文"}
+#: What each state means to the customer, in a sentence under the state's name on the status page.
+STATE_SENTENCES = {
+    "received": N_("We have received your complaint and will start on it soon."),
+    "in_progress": N_("We are looking into your complaint."),
+    "resolved": N_("We have dealt with your complaint: our reply below says how."),
+    "rejected": N_("We have looked into your complaint and found it unfounded: our reply below says why."),
+}
 
 
 def page_locale(site: SiteConfig | None, fallback: str | None = None) -> str:
@@ -195,7 +202,10 @@ def _status_page(site: SiteConfig, complaint: Complaint) -> Response:
         "status.html", site, locale, complaint=complaint, replies=list(replies),
         state=label(STATE_LABELS, complaint.status, text), category=label(CATEGORY_LABELS, complaint.category, text),
         received_date=long_date(complaint.received_at, locale), due_date=long_date(complaint.due_at, locale),
+        state_sentence=label(STATE_SENTENCES, complaint.status, text),
+        resolved_date=long_date(complaint.resolved_at, locale) if complaint.resolved_at else None,
         overdue=is_overdue(complaint, now), days_left=days_left(complaint, now), long_date=long_date,
+        countdown=countdown(complaint, now, locale),
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
