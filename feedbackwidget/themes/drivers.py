@@ -87,7 +87,7 @@ class Drivers:
     themes: tuple[ThemeDriver, ...]
 
     def lowering(self) -> list[ThemeDriver]:
-        """"What drives low scores": themes whose effect is negative, strongest first (too few answers last)."""
+        """"What drives low scores": themes whose effect is negative, strongest first (too few answers: left out)."""
         return self._by_effect(lambda points: points < 0, reverse=False)
 
     def raising(self) -> list[ThemeDriver]:
