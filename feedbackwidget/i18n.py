@@ -77,6 +77,12 @@ def translate(locale: str, message: str) -> str:
     return translations(locale).gettext(message)
 
 
+def translate_in_context(locale: str, context: str, message: str) -> str:
+    """*message* in *locale* as it reads in *context* (a ``msgctxt`` of the catalogs): the same English
+    word may need other words in another language ("Yes" to "in stock?" is 有 in Chinese, not 是)."""
+    return str(translations(locale).pgettext(context, message))
+
+
 def translate_plural(locale: str, singular: str, plural: str, count: int) -> str:
     """*singular* or *plural* (by *count* and *locale*'s plural rule) in *locale*, ``%(num)s`` left to fill."""
     return translations(locale).ngettext(singular, plural, count)

@@ -20,7 +20,7 @@ def test_the_browser_language_is_used_until_the_user_picks_one(logged_in: Callab
     client.get(DASHBOARD + "?lang=zh")  # remembered on the account
 
     page = client.get(DASHBOARD, headers={"Accept-Language": "hu"})
-    assert 'lang="zh"' in page.text and "回复" in page.text
+    assert 'lang="zh"' in page.text and "反馈" in page.text
 
 
 def test_the_login_page_and_its_error_are_translated(client: FlaskClient) -> None:

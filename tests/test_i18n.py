@@ -8,7 +8,8 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from feedbackwidget.i18n import TRANSLATIONS_DIR, negotiate_locale, normalize_locale, translate, translate_plural
+from feedbackwidget.i18n import (TRANSLATIONS_DIR, negotiate_locale, normalize_locale, translate, translate_in_context,
+                                 translate_plural)
 from feedbackwidget.surveys.templates import TEMPLATES, questions_from_template
 
 PO_FILES = sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"))
@@ -42,11 +43,13 @@ def test_every_catalog_entry_is_translated_and_compiled(po_path: Path) -> None:
             continue
         assert message.string, f"{po_path}: {message.id!r} has no translation"
         assert not message.fuzzy, f"{po_path}: {message.id!r} is fuzzy"
-        found = compiled.get(message.id)
+        found = compiled.get(message.id, context=message.context)
         assert found is not None and _strings(found.string) == _strings(message.string), (
             f"{mo_path} is stale: pybabel compile -d feedbackwidget/translations -D {po_path.stem}"
         )
-        if isinstance(message.id, str):
+        if message.context:  # an English word that reads otherwise in this context ("Yes" to "in stock?")
+            assert translate_in_context(locale, message.context, message.id) == message.string
+        elif isinstance(message.id, str):
             assert translate(locale, message.id) == message.string
         else:
             assert translate_plural(locale, message.id[0], message.id[1], 5) == _strings(message.string)[-1]

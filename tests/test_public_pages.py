@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -231,7 +232,8 @@ def test_the_503_page_is_styled_in_the_visitors_language(
 
 
 def test_the_413_page_is_styled_in_the_visitors_language(client: FlaskClient, site: Site) -> None:
-    response = send(client, "POST", f"/feedback/complaint/{site.key}", FORM, Endless(), **{"Accept-Language": "zh"})
+    headers: dict[str, Any] = {"Accept-Language": "zh"}
+    response = send(client, "POST", f"/feedback/complaint/{site.key}", FORM, Endless(), **headers)
 
     html = response.get_data(as_text=True)
     assert response.status_code == 413 and STYLESHEET in html and '<html lang="zh">' in html

@@ -21,7 +21,7 @@ from ..metrics.formulas import nps_band
 from ..sites import CompiledSurvey
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question
 from ..surveys.templates import CSAT_LABELS
-from .strings import WIDGET_STRINGS
+from .strings import yes_no_texts
 
 FIELD_PREFIX = "q_"
 YES_NO = {"yes": True, "no": False}
@@ -48,7 +48,8 @@ def answer_choices(question: Question, locale: str, fallback: str) -> list[tuple
     if question.type == "csat":
         return [(v, translate(locale, CSAT_LABELS[v])) for v in CSAT_VALUES]
     if question.type == "yes_no":
-        return [("yes", translate(locale, WIDGET_STRINGS["yes"])), ("no", translate(locale, WIDGET_STRINGS["no"]))]
+        yes, no = yes_no_texts(question.metric, locale)
+        return [("yes", yes), ("no", no)]
     return [(o.value, _text(o.text, locale, fallback)) for o in question.options]
 
 

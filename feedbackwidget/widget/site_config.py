@@ -35,7 +35,7 @@ from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, question_scale
 from ..surveys.templates import CSAT_LABELS
 from .encoding import Encoded
-from .strings import WIDGET_STRINGS, category_label, config_strings
+from .strings import category_label, config_strings, yes_no_texts
 from .triggers import public_triggers
 
 POSITIONS: tuple[str, ...] = ("bottom-right", "bottom-left", "right")
@@ -48,14 +48,16 @@ def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
     return texts.get(locale) or texts.get(fallback) or texts.get("en") or next(iter(texts.values()), "")
 
 
-def fixed_options(kind: str, locale: str) -> list[dict[str, Any]]:
-    """The options of a question type with fixed answers (none for choice and text), in *locale*."""
+def fixed_options(kind: str, locale: str, metric: str | None = None) -> list[dict[str, Any]]:
+    """The options of a question type with fixed answers (none for choice and text), in *locale*
+    (a yes/no question's in the words of its *metric*: a stock question's answers are its own)."""
     if kind == "nps":
         return [{"value": n, "text": str(n)} for n in range(NPS_MIN, NPS_MAX + 1)]
     if kind == "csat":
         return [{"value": v, "text": translate(locale, CSAT_LABELS[v])} for v in CSAT_VALUES]
     if kind == "yes_no":
-        return [{"value": v, "text": translate(locale, WIDGET_STRINGS[k])} for v, k in ((True, "yes"), (False, "no"))]
+        yes, no = yes_no_texts(metric, locale)
+        return [{"value": True, "text": yes}, {"value": False, "text": no}]
     return []
 
 
@@ -77,7 +79,7 @@ def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[
             {"value": o["value"], "text": _text(o.get("text", {}), locale, fallback)} for o in raw["options"]
         ]
     elif fixed_options(raw["type"], locale):
-        question["options"] = fixed_options(raw["type"], locale)
+        question["options"] = fixed_options(raw["type"], locale, raw.get("metric"))
     if raw["type"] == "nps":
         question["scale"] = {end: _text(texts, locale, fallback) for end, texts in question_scale(raw).items()}
     if raw.get("show_if"):

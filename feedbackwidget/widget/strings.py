@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ..complaints.labels import CATEGORY_LABELS
-from ..i18n import N_, translate
+from ..i18n import N_, translate, translate_in_context
 
 WIDGET_STRINGS: dict[str, str] = {
     "button": N_("Feedback"),
@@ -79,3 +79,16 @@ def category_label(locale: str, category: str) -> str:
     """The name of complaint *category* in *locale* (a custom category is shown as written)."""
     message = CATEGORY_LABELS.get(category)
     return translate(locale, message) if message else category.replace("_", " ").capitalize()
+
+
+#: The catalogs' context of the answers to a question about stock: Chinese answers 有现货吗 with 有/没有, not 是/否.
+IN_STOCK_CONTEXT = "in stock"
+
+
+def yes_no_texts(metric: str | None, locale: str) -> tuple[str, str]:
+    """The two answers of a yes/no question in *locale*: in a stock question's own words where the
+    language has them (the question's ``metric`` is ``in_stock``), else "Yes" and "No"."""
+    if metric == "in_stock":
+        return (translate_in_context(locale, IN_STOCK_CONTEXT, WIDGET_STRINGS["yes"]),
+                translate_in_context(locale, IN_STOCK_CONTEXT, WIDGET_STRINGS["no"]))
+    return translate(locale, WIDGET_STRINGS["yes"]), translate(locale, WIDGET_STRINGS["no"])
