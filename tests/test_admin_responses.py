@@ -46,9 +46,9 @@ def test_the_list_filters_by_band_comment_tier_and_text(logged_in: Callable[...,
     add(db, site, nps_score=5)
     client = logged_in("viewer")
 
-    assert client.get(LIST).text.count("fw-band-") == 3
-    assert client.get(LIST + "?band=detractor").text.count("fw-band-") == 2
-    assert client.get(LIST + "?band=detractor&comment=1").text.count("fw-band-") == 1
+    assert client.get(LIST).text.count("fw-badge fw-score") == 3
+    assert client.get(LIST + "?band=detractor").text.count("fw-badge fw-score") == 2
+    assert client.get(LIST + "?band=detractor&comment=1").text.count("fw-badge fw-score") == 1
     assert "Parcel arrived broken" in client.get(LIST + "?tier=gold").text
     found = client.get(LIST + "?q=LOVELY").text
     assert "Lovely service" in found and "Parcel" not in found
@@ -103,8 +103,8 @@ def test_a_viewer_cannot_mark_a_response_followed_up_but_a_manager_can(
     page = manager.get(f"{LIST}/{response.id}")
     manager.post(f"{LIST}/{response.id}/follow-up", data={"csrf_token": csrf_token(page.text)})
     assert "Mark as not followed up" in manager.get(f"{LIST}/{response.id}").text
-    assert "fw-band-" in manager.get(LIST + "?followed=yes").text
-    assert "fw-band-" not in manager.get(LIST + "?followed=no").text
+    assert "fw-badge fw-score" in manager.get(LIST + "?followed=yes").text
+    assert "fw-badge fw-score" not in manager.get(LIST + "?followed=no").text
 
 
 def test_customer_text_is_shown_as_text(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
@@ -163,4 +163,82 @@ def test_turn_into_complaint_links_to_the_complaint_area_when_it_is_there(
     page = manager.get(f"{LIST}/{response.id}")
 
     assert f'href="/feedback/admin/complaints/new/from-response/{response.id}"' in page.text
-    assert "Turn into complaint" not in viewer.get(f"{LIST}/{response.id}").text
+    assert "Turn into a complaint" not in viewer.get(f"{LIST}/{response.id}").text
+
+
+def _badges(text: str) -> list[str]:
+    import re
+
+    return re.findall(r'<span class="fw-badge fw-score[^"]*">([^<]+)</span>', text)
+
+
+def test_every_score_kind_is_a_badge_that_says_what_it_means(logged_in: Callable[..., FlaskClient], site: Site,
+                                                            db: Session) -> None:
+    add(db, site, nps_score=3, days_ago=0)
+    add(db, site, "csat", csat="bad", days_ago=1)
+    add(db, site, "loyalty", loyalty_score=9, days_ago=2)
+    add(db, site, "stock", in_stock=False, days_ago=3)
+    client = logged_in("viewer")
+
+    assert _badges(client.get(LIST).text) == ["NPS 3 · Detractor", "Service: Bad", "Loyalty program 9/10 · Promoter",
+                                             "Not in stock"]
+    hungarian = client.get(LIST + "?lang=hu").text
+    assert _badges(hungarian)[:2] == ["NPS 3 · Kritikus", "Kiszolgálás: Rossz"]
+
+
+def test_the_detail_shows_the_question_as_the_customer_saw_it_in_their_language(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    response = add(db, site, nps_score=2, answers={"score": 2, "reason": "Későn jött"})
+    response.locale = "hu"
+    db.commit()
+    client = logged_in("viewer")
+
+    text = client.get(f"{LIST}/{response.id}").text
+
+    # The detractor's follow-up, in Hungarian, and beside it the English wording for the admin.
+    assert "Sajnáljuk" in text.split("Későn jött")[0]
+    assert "We are sorry to hear that. What influenced your rating?" in text
+    assert "Hungarian (Magyar)" in text and ">hu<" not in text
+    assert "匈牙利语 (Magyar)" in client.get(f"{LIST}/{response.id}?lang=zh").text
+    assert "<dd>Magyar</dd>" in client.get(f"{LIST}/{response.id}?lang=hu").text
+
+
+def test_the_order_reference_of_the_link_answered_is_shown(logged_in: Callable[..., FlaskClient], site: Site,
+                                                          db: Session) -> None:
+    from feedbackwidget.surveys.models import SurveyLink
+
+    response = add(db, site, nps_score=9)
+    db.add(SurveyLink(token_hash="x" * 64, site_id=site.id, survey_slug="nps", order_reference="ORD-4711",
+                      expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3), response_id=response.id))
+    db.commit()
+    client = logged_in("viewer")
+
+    assert "ORD-4711" in client.get(LIST).text
+    assert '<dt>Order</dt><dd class="fw-order"><bdi>ORD-4711</bdi></dd>' in client.get(f"{LIST}/{response.id}").text
+
+
+def test_following_up_records_who_and_when(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
+    response = add(db, site, nps_score=4)
+    manager = logged_in("manager", email="anna@shop.example")
+    page = manager.get(f"{LIST}/{response.id}")
+
+    manager.post(f"{LIST}/{response.id}/follow-up", data={"csrf_token": csrf_token(page.text)})
+
+    text = manager.get(f"{LIST}/{response.id}").text
+    today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    assert f"Followed up by anna@shop.example on {today}" in text
+    assert f"✓ {today}" in manager.get(LIST).text
+    assert "anna@shop.example követte nyomon" in manager.get(f"{LIST}/{response.id}?lang=hu").text
+
+
+def test_a_manager_turns_a_response_into_a_complaint_from_its_page(logged_in: Callable[..., FlaskClient],
+                                                                   site: Site, db: Session) -> None:
+    response = add(db, site, nps_score=1, comment="Broken on arrival")
+    manager = logged_in("manager")
+
+    page = manager.get(f"{LIST}/{response.id}").text
+    link = f'href="/feedback/admin/complaints/new/from-response/{response.id}">Turn into a complaint</a>'
+    assert link in page
+    form = manager.get(f"/feedback/admin/complaints/new/from-response/{response.id}")
+    assert form.status_code == 200 and "Broken on arrival" in form.text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..customer_text import customer_text, customer_plain
 from ..metrics.formulas import change, nps_band, relative_change
 from ..surveys.templates import CSAT_LABELS
+from .response_display import language_name, score_badges
 
 UNKNOWN = "–"
 
@@ -56,4 +57,4 @@ def short_page(url: str) -> str:
 
 TEMPLATE_HELPERS = {"short_page": short_page, "number": number, "delta": delta, "count_delta": count_delta, "band_of": nps_band,
                     "csat_labels": CSAT_LABELS, "customer_text": customer_text,
-                    "customer_plain": customer_plain}
+                    "customer_plain": customer_plain, "score_badges": score_badges, "language_name": language_name}

@@ -16,7 +16,8 @@ from ..metrics.models import StatsDaily
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..models import Response, Site, Survey
-from ..themes.store import response_ids_with_theme
+from ..surveys.models import SurveyLink
+from ..themes.store import mentions_theme
 from .models import ResponseFollowUp
 
 BANDS: dict[str, ColumnElement[bool]] = {
@@ -61,7 +62,7 @@ class ResponseFilter:
         if self.search:
             found.append(Response.comment.icontains(self.search[:SEARCH_MAX], autoescape=True))
         if self.theme:
-            found.append(Response.id.in_(response_ids_with_theme(self.site_ids, self.theme)))
+            found.append(mentions_theme(self.theme))
         if self.followed_up is not None:  # the listing outer-joins fw_response_follow_ups
             followed = ResponseFollowUp.response_id
             found.append(followed.is_not(None) if self.followed_up else followed.is_(None))
@@ -94,15 +95,24 @@ class ResponsePage:
     next_cursor: Cursor | None
 
 
-def _listing(filters: ResponseFilter) -> Select[Response, str, str, dt.datetime]:
+def _listing(filters: ResponseFilter) -> Select[Response, str, str, dt.datetime, str | None]:
+    # The order reference is the one of the private survey link (an invitation's order) it answered.
     return (
         select(Response, Survey.slug.label("survey_slug"), Site.name.label("site_name"),
-               ResponseFollowUp.followed_up_at.label("followed_up_at"))
+               ResponseFollowUp.followed_up_at.label("followed_up_at"),
+               SurveyLink.order_reference.label("order_reference"))
         .join(Survey, Survey.id == Response.survey_id)
         .join(Site, Site.id == Response.site_id)
         .outerjoin(ResponseFollowUp, ResponseFollowUp.response_id == Response.id)
+        .outerjoin(SurveyLink, SurveyLink.response_id == Response.id)
         .where(*filters.conditions())
     )
+
+
+def order_reference_of(db: Session, response_id: int) -> str | None:
+    """The order the response is about: the reference of the survey link it answered, if any."""
+    found: str | None = db.scalar(select(SurveyLink.order_reference).where(SurveyLink.response_id == response_id))
+    return found
 
 
 def find_responses(db: Session, filters: ResponseFilter, after: Cursor | None, page_size: int) -> ResponsePage:

@@ -13,7 +13,7 @@ from .. import config
 from ..db import export_session
 from ..extension import get_state
 from ..metrics.periods import utc_day_today
-from ..models import Response, Survey, utcnow
+from ..models import AdminUser, Response, Survey, utcnow
 from . import admin
 from .access import access, current_admin, login_required, site_or_404, visible_sites
 from .answers import answer_rows
@@ -21,7 +21,8 @@ from ..themes.store import themes_of_responses
 from .csv_export import csv_chunks
 from .forms import ButtonForm
 from .models import ResponseFollowUp
-from .response_queries import BANDS, Cursor, ResponseFilter, export_rows, find_responses, flag, surveys_of, tiers_of
+from .response_queries import (BANDS, Cursor, ResponseFilter, export_rows, find_responses, flag, order_reference_of,
+                              surveys_of, tiers_of)
 from .scope import Scope, scope_from
 from .theme_views import response_themes, theme_arg
 
@@ -115,10 +116,13 @@ def response_detail(response_id: int) -> str:
     response, site = _response_or_404(response_id)
     survey = db.get(Survey, response.survey_id)
     follow_up = db.get(ResponseFollowUp, response.id)
+    followed_by = db.get(AdminUser, follow_up.user_id) if follow_up and follow_up.user_id else None
     can_manage = access().has_role(site.id, "manager")
     return render_template(
         "feedbackwidget/admin/response.html", response=response, site=site, survey=survey, follow_up=follow_up,
-        rows=answer_rows(survey, response.answers), can_manage=can_manage, form=ButtonForm(formdata=None),
+        followed_by=followed_by, order_reference=order_reference_of(db, response.id),
+        rows=answer_rows(survey, response.answers, response.locale), can_manage=can_manage,
+        form=ButtonForm(formdata=None),
         complaint_url=complaint_link(response) if can_manage else None,
         **response_themes(db, [site.id], [(response,)]),
     )
