@@ -114,7 +114,8 @@ def test_an_owner_adds_a_rule_for_one_survey(
     rule = db.scalar(select(AlertRule).where(AlertRule.site_id == site.id, AlertRule.survey_slug == "loyalty"))
     assert rule is not None
     assert (rule.kind, rule.threshold, rule.recipients) == ("loyalty_at_or_below", 4, ["club@shop.example"])
-    assert "(loyalty)" in client.get(f"{OUTBOX_URL}sites/{site.id}").text
+    row = client.get(f"{OUTBOX_URL}sites/{site.id}").text.split(f'id="rule-row-{rule.id}"')[1].split("</tr>")[0]
+    assert "Loyalty program score at or below the threshold" in row and '<span class="fw-badge">loyalty</span>' in row
 
 
 def test_another_sites_recipient_and_webhook_answer_404_and_stay_unchanged(
@@ -139,3 +140,76 @@ def test_another_sites_recipient_and_webhook_answer_404_and_stay_unchanged(
     db.expire_all()
     assert (theirs.locale, theirs.digest) == ("hu", "none")
     assert db.get(Webhook, hook.id) is not None
+
+
+def _health(text: str) -> str:
+    return text.split('aria-labelledby="fw-health-title"')[1].split("</section>")[0]
+
+
+def test_the_alerts_page_leads_with_failing_delivery_since_when_why_and_how_to_fix(
+    app: Flask, site: Site, logged_in: Callable[..., FlaskClient]
+) -> None:
+    failed_message(app, site, error="554 Relay access denied")
+    text = logged_in("owner").get(f"{OUTBOX_URL}sites/{site.id}").text
+
+    health = _health(text)
+    assert text.index("Delivery health") < text.index('id="fw-rules-title"')
+    assert "E-mail is not going out." in health and f"Since {utcnow():%Y-%m-%d}" in health
+    assert "1 message is waiting or failed." in health
+    assert "Why:</strong> The mail server said: <code>554 Relay access denied</code>" in health
+    assert "How to fix it:</strong> The mail server refused the message" in health
+    assert ">Send a test e-mail</button>" in health
+    assert text.count("E-mail is not going out.") == 1  # the page's block, not the banner as well
+    hungarian = _health(logged_in("owner", email="hu@shop.example").get(f"{OUTBOX_URL}sites/{site.id}?lang=hu").text)
+    assert "A kézbesítés állapota" in hungarian and "1 üzenet vár vagy nem ment ki." in hungarian
+
+
+def test_the_alerts_page_says_when_mail_last_went_out_when_all_is_well(
+    app: Flask, site: Site, logged_in: Callable[..., FlaskClient]
+) -> None:
+    client = logged_in("manager")
+    assert "No e-mail has gone out yet." in _health(client.get(f"{OUTBOX_URL}sites/{site.id}").text)
+    failed_message(app, site)
+    with get_state(app).engine.begin() as connection:
+        connection.execute(update(OutboxMessage).values(status="sent", last_error=None))
+
+    health = _health(client.get(f"{OUTBOX_URL}sites/{site.id}").text)
+
+    assert "E-mail is going out." in health and f"The newest e-mail was sent on {utcnow():%Y-%m-%d}" in health
+    assert "Only an owner of the site can send a test e-mail." in health and "<button" not in health
+
+
+def test_the_rules_are_one_table_with_a_row_each_and_one_form_to_add(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    rules = db.scalars(select(AlertRule).where(AlertRule.site_id == site.id)).all()
+    text = logged_in("owner").get(f"{OUTBOX_URL}sites/{site.id}?lang=zh").text
+
+    table = text.split('<table class="fw-table fw-rules fw-stack">')[1].split("</table>")[0]
+    assert len(rules) >= 2 and table.count('<tr id="rule-row-') == len(rules)
+    assert table.count('<th scope="row" class="fw-rule-name">') == len(rules)
+    assert '<th scope="row" class="fw-rule-name">推荐评分等于或低于阈值' in table
+    assert text.count('action="/feedback/admin/outbox/sites/%d/rules"' % site.id) == 1
+    assert text.count("<h2>") + text.count("<h2 ") < 8  # no longer a heading and a form per rule
+
+
+def test_webhook_events_and_the_digest_column_read_as_words(
+    site: Site, db: Session, logged_in: Callable[..., FlaskClient]
+) -> None:
+    from feedbackwidget.delivery.rules import set_recipient
+
+    db.add(Webhook(site_id=site.id, url="https://crm.shop.example/hook", secret="s",
+                   events=["response.created", "complaint.created"]))
+    set_recipient(db, site, "boss@shop.example", locale="hu", digest="daily")
+    db.commit()
+    client = logged_in("owner")
+    text = client.get(f"{OUTBOX_URL}sites/{site.id}").text
+
+    hooks = text.split("Webhooks of this site")[1].split("</table>")[0]
+    assert "<li>A new response</li><li>A new complaint</li>" in hooks and "response.created" not in hooks
+    assert 'value="complaint.updated" checked> A complaint changed (status, answer or deadline)' in text
+    assert "<li>Új kitöltés érkezett</li>" in client.get(f"{OUTBOX_URL}sites/{site.id}?lang=hu").text
+    recipients = text.split('<table class="fw-table fw-recipients fw-stack">')[1].split("</table>")[0]
+    header, row = recipients.split("</thead>")[0], recipients.split("boss@shop.example</th>")[1].split("</tr>")[0]
+    assert header.count("<th ") == 4 and row.count("<td") == 3  # e-mail, language, digest, save: one a column
+    assert '<select id="digest-' in row.split("<td")[2]

@@ -32,7 +32,7 @@ from ..models import Site, Survey
 from ..plain_text import entry_lines
 from . import invalidate_delivery
 from .admin_outbox import count_by_status, list_failed, retry
-from .health import FailureCache, MailFailure, TestMailOutcome, mail_failure, send_test_mail
+from .health import FailureCache, MailFailure, TestMailOutcome, last_sent_at, mail_failure, send_test_mail
 from .models import THRESHOLD_KINDS, WEBHOOK_EVENTS, AlertRecipient, AlertRule, Webhook
 from .rules import add_rule, set_preferences, set_rule_recipients
 from .webhooks import add_webhook
@@ -52,6 +52,12 @@ RULE_LABELS = {
     "loyalty_at_or_below": N_("Loyalty program score at or below the threshold"),
     "complaint_new": N_("Every new complaint"),
     "complaint_overdue": N_("A complaint past its deadline"),
+}
+# Webhook events as people name them (the payload keeps the dotted names).
+EVENT_LABELS = {
+    "response.created": N_("A new response"),
+    "complaint.created": N_("A new complaint"),
+    "complaint.updated": N_("A complaint changed (status, answer or deadline)"),
 }
 STATUS_LABELS = {"pending": N_("Waiting"), "sending": N_("Being sent"), "sent": N_("Sent"), "failed": N_("Failed")}
 DIGEST_LABELS = {"none": N_("None"), "daily": N_("Daily"), "weekly": N_("Weekly")}
@@ -80,7 +86,8 @@ class TestMailForm(ProtectedForm):
 
 class WebhookForm(ProtectedForm):
     url = URLField(N_("URL"), validators=[DataRequired(), URL(require_tld=False)])
-    events = SelectMultipleField(N_("Events"), choices=[SelectChoice(event) for event in WEBHOOK_EVENTS],
+    events = SelectMultipleField(N_("Send when"),
+                                 choices=[SelectChoice(event, EVENT_LABELS.get(event, event)) for event in WEBHOOK_EVENTS],
                                  default=list(WEBHOOK_EVENTS))
 
 
@@ -115,6 +122,14 @@ def _is_owner() -> bool:
     return access is not None and access.has_role_anywhere(OWNER)
 
 
+def delivery_health() -> dict[str, Any]:
+    """What the health block at the top of the delivery pages shows: the failure, or when mail last went out."""
+    failure = current_mail_failure()
+    return {"health_failure": failure, "health_on_page": True,
+            "health_last_sent": None if failure else last_sent_at(get_state().engine),
+            "health_test_form": TestMailForm(formdata=None) if _is_owner() else None}
+
+
 @delivery_admin.get("/")
 @require_role(MANAGER)
 def index(test_form: TestMailForm | None = None, outcome: TestMailOutcome | None = None) -> str:
@@ -126,7 +141,7 @@ def index(test_form: TestMailForm | None = None, outcome: TestMailOutcome | None
     return render_template("feedbackwidget/admin/outbox.html", counts=count_by_status(session, site_ids),
                            failed=list_failed(session, site_ids), retry_form=ButtonForm(formdata=None),
                            sites=visible_sites(MANAGER), status_labels=STATUS_LABELS, notice=request.args.get("done"),
-                           test_form=test_form, outcome=outcome)
+                           test_form=test_form, outcome=outcome, **delivery_health())
 
 
 @delivery_admin.post("/test-mail")
@@ -173,7 +188,8 @@ def _page(site_id: int, rule_forms: dict[int, RuleForm] | None = None,
     return render_template(
         "feedbackwidget/admin/outbox_alerts.html", site=site, rules=rules, rule_labels=RULE_LABELS,
         rule_forms={**forms_of_rules, **(rule_forms or {})},
-        recipients=recipients, recipient_forms=recipient_forms, hooks=hooks,
+        recipients=recipients, recipient_forms=recipient_forms, hooks=hooks, event_labels=EVENT_LABELS,
+        threshold_kinds=THRESHOLD_KINDS, **delivery_health(),
         webhook_form=webhook_form or WebhookForm(formdata=None),
         new_rule_form=new_rule_form or _new_rule_form(site, formdata=None), button=ButtonForm(formdata=None),
         notice=request.args.get("done"))

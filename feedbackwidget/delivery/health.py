@@ -82,6 +82,17 @@ def mail_failure(engine: Engine) -> MailFailure | None:
     return MailFailure(error=error, since=since, waiting=int(waiting), fix=fix_for(error), site_id=newest.site_id)
 
 
+def last_sent_at(engine: Engine) -> dt.datetime | None:
+    """When the newest e-mail that went out was written to the outbox (None: none went out yet)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        newest = connection.scalar(select(func.max(OUTBOX.c.id)).where(OUTBOX.c.kind == "mail",
+                                                                     OUTBOX.c.status == "sent"))
+        if newest is None:
+            return None
+        found: dt.datetime | None = connection.scalar(select(OUTBOX.c.created_at).where(OUTBOX.c.id == newest))
+    return found
+
+
 class FailureCache:
     """:func:`mail_failure` at most once every ``seconds`` per process (the banner is on every admin page)."""
 
