@@ -51,6 +51,8 @@ def parse_hours(text: str) -> tuple[int, int]:
 
 def in_sending_hours(earliest: dt.datetime, zone: ZoneInfo, start: int, end: int) -> dt.datetime:
     """The first moment at or after *earliest* between *start* and *end* o'clock in *zone* (UTC-aware)."""
+    if (start, end) == (0, 24):
+        return earliest
     local = earliest.astimezone(zone)
     if start <= local.hour < end:
         return earliest
