@@ -10,7 +10,10 @@ A view that shows its own 404 page (the complaint status page's) keeps it.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from collections.abc import Callable
+from typing import Any, cast
+
+from flask import Blueprint, current_app, has_request_context, request, url_for
 from werkzeug.exceptions import Gone, HTTPException, NotFound
 from werkzeug.wrappers import Response
 
@@ -28,8 +31,22 @@ def home_link() -> str | None:
     return None
 
 
+def nearer_handler() -> Callable[[HTTPException], Any] | None:
+    """A child blueprint's own handler of every HTTP error (the JSON API's, the order hooks'): Flask
+    tries a handler registered by status code (this module's) before one registered for HTTPException,
+    however near, so a ``NotFound`` raised under the API would otherwise get an HTML page."""
+    for name in request.blueprints[:-1]:  # nearest first; the last is feedbackwidget's own
+        handler = current_app.error_handler_spec.get(name, {}).get(None, {}).get(HTTPException)
+        if handler is not None:
+            return cast(Callable[[HTTPException], Any], handler)
+    return None
+
+
 def error_page(error: HTTPException) -> Response:
-    """The 404 or 410 page of *error*, in the visitor's language."""
+    """The 404 or 410 page of *error*, in the visitor's language (a child's own answer under the API)."""
+    own = nearer_handler() if has_request_context() else None
+    if own is not None:
+        return cast(Response, current_app.make_response(own(error)))
     code = error.code if error.code in TEMPLATES else 404
     locale = visitor_locale()
     template = current_app.jinja_env.get_template(TEMPLATES[code])

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Gone
+from werkzeug.exceptions import Gone, NotFound
 
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import ComplaintMessage
@@ -203,6 +203,15 @@ def test_a_page_gone_for_good_is_a_styled_410(app: Flask, lang: str, heading: st
     html = response.get_data(as_text=True)
     assert response.status_code == 410
     assert heading in html and STYLESHEET in html and f'<html lang="{lang}">' in html
+
+
+def test_a_404_raised_under_the_json_api_stays_json(app: Flask) -> None:
+    # Flask tries our handler of status 404 before the API's handler of every HTTPException.
+    with app.test_request_context("/feedback/api/v1/sites/site_x/config?lang=hu"):
+        response = error_page(NotFound())
+
+    assert response.status_code == 404 and response.mimetype == "application/json"
+    assert response.get_json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize(("lang", "text"), [("hu", "Ez a link lejárt"), ("zh", "此链接已过期")])
