@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget.complaints.models import ComplaintMessage
 from feedbackwidget.models import Site
 
+from ..conftest import ADMIN_PASSWORD
 from ..test_complaints_api import complaint_body, complaints, post_complaint
 from ..test_complaints_pages import status_link
 from .checks import AXE, axe_violations, keep_screenshot, sideways_overflow
@@ -29,6 +30,7 @@ LANGUAGES = ("en", "hu", "zh")
 HEADING = {"en": "Your complaint", "hu": "Az Ön panasza", "zh": "您的投诉"}
 SUMMARY = {"en": "There is a problem", "hu": "Kérjük, javítsa a következőket", "zh": "请更正以下问题"}
 NOT_FOUND = {"en": "Page not found", "hu": "Az oldal nem található", "zh": "找不到该页面"}
+BACK = {"en": "Go to the start page", "hu": "Tovább a kezdőlapra", "zh": "返回首页"}
 LONG_TEXT = ("A futárszolgálat háromszor is elhalasztotta a kiszállítást, ügyfélszolgálati-visszahívás-igénylőlapot "
              "töltöttem ki, de senki nem hívott vissza. " * 3)
 
@@ -124,4 +126,26 @@ def test_a_404_page_fits_in_the_visitors_language(page: Any, live_server: LiveSe
             background = page.evaluate("getComputedStyle(document.querySelector('main')).backgroundColor")
             assert background == "rgb(255, 255, 255)"  # the design system's card, not a bare browser page
             found[f"404 {lang} {size}"] = check(page, f"not-found-{lang}-{size}")
+    assert not report(found), report(found)
+
+
+def test_a_missing_admin_page_is_a_404_with_the_way_back(
+    page: Any, live_server: LiveServer, site: Site, make_admin: Any
+) -> None:
+    make_admin("owner@shop.example", sites=[(site, "owner")])
+    page.goto(f"{live_server.url}/feedback/admin/login")
+    page.fill("#email", "owner@shop.example")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/feedback/admin/")
+    found: dict[str, list[str]] = {}
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for lang in LANGUAGES:
+            answer = page.goto(f"{live_server.url}/feedback/admin/responses/999999?lang={lang}")
+            assert answer is not None and answer.status == 404
+            assert page.get_by_role("heading", level=1).inner_text() == NOT_FOUND[lang]
+            back = page.get_by_role("link", name=BACK[lang])
+            assert back.is_visible() and back.bounding_box()["height"] >= 44
+            found[f"admin 404 {lang} {size}"] = check(page, f"admin-not-found-{lang}-{size}")
     assert not report(found), report(found)
