@@ -18,6 +18,7 @@ beside the previous period of the same length:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +31,10 @@ from sqlalchemy.orm import Session
 from ..complaints.models import Complaint
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import Period, day_start
-from ..models import Response, Site, Survey
-from .assign import themes_of
+from ..models import Response, Site, Survey, utcnow
 from .effects import MIN_ANSWERS, Bands, Effect, csat_effect, is_rising, nps_effect, percent
-from .language import detect_language
-from .models import ComplaintTheme, ResponseTheme
-from .texts import language_hint, response_texts, text_keys
+from .models import ComplaintTheme, ResponseTheme, ThemeDaily
+from .texts import response_texts, text_keys
 
 __all__ = ["MIN_ANSWERS", "Bands", "ComplaintThemeFigures", "Drivers", "Effect", "ExampleComment", "RisingTheme",
            "ThemeDriver", "complaint_themes", "complaint_themes_between", "drivers", "example_comments",
@@ -151,31 +150,70 @@ def _totals(session: Session, site_ids: Sequence[int], period: Period) -> _Tally
     return tally
 
 
-def _theme_tallies(session: Session, site_ids: Sequence[int], period: Period) -> dict[str, _Tally]:
-    """Per theme, the mentions of the period by score and rating, and of the previous period."""
-    before, start, end = _bounds(period)
+def _live_tallies(session: Session, site_ids: Sequence[int], before: dt.datetime, start: dt.datetime,
+                  end: dt.datetime, tallies: defaultdict[str, _Tally]) -> None:
+    """Add the stored themes of ``[start, end)`` by score and rating, and the mentions of ``[before, start)``."""
     rt = ResponseTheme
+    if start < end:
+        for key, score, rating, count in session.execute(
+                select(rt.theme_key, rt.nps_score, rt.csat, func.count())
+                .where(rt.site_id.in_(site_ids), rt.created_at >= start, rt.created_at < end)
+                .group_by(rt.theme_key, rt.nps_score, rt.csat)):
+            tallies[key].add(score, rating, int(count))
+    if before < start:
+        for key, count in session.execute(select(rt.theme_key, func.count()).where(
+                rt.site_id.in_(site_ids), rt.created_at >= before, rt.created_at < start).group_by(rt.theme_key)):
+            tallies[key].previous += int(count)
+
+
+def _rolled_tallies(session: Session, site_ids: Sequence[int], before: dt.date, start: dt.date, end: dt.date,
+                    tallies: defaultdict[str, _Tally]) -> None:
+    """Add the daily sums of the days ``[start, end)``, and the mentions of the days ``[before, start)``."""
+    d = ThemeDaily
+    if start < end:
+        for key, *sums in session.execute(
+                select(d.theme_key, func.sum(d.mentions), func.sum(d.detractors), func.sum(d.passives),
+                       func.sum(d.promoters), func.sum(d.bad), func.sum(d.good), func.sum(d.excellent))
+                .where(d.site_id.in_(site_ids), d.day >= start, d.day < end).group_by(d.theme_key)):
+            tally = tallies[key]
+            mentions, *bands = (int(value or 0) for value in sums)
+            tally.answers += mentions
+            tally.nps = [have + more for have, more in zip(tally.nps, bands[:3])]
+            tally.csat = [have + more for have, more in zip(tally.csat, bands[3:])]
+    if before < start:
+        for key, count in session.execute(select(d.theme_key, func.sum(d.mentions)).where(
+                d.site_id.in_(site_ids), d.day >= before, d.day < start).group_by(d.theme_key)):
+            tallies[key].previous += int(count or 0)
+
+
+def _theme_tallies(session: Session, site_ids: Sequence[int], period: Period,
+                   rolled_until: dt.date | None = None) -> dict[str, _Tally]:
+    """Per theme, the mentions of the period by score and rating, and of the previous period.
+
+    Days before ``rolled_until`` (today, UTC, by default) are read from the daily sums
+    (``fw_theme_daily``), the days from it on from the stored themes themselves.
+    """
+    until = rolled_until if rolled_until is not None else utcnow().date()
+    days = (period.previous.start, period.start, period.end)
     tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
-    for key, score, rating, count in session.execute(
-            select(rt.theme_key, rt.nps_score, rt.csat, func.count())
-            .where(rt.site_id.in_(site_ids), rt.created_at >= start, rt.created_at < end)
-            .group_by(rt.theme_key, rt.nps_score, rt.csat)):
-        tallies[key].add(score, rating, int(count))
-    for key, count in session.execute(select(rt.theme_key, func.count()).where(
-            rt.site_id.in_(site_ids), rt.created_at >= before, rt.created_at < start).group_by(rt.theme_key)):
-        tallies[key].previous = int(count)
+    before, start, end = (min(day, until) for day in days)
+    _rolled_tallies(session, site_ids, before, start, end, tallies)
+    live_before, live_start, live_end = (day_start(max(day, until)) for day in days)
+    _live_tallies(session, site_ids, live_before, live_start, live_end, tallies)
     return dict(tallies)
 
 
 def drivers(session: Session, site_ids: Sequence[int], period: Period,
-            theme_keys: Sequence[str] | None = None) -> Drivers:
+            theme_keys: Sequence[str] | None = None, *, rolled_until: dt.date | None = None) -> Drivers:
     """The drivers of ``site_ids`` in ``period`` against the previous period.
 
     :param theme_keys: the themes to show, in this order (the site's taxonomy keys);
         by default every stored theme, by mentions.
+    :param rolled_until: read the daily sums for the days before this one (by
+        default today, UTC: closed days), the stored themes from it on.
     """
     totals = _totals(session, site_ids, period)
-    found = _theme_tallies(session, site_ids, period)
+    found = _theme_tallies(session, site_ids, period, rolled_until)
     keys = list(theme_keys) if theme_keys is not None else sorted(found, key=lambda key: -found[key].answers)
     themes = tuple(_driver(key, found[key], totals) for key in keys if key in found)
     return Drivers(period, totals.answers, totals.previous, *totals.bands(), themes)
@@ -313,23 +351,22 @@ def example_comments(session: Session, site_ids: Sequence[int], period: Period, 
                      limit: int = 3) -> list[ExampleComment]:
     """The newest comments of ``period`` about ``theme_key`` given with a low score (or a high one).
 
-    Low: NPS 0-6 or CSAT "bad"; high: NPS 9-10 or CSAT "excellent". The spans are
-    found again for the few comments shown, under the site's current themes.
+    Low: NPS 0-6 or CSAT "bad"; high: NPS 9-10 or CSAT "excellent". Which text matched
+    and where are read from what the worker stored (``matched``): nothing is analysed
+    or compiled here. Rows stored before the worker kept them are left out (the
+    migration that added them asked for a rebuild).
     """
-    from .store import taxonomy_of_settings
-
     rt = ResponseTheme
     score = (or_(rt.nps_score <= DETRACTOR_MAX, rt.csat == "bad") if low
              else or_(rt.nps_score >= PROMOTER_MIN, rt.csat == "excellent"))
-    query = (select(Response, Survey.questions, Site.settings)
+    query = (select(Response, rt.matched, Survey.questions)
              .join(rt, rt.response_id == Response.id).join(Survey, Survey.id == Response.survey_id)
-             .join(Site, Site.id == Response.site_id)
-             .where(rt.site_id.in_(site_ids), rt.theme_key == theme_key, score,
+             .where(rt.site_id.in_(site_ids), rt.theme_key == theme_key, score, rt.matched.is_not(None),
                     rt.created_at >= day_start(period.start), rt.created_at < day_start(period.end))
              .order_by(rt.created_at.desc(), rt.response_id.desc()).limit(limit * 3))
     examples: list[ExampleComment] = []
-    for response, questions, settings in session.execute(query):
-        example = _example(response, text_keys(questions or []), taxonomy_of_settings(settings), theme_key)
+    for response, matched, questions in session.execute(query):
+        example = _example(response, text_keys(questions or []), matched)
         if example is not None:
             examples.append(example)
         if len(examples) == limit:
@@ -337,11 +374,15 @@ def example_comments(session: Session, site_ids: Sequence[int], period: Period, 
     return examples
 
 
-def _example(response: Response, keys: tuple[str, ...], taxonomy: Any, theme_key: str) -> ExampleComment | None:
-    for text in response_texts(response.answers, response.comment, keys):
-        language = detect_language(text, language_hint(response.locale))
-        spans = themes_of(text, language, taxonomy).spans(theme_key)
-        if spans:
-            return ExampleComment(response.id, text, tuple(spans), language, response.nps_score, response.csat,
-                                  response.created_at)
-    return None
+def _example(response: Response, keys: tuple[str, ...], matched: str) -> ExampleComment | None:
+    try:
+        stored = json.loads(matched)
+        text = response_texts(response.answers, response.comment, keys)[int(stored["text"])]
+        spans = tuple((int(start), int(end)) for start, end in stored["spans"])
+        language = str(stored["language"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None  # the answers changed since they were analysed: the next rebuild stores them again
+    if not spans or any(not 0 <= start < end <= len(text) for start, end in spans):
+        return None
+    return ExampleComment(response.id, text, spans, language, response.nps_score, response.csat,
+                          response.created_at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base, BigId, utcnow
@@ -35,6 +35,9 @@ class ResponseTheme(Base):
     created_at: Mapped[dt.datetime] = mapped_column()
     nps_score: Mapped[int | None] = mapped_column(SmallInteger)
     csat: Mapped[str | None] = mapped_column(String(16))
+    # Where the theme matched, stored by the worker so the dashboard's examples compile nothing:
+    # JSON ``{"text": index in response_texts(), "language": ..., "spans": [[start, end], ...]}``.
+    matched: Mapped[str | None] = mapped_column(Text)
 
 
 class ComplaintTheme(Base):
@@ -59,3 +62,25 @@ class ThemeRebuild(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     response_cursor: Mapped[int] = mapped_column(BigId, default=0)
     complaint_cursor: Mapped[int] = mapped_column(default=0)
+
+
+class ThemeDaily(Base):
+    """The stored themes of responses summed per site, UTC day and theme (the drivers' closed days).
+
+    Kept by the worker: each batch it stores sums its days again from
+    ``fw_response_themes`` (:func:`feedbackwidget.themes.daily.refresh_days`), so the
+    sums are idempotent; answers counted by NPS band and CSAT rating.
+    """
+
+    __tablename__ = "fw_theme_daily"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    theme_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+    detractors: Mapped[int] = mapped_column(Integer)
+    passives: Mapped[int] = mapped_column(Integer)
+    promoters: Mapped[int] = mapped_column(Integer)
+    bad: Mapped[int] = mapped_column(Integer)
+    good: Mapped[int] = mapped_column(Integer)
+    excellent: Mapped[int] = mapped_column(Integer)

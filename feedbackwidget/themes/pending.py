@@ -13,6 +13,7 @@ the same rows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..complaints.models import Complaint
 from ..models import Response, Site, Survey, utcnow
 from .analysis import analyse
+from .daily import day_of, refresh_days
 from .model import Taxonomy
 from .taxonomy import BUILT_IN
 from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
@@ -89,6 +91,23 @@ def themes_of_texts(texts: Sequence[str], hint: str | None, taxonomy: Taxonomy) 
     return [key for key in taxonomy.keys if key in found]
 
 
+def matched_themes(texts: Sequence[str], hint: str | None, taxonomy: Taxonomy) -> dict[str, dict[str, Any]]:
+    """The themes of several texts of one answer sheet, in key order, each with where it matched first.
+
+    Per theme: ``{"text": index of the first text it matched in, "language": that text's
+    language, "spans": [[start, end], ...]}`` (what the dashboard highlights, stored so a
+    request never compiles the site's matcher).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for index, text in enumerate(texts):
+        analysis = analyse(text, hint, taxonomy)
+        for key in analysis.assignment.themes:
+            if key not in found:
+                spans = [[start, end] for start, end in analysis.assignment.spans(key)]
+                found[key] = {"text": index, "language": analysis.language, "spans": spans}
+    return {key: found[key] for key in taxonomy.keys if key in found}
+
+
 def _response_rows(rows: Sequence[Any], context: _Context) -> list[dict[str, Any]]:
     stored = []
     for row in rows:
@@ -96,9 +115,10 @@ def _response_rows(rows: Sequence[Any], context: _Context) -> list[dict[str, Any
         taxonomy = context.taxonomies.get(row.site_id)
         if taxonomy is None or not texts:
             continue
-        for key in themes_of_texts(texts, language_hint(row.locale), taxonomy):
+        for key, matched in matched_themes(texts, language_hint(row.locale), taxonomy).items():
             stored.append({"response_id": row.id, "theme_key": key, "site_id": row.site_id,
-                           "created_at": row.created_at, "nps_score": row.nps_score, "csat": row.csat})
+                           "created_at": row.created_at, "nps_score": row.nps_score, "csat": row.csat,
+                           "matched": json.dumps(matched, separators=(",", ":"))})
     return stored
 
 
@@ -157,6 +177,8 @@ def _store(connection: Connection, kind: _Kind, rows: Sequence[Any], themes: lis
     connection.execute(delete(kind.themes).where(kind.themes.c[kind.theme_id].in_(ids)))
     _insert_ignoring_duplicates(connection, kind.themes, themes)
     connection.execute(update(kind.table).where(kind.table.c.id.in_(ids)).values(themes_analysed_at=now))
+    if kind is RESPONSE_KIND:
+        refresh_days(connection, {(row.site_id, day_of(row.created_at)) for row in rows})
 
 
 def _analyse_new(bind: Bind, kind: _Kind, site_id: int | None, batch: int, context: _Context,
