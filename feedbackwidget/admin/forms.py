@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import LANGUAGE_CHOICES, OneLine, ProtectedForm
 from ..i18n import N_
 from ..plain_text import entry_lines
 from ..surveys.templates import TEMPLATES
+from ..surveys.trigger_fields import ANY_PAGE, event_names, path_lines
 
 
 class LoginForm(ProtectedForm):
@@ -74,3 +77,56 @@ class NewSurveyForm(ProtectedForm):
     template = SelectField(N_("Template"), choices=[SelectChoice(name) for name in sorted(TEMPLATES)])
     slug = StringField(N_("Short name (letters, digits, - and _)"),
                        validators=[DataRequired(), Length(max=64), Regexp(r"^[a-z0-9][a-z0-9_-]*$")])
+
+
+def _events_check(form: Any, field: Any) -> None:
+    if any(len(name) > 64 for name in event_names(field.data)):
+        raise ValidationError(N_("An event name is at most 64 characters long."))
+
+
+class WholeNumberField(IntegerField):  # type: ignore[misc]
+    """An IntegerField whose only error is its range's (which says what to type): text that is no whole
+    number is left to the NumberRange validator rather than adding "Not a valid integer value."."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+
+class SurveyTriggersForm(ProtectedForm):
+    """When the widget asks a survey by itself: one control a trigger (see :mod:`..surveys.trigger_fields`).
+    Labels, hints and errors are English msgids the template translates."""
+
+    trigger_manual = BooleanField(N_("Only when the visitor opens it"), description=N_(
+        "The survey never opens by itself: only from the feedback button or your page's FeedbackWidget.open()."))
+    trigger_delay_seconds = WholeNumberField(N_("After seconds on the page"), validators=[
+        Optional(), NumberRange(0, 86400, N_("Enter a whole number of seconds from 0 to 86400 (a day)."))],
+        description=N_("Opens after the visitor has been on the page this long. Empty: no delay rule."))
+    trigger_exit_intent = BooleanField(N_("When the visitor is about to leave"), description=N_(
+        "Opens when the mouse leaves through the top of the window (on a computer; phones have no such move)."))
+    trigger_scroll_percent = WholeNumberField(N_("After scrolling down (percent of the page)"), validators=[
+        Optional(), NumberRange(0, 100, N_("Enter a percentage from 0 to 100."))],
+        description=N_("Opens once the visitor has scrolled this far down, e.g. 60. Empty: no scroll rule."))
+    trigger_event = StringField(N_("On events from your page"), validators=[Length(max=500), OneLine(), _events_check],
+                                description=N_("Names your page sends with FeedbackWidget.track(\"purchase\"), "
+                                               "separated by commas. Empty: none."))
+    trigger_url_match = SelectField(N_("On which pages"), default=ANY_PAGE, choices=[
+        SelectChoice(ANY_PAGE, N_("Any page")), SelectChoice("exact", N_("Only these exact addresses")),
+        SelectChoice("prefix", N_("Addresses starting with")), SelectChoice("glob", N_("Addresses matching a pattern (* any characters, ? one)"))],
+        description=N_("A path such as /checkout, or a whole address starting with https://."))
+    trigger_url_paths = TextAreaField(N_("Pages (one a line)"), validators=[Length(max=4000)],
+                                      description=N_("E.g. /checkout or /products/*. Used unless \"Any page\" is chosen."))
+    trigger_sample_percent = WholeNumberField(N_("Share of visitors asked (percent)"), validators=[
+        Optional(), NumberRange(0, 100, N_("Enter a percentage from 0 to 100."))],
+        description=N_("Only this share of visitors is ever asked, chosen once per visitor. Empty: everyone."))
+    trigger_cooldown_days = WholeNumberField(N_("Days before asking the same visitor again"), validators=[
+        Optional(), NumberRange(0, 3650, N_("Enter a number of days from 0 to 3650 (ten years)."))],
+        description=N_("After an answer or a dismissal. Empty: 30 days."))
+
+    def validate_trigger_url_paths(self, field: Any) -> None:
+        if self.trigger_url_match.data != ANY_PAGE and not path_lines(field.data):
+            raise ValidationError(N_("Enter at least one page, or choose \"Any page\"."))
+        if any(len(path) > 500 for path in path_lines(field.data)):
+            raise ValidationError(N_("A page address is at most 500 characters long."))

@@ -9,7 +9,8 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
-from wtforms import StringField, TextAreaField
+from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from ..extension import get_state
@@ -17,11 +18,12 @@ from ..i18n import SUPPORTED_LOCALES, normalize_locale
 from ..models import Site, Survey
 from ..site_admin import add_survey
 from ..surveys.questions import SCALE_ENDS, question_scale
+from ..surveys.trigger_fields import trigger_values, triggers_from_values
 from ..widget.triggers import validate_triggers
 from . import admin
 from .access import access, login_required, site_or_404
 from ..forms import OneLine, ProtectedForm
-from .forms import ButtonForm, NewSurveyForm
+from .forms import ButtonForm, NewSurveyForm, SurveyTriggersForm
 from .locale import admin_locale, gettext
 
 TEXT_MAX = 500
@@ -44,8 +46,8 @@ def scale_field_name(question_key: str, end: str, locale: str) -> str:
 
 
 def survey_form_class(survey: Survey) -> type[ProtectedForm]:
-    """A form with one field per question (option, 0-10 anchor) text per language, plus the triggers."""
-    fields: dict[str, Any] = {"triggers": TextAreaField("triggers")}
+    """A form with one field per question (option, 0-10 anchor) text per language, plus the trigger controls."""
+    fields: dict[str, Any] = {}
     one_line = [Length(max=TEXT_MAX), OneLine()]
     for question in survey.questions:
         ends = SCALE_ENDS if question["type"] == "nps" else ()
@@ -56,12 +58,12 @@ def survey_form_class(survey: Survey) -> type[ProtectedForm]:
                 fields[name] = StringField(locale, validators=one_line)
             for end in ends:
                 fields[scale_field_name(question["key"], end, locale)] = StringField(locale, validators=one_line)
-    return type("SurveyForm", (ProtectedForm,), fields)
+    return type("SurveyForm", (SurveyTriggersForm,), fields)
 
 
 def survey_values(survey: Survey) -> dict[str, Any]:
     """The form's values: the stored texts; a 0-10 question stored without anchors shows the defaults."""
-    values: dict[str, Any] = {"triggers": json.dumps(survey.triggers or {}, indent=2, ensure_ascii=False)}
+    values: dict[str, Any] = trigger_values(survey.triggers)
     for question in survey.questions:
         for locale in SUPPORTED_LOCALES:
             values[text_field_name(question["key"], locale)] = question.get("text", {}).get(locale, "")
@@ -108,8 +110,12 @@ def parse_triggers(raw: str) -> dict[str, Any]:
     return validate_triggers(parsed)
 
 
-def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False) -> str:
+def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
+          trigger_errors: tuple[str, ...] = ()) -> str:
+    pages = form.trigger_url_match
+    pages.choices = [SelectChoice(c.value, gettext(c.label)) for c in pages.choices]
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
+                           trigger_errors=trigger_errors,
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
@@ -130,10 +136,11 @@ def survey_update(survey_id: int) -> str:
     if not form.validate_on_submit():
         return _page(survey, site, form)
     try:
-        triggers = parse_triggers(form.triggers.data)
+        # A script may still post the triggers as JSON (the page's old box); the page posts its controls.
+        legacy = request.form.get("triggers")
+        triggers = parse_triggers(legacy) if legacy is not None else triggers_from_values(form.data)
     except ValueError as err:
-        form.triggers.errors = [str(err)]
-        return _page(survey, site, form)
+        return _page(survey, site, form, trigger_errors=(str(err),))
     survey.questions = apply_texts(survey, form.data)
     survey.triggers = triggers
     get_state().session().commit()

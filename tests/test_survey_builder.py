@@ -1,0 +1,115 @@
+"""The survey builder as a shop owner uses it: triggers as form controls with plain explanations."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackwidget.models import Site, Survey
+from feedbackwidget.surveys.trigger_fields import trigger_values, triggers_from_values
+
+from .conftest import csrf_token
+
+NO_TRIGGERS = {"trigger_url_match": "any"}
+
+
+def nps_survey(db: Session, site: Site) -> Survey:
+    survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "nps"))
+    assert survey is not None
+    return survey
+
+
+def field_error(page: str, name: str) -> str:
+    """The error shown above the control *name*, as the owner reads it."""
+    found = re.search(rf'id="{name}-error"[^>]*>(.*?)</span>', page, re.S)
+    return html.unescape(found.group(1)).strip() if found else ""
+
+
+def test_the_trigger_controls_save_the_same_json(logged_in: Callable[..., FlaskClient], site: Site,
+                                                db: Session) -> None:
+    client = logged_in("owner")
+    survey = nps_survey(db, site)
+    url = f"/feedback/admin/surveys/{survey.id}"
+    page = client.get(url).text
+    assert "Triggers (JSON)" not in page and 'name="triggers"' not in page
+    assert "When the survey opens by itself" in page
+    assert "Opens after the visitor has been on the page this long." in page
+    form = {"csrf_token": csrf_token(page), "trigger_delay_seconds": "10", "trigger_exit_intent": "y",
+            "trigger_scroll_percent": "", "trigger_event": "purchase, signup", "trigger_url_match": "prefix",
+            "trigger_url_paths": "/checkout\n", "trigger_sample_percent": "25", "trigger_cooldown_days": "7"}
+    saved = client.post(url, data=form).text
+    assert "Saved." in saved
+    db.expire_all()
+    assert nps_survey(db, site).triggers == {"delay_seconds": 10, "exit_intent": True, "event": ["purchase", "signup"],
+                                             "url": {"match": "prefix", "value": "/checkout"},
+                                             "sample_percent": 25, "cooldown_days": 7}
+    # the page shows what is stored, ready to change
+    assert 'name="trigger_delay_seconds" type="number" value="10"' in saved
+    assert 'value="purchase, signup"' in saved and '<option selected value="prefix">' in saved
+
+    two_pages = client.post(url, data={**form, "trigger_url_paths": "/checkout\n/cart/*", "trigger_url_match": "glob",
+                                       "trigger_delay_seconds": "", "trigger_exit_intent": ""})
+    assert "Saved." in two_pages.text
+    db.expire_all()
+    assert nps_survey(db, site).triggers == {"event": ["purchase", "signup"], "sample_percent": 25, "cooldown_days": 7,
+                                             "url": [{"match": "glob", "value": "/checkout"},
+                                                     {"match": "glob", "value": "/cart/*"}]}
+    assert "Saved." in client.post(url, data={"csrf_token": csrf_token(page), **NO_TRIGGERS}).text
+    db.expire_all()
+    assert nps_survey(db, site).triggers == {}
+
+
+def test_wrong_trigger_values_get_a_clear_error_on_their_field(logged_in: Callable[..., FlaskClient], site: Site,
+                                                               db: Session) -> None:
+    client = logged_in("owner")
+    survey = nps_survey(db, site)
+    survey.triggers = {"delay_seconds": 5}
+    db.commit()
+    url = f"/feedback/admin/surveys/{survey.id}"
+    token = csrf_token(client.get(url).text)
+    bad = client.post(url, data={"csrf_token": token, "trigger_delay_seconds": "90000", "trigger_scroll_percent": "120",
+                                 "trigger_url_match": "prefix", "trigger_url_paths": "",
+                                 "trigger_sample_percent": "half"})
+    page = bad.text
+    assert "Saved." not in page
+    assert field_error(page, "trigger_delay_seconds") == "Enter a whole number of seconds from 0 to 86400 (a day)."
+    assert field_error(page, "trigger_scroll_percent") == "Enter a percentage from 0 to 100."
+    assert field_error(page, "trigger_url_paths") == 'Enter at least one page, or choose "Any page".'
+    assert field_error(page, "trigger_sample_percent") == "Enter a percentage from 0 to 100."
+    assert 'aria-describedby="trigger_delay_seconds-hint trigger_delay_seconds-error"' in page
+    db.expire_all()
+    assert nps_survey(db, site).triggers == {"delay_seconds": 5}  # nothing saved
+
+    hu = client.post(f"{url}?lang=hu", data={"csrf_token": token, "trigger_scroll_percent": "120",
+                                              **NO_TRIGGERS}).text
+    assert field_error(hu, "trigger_scroll_percent") == "Adjon meg egy százalékot 0 és 100 között."
+    assert '<option selected value="any">Bármelyik oldalon</option>' in hu
+    zh = client.post(f"{url}?lang=zh", data={"csrf_token": token, "trigger_sample_percent": "half",
+                                              **NO_TRIGGERS}).text
+    assert field_error(zh, "trigger_sample_percent") == "请输入 0 到 100 之间的百分比。"
+
+
+def test_a_viewer_sees_the_triggers_but_cannot_change_them(logged_in: Callable[..., FlaskClient], site: Site,
+                                                           db: Session) -> None:
+    survey = nps_survey(db, site)
+    survey.triggers = {"manual": True}
+    db.commit()
+    page = logged_in("viewer").get(f"/feedback/admin/surveys/{survey.id}").text
+    manual = re.search(r'<input[^>]*id="trigger_manual"[^>]*>', page)
+    assert manual is not None and " checked" in manual.group(0) and " disabled" in manual.group(0)
+    assert "Save survey" not in page
+
+
+def test_stored_triggers_round_trip_through_the_controls() -> None:
+    stored = {"manual": True, "delay_seconds": 3, "scroll_percent": 50, "event": ["a", "b"],
+              "url": [{"match": "exact", "value": "/"}, {"match": "exact", "value": "/cart"}],
+              "sample_percent": 10, "cooldown_days": 0}
+    assert triggers_from_values(trigger_values(stored)) == stored
+    assert trigger_values({"event": "purchase"})["trigger_event"] == "purchase"
+    assert triggers_from_values(trigger_values({"event": "purchase"})) == {"event": ["purchase"]}
+    assert triggers_from_values(trigger_values(None)) == {}
