@@ -31,6 +31,7 @@ from .models import (
     ComplaintMessage,
 )
 from .notifications import assignment_mail, event_drafts, public_reply
+from .satisfaction import send_survey
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     # action: {from state: to state}
@@ -108,6 +109,8 @@ def change_status(ctx: Context, complaint: Complaint, action: str) -> None:
     _set(ctx, complaint, "status", target, action)
     if target in CLOSED_STATES:
         _set(ctx, complaint, "resolved_at", ctx.now)
+        ctx.session.flush()
+        send_survey(ctx.session, ctx.site, complaint, ctx.settings.public_base)
     if action == "reject" and complaint.verdict is None:
         _set(ctx, complaint, "verdict", "unfounded")
     if action == "reopen":
