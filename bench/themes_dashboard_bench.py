@@ -32,6 +32,7 @@ comments under 10 minutes.
 from __future__ import annotations
 
 import argparse
+import json
 import datetime as dt
 import os
 import random
@@ -56,7 +57,9 @@ from feedbackwidget.migrations import upgrade  # noqa: E402
 from feedbackwidget.models import Response, Survey  # noqa: E402
 from feedbackwidget.site_admin import create_site  # noqa: E402
 from feedbackwidget.themes import BUILT_IN, analyse  # noqa: E402
+from feedbackwidget.themes.daily import rebuild_site  # noqa: E402
 from feedbackwidget.themes.drivers import complaint_themes, drivers, example_comments  # noqa: E402
+from feedbackwidget.themes.pending import matched_themes  # noqa: E402
 from feedbackwidget.themes.models import ComplaintTheme, ResponseTheme  # noqa: E402
 from feedbackwidget.themes.store import analyse_pending, response_ids_with_theme, theme_filter  # noqa: E402
 from themes_bench import generated_corpus  # noqa: E402
@@ -84,11 +87,13 @@ class Comments:
 
     def __init__(self, size: int) -> None:
         self.texts = generated_corpus(size)
-        self.themes = [analyse(text, "hu", BUILT_IN).assignment.themes for text in self.texts]
+        self.matched: list[dict[str, str]] = [{key: json.dumps(found, separators=(",", ":"))
+                         for key, found in matched_themes([text], "hu", BUILT_IN).items()} for text in self.texts]
+        self.themes = [tuple(found) for found in self.matched]
 
 
 def response_rows(site_id: int, survey_id: int, count: int, comments: Comments,
-                  analysed: dt.datetime | None) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
+                  analysed: dt.datetime | None) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """Responses over the last 365 days, oldest first, each with the themes of its comment."""
     rng = random.Random(14)
     now = dt.datetime.now(dt.timezone.utc)
@@ -100,7 +105,7 @@ def response_rows(site_id: int, survey_id: int, count: int, comments: Comments,
         row = {"site_id": site_id, "survey_id": survey_id, "nps_score": score, "comment": comment,
                "answers": {"score": score, **({"reason": comment} if comment else {})}, "locale": "hu",
                "created_at": created, "themes_analysed_at": analysed}
-        yield row, comments.themes[pick] if pick is not None else ()
+        yield row, comments.matched[pick] if pick is not None else {}
 
 
 def load_responses(engine: Engine, site_id: int, survey_id: int, count: int, comments: Comments) -> None:
@@ -117,8 +122,8 @@ def load_responses(engine: Engine, site_id: int, survey_id: int, count: int, com
         for response, keys in chunk:
             responses.append({**response, "id": next_id})
             themes += [{"response_id": next_id, "theme_key": key, "site_id": site_id,
-                        "created_at": response["created_at"], "nps_score": response["nps_score"], "csat": None}
-                       for key in keys]
+                        "created_at": response["created_at"], "nps_score": response["nps_score"], "csat": None,
+                        "matched": matched} for key, matched in keys.items()]
             next_id += 1
         with engine.begin() as connection:
             connection.execute(insert(Response), responses)
@@ -189,6 +194,8 @@ def measure(engine: Engine, site_id: int, runs: int) -> list[tuple[str, int, flo
             results.append(("baseline (NPS count)", days, *base, 1.0))
             for name, action in (
                 ("drivers", lambda: drivers(session, [site_id], period)),
+                ("drivers, every day live (no roll-up)",
+                 lambda: drivers(session, [site_id], period, rolled_until=dt.date.min)),
                 ("responses list page, theme filter (EXISTS)", lambda: list_page(session, site_id, top, True)),
                 ("responses list page, theme filter (IN)", lambda: list_page(session, site_id, top, False)),
                 ("examples (3, low score)", lambda: example_comments(session, [site_id], period, top)),
@@ -204,6 +211,7 @@ def backfill(engine: Engine, site_id: int, survey_id: int, count: int) -> tuple[
     fresh = Comments(0)
     fresh.texts = generated_corpus(count, seed=99)
     fresh.themes = [()] * count
+    fresh.matched = [{}] * count
     rng_rows = response_rows(site_id, survey_id, count, fresh, None)
     with engine.connect() as connection:
         next_id = (connection.scalar(select(func.max(Response.id))) or 0) + 1
@@ -260,6 +268,7 @@ def main() -> None:
     load_responses(engine, site_id, survey_id, args.responses, comments)
     load_complaints(engine, site_id, comments)
     with engine.begin() as connection:
+        rebuild_site(connection, site_id)  # the daily sums the worker keeps, for rows loaded in bulk
         stored = connection.scalar(select(func.count()).select_from(ResponseTheme))
         connection.execute(text("ANALYZE"))
     print(f"{engine.dialect.name}: {args.responses:,} responses, {stored:,} stored themes, {COMPLAINTS:,} complaints "
