@@ -113,3 +113,41 @@ def test_stored_triggers_round_trip_through_the_controls() -> None:
     assert trigger_values({"event": "purchase"})["trigger_event"] == "purchase"
     assert triggers_from_values(trigger_values({"event": "purchase"})) == {"event": ["purchase"]}
     assert triggers_from_values(trigger_values(None)) == {}
+
+
+def test_an_owner_sets_the_widget_colour_and_position_and_a_faint_colour_is_refused(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session, client: FlaskClient
+) -> None:
+    owner = logged_in("owner")
+    survey = nps_survey(db, site)
+    url = f"/feedback/admin/surveys/{survey.id}"
+    page = owner.get(url).text
+    assert 'type="color" value="#1f5fbf"' in page and '<option selected value="bottom-right">Bottom right corner' in page
+    token = csrf_token(page)
+    faint = owner.post(f"{url}/look", data={"csrf_token": token, "color": "#ffd700", "position": "bottom-left",
+                                            "show_button": "y"}).text
+    assert field_error(faint, "color") == ("White text is hard to read on this colour: choose a darker one "
+                                           "(it needs a contrast of at least 4.5 to 1).")
+    assert "Saved." not in faint
+    hu = owner.post(f"{url}/look?lang=hu", data={"csrf_token": token, "color": "#777777", "position": "right"}).text
+    assert field_error(hu, "color").startswith("Ezen a színen nehezen olvasható a fehér szöveg")
+    db.expire_all()
+    assert "color" not in (db.get(Site, site.id).settings or {}).get("widget", {})  # type: ignore[union-attr]
+
+    saved = owner.post(f"{url}/look?lang=en", data={"csrf_token": token, "color": "#7A1F5C", "position": "bottom-left"}).text
+    assert "Saved." in saved and '<option selected value="bottom-left">' in saved
+    db.expire_all()
+    stored = db.get(Site, site.id)
+    assert stored is not None and stored.settings["widget"] == {"color": "#7a1f5c", "position": "bottom-left",
+                                                                "show_button": False}
+    look = client.get(f"/feedback/api/v1/sites/{site.key}/config").get_json()["widget"]
+    assert look["color"] == "#7a1f5c" and look["position"] == "bottom-left" and look["show_button"] is False
+
+
+def test_a_viewer_cannot_change_the_look(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
+    viewer = logged_in("viewer")
+    url = f"/feedback/admin/surveys/{nps_survey(db, site).id}"
+    page = viewer.get(url).text
+    assert "Save the look" not in page
+    assert viewer.post(f"{url}/look", data={"csrf_token": csrf_token(page), "color": "#000000",
+                                            "position": "right"}).status_code == 403

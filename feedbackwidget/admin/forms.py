@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
+from wtforms import (BooleanField, ColorField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -15,6 +15,8 @@ from ..i18n import N_
 from ..plain_text import entry_lines
 from ..surveys.templates import TEMPLATES
 from ..surveys.trigger_fields import ANY_PAGE, event_names, path_lines
+from ..widget.look import MIN_CONTRAST, contrast_with_white
+from ..widget.site_config import COLOR as HEX_COLOR
 
 
 class LoginForm(ProtectedForm):
@@ -130,3 +132,24 @@ class SurveyTriggersForm(ProtectedForm):
             raise ValidationError(N_("Enter at least one page, or choose \"Any page\"."))
         if any(len(path) > 500 for path in path_lines(field.data)):
             raise ValidationError(N_("A page address is at most 500 characters long."))
+
+
+POSITION_LABELS = {"bottom-right": N_("Bottom right corner"), "bottom-left": N_("Bottom left corner"),
+                   "right": N_("Middle of the right edge")}
+
+
+def _readable_on_white(form: Any, field: Any) -> None:
+    if field.data and HEX_COLOR.fullmatch(field.data) and contrast_with_white(field.data) < MIN_CONTRAST:
+        raise ValidationError(N_("White text is hard to read on this colour: choose a darker one "
+                                 "(it needs a contrast of at least 4.5 to 1)."))
+
+
+class WidgetLookForm(ProtectedForm):
+    """The widget's colour, position and button on the shop's pages (a site's settings["widget"])."""
+
+    color = ColorField(N_("Colour of the button and the survey"), validators=[
+        DataRequired(N_("Choose a colour.")), Regexp(HEX_COLOR.pattern + "$", message=N_("Choose a colour such as #1f5fbf.")),
+        _readable_on_white], description=N_("The Feedback button and the survey's buttons, with white text on it."))
+    position = SelectField(N_("Where the button sits"), choices=[SelectChoice(v, t) for v, t in POSITION_LABELS.items()])
+    show_button = BooleanField(N_("Show the Feedback button"), description=N_(
+        "Without it the survey opens only by its triggers or your page's FeedbackWidget.open()."))

@@ -19,11 +19,13 @@ from ..models import Site, Survey
 from ..site_admin import add_survey
 from ..surveys.questions import SCALE_ENDS, question_scale
 from ..surveys.trigger_fields import trigger_values, triggers_from_values
+from ..widget.look import with_look
+from ..widget.site_config import public_widget_settings
 from ..widget.triggers import validate_triggers
 from . import admin
 from .access import access, login_required, site_or_404
 from ..forms import OneLine, ProtectedForm
-from .forms import ButtonForm, NewSurveyForm, SurveyTriggersForm
+from .forms import POSITION_LABELS, ButtonForm, NewSurveyForm, SurveyTriggersForm, WidgetLookForm
 from .locale import admin_locale, gettext
 
 TEXT_MAX = 500
@@ -110,12 +112,21 @@ def parse_triggers(raw: str) -> dict[str, Any]:
     return validate_triggers(parsed)
 
 
+def look_form(site: Site) -> WidgetLookForm:
+    """The widget's look as the site's settings have it (the defaults until an owner sets it)."""
+    look = public_widget_settings(site.settings or {})
+    return WidgetLookForm(formdata=None, data={"color": look["color"], "position": look["position"],
+                                               "show_button": look["show_button"]})
+
+
 def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
-          trigger_errors: tuple[str, ...] = ()) -> str:
+          trigger_errors: tuple[str, ...] = (), look: WidgetLookForm | None = None, look_saved: bool = False) -> str:
     pages = form.trigger_url_match
     pages.choices = [SelectChoice(c.value, gettext(c.label)) for c in pages.choices]
+    look = look or look_form(site)
+    look.position.choices = [SelectChoice(value, gettext(text)) for value, text in POSITION_LABELS.items()]
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
-                           trigger_errors=trigger_errors,
+                           trigger_errors=trigger_errors, look=look, look_saved=look_saved,
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
@@ -146,6 +157,21 @@ def survey_update(survey_id: int) -> str:
     get_state().session().commit()
     get_state().sites.invalidate(site.key)
     return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)), saved=True)
+
+
+@admin.post("/surveys/<int:survey_id>/look")
+@login_required
+def survey_look(survey_id: int) -> str:
+    """The widget's colour, position and button, for the whole site (set from a survey's page)."""
+    survey, site = survey_or_404(survey_id, "owner")
+    form = survey_form_class(survey)(formdata=None, data=survey_values(survey))
+    look = WidgetLookForm()
+    if not look.validate_on_submit():
+        return _page(survey, site, form, look=look)
+    site.settings = with_look(site.settings, look.color.data, look.position.data, bool(look.show_button.data))
+    get_state().session().commit()
+    get_state().sites.invalidate(site.key)
+    return _page(survey, site, form, look_saved=True)
 
 
 @admin.post("/surveys/<int:survey_id>/active")

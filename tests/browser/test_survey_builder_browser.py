@@ -44,5 +44,10 @@ def test_the_survey_page_fits_and_passes_axe_in_three_languages(
             assert page.locator("#trigger_scroll_percent-error").inner_text() == ERROR[lang]
             found[f"{lang} {size_name} error"] = sideways_overflow(page) + axe_violations(page)
             keep_screenshot(page, f"survey-error-{lang}-{size_name}")
+            page.fill("#color", "#ffd700")
+            page.click("#look button[type=submit]")
+            assert page.locator("#color-error").is_visible()
+            found[f"{lang} {size_name} faint colour"] = sideways_overflow(page) + axe_violations(page)
+            keep_screenshot(page, f"survey-look-{lang}-{size_name}")
         context.close()
     assert found == {name: [] for name in found}
