@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from feedbackwidget.complaints.satisfaction import MIN_ANSWERS, answer_of, flagg
 from feedbackwidget.complaints.workflow import change_status
 from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.invitations.models import Suppression
-from feedbackwidget.models import Response, Site
+from feedbackwidget.models import Response, Site, utcnow
 from feedbackwidget.sites import load_site_config
 from feedbackwidget.surveys.models import SurveyLink
 
@@ -72,7 +73,8 @@ def survey_mails(smtp: SmtpServer, count: int, to: str = "peter@example.com") ->
 
 
 def test_closing_a_complaint_mails_one_question_in_its_language_and_a_bad_answer_flags_it(
-        mail_app: Flask, site: Site, session: Session, staff: Actor, smtp: SmtpServer) -> None:
+        mail_app: Flask, site: Site, session: Session, staff: Actor, smtp: SmtpServer,
+        logged_in: Callable[..., FlaskClient]) -> None:
     complaint = closed(session, site, mail_app, staff)
     sent(mail_app)
     [mail] = survey_mails(smtp, 2)
@@ -96,6 +98,13 @@ def test_closing_a_complaint_mails_one_question_in_its_language_and_a_bad_answer
     assert flagged_ids(session, site.id) == {complaint.id}
     [response] = session.scalars(select(Response)).all()
     assert (response.csat, response.customer_email) == ("bad", "peter@example.com")
+    session.commit()
+
+    manager = logged_in("manager")
+    queue = manager.get("/feedback/admin/complaints/?status=all").text
+    assert complaint.reference in queue and "Unhappy with the handling" in queue
+    page = manager.get(f"/feedback/admin/complaints/{complaint.id}").text
+    assert "Customer&#39;s view of the handling" in page and "Bad: for a manager to follow up" in page
 
 
 def test_reopening_and_closing_again_does_not_ask_twice_and_a_rejected_one_is_asked_too(
@@ -127,7 +136,8 @@ def test_no_survey_to_a_suppressed_address_or_without_an_address(
 
 
 def test_the_analysis_gives_the_share_satisfied_only_with_enough_answers(
-        mail_app: Flask, site: Site, session: Session, staff: Actor, smtp: SmtpServer) -> None:
+        mail_app: Flask, site: Site, session: Session, staff: Actor, smtp: SmtpServer,
+        logged_in: Callable[..., FlaskClient]) -> None:
     values = ["Kiváló", "Jó", "Rossz", "Jó"]
     for n, value in enumerate(values):
         closed(session, site, mail_app, staff, email=f"c{n}@example.com")
@@ -141,3 +151,12 @@ def test_the_analysis_gives_the_share_satisfied_only_with_enough_answers(
     assert (few.answers, few.satisfied, few.share) == (4, 3, None), f"under {MIN_ANSWERS} answers: too few"
     enough = dataclasses.replace(few, minimum=4)
     assert enough.share == 0.75
+    session.commit()
+
+    today = utcnow().date()  # the answers are stamped with the real clock, the complaints with T0
+    analysis = logged_in("manager").get(f"/feedback/admin/complaints/analysis?period=custom&from={T0.date()}&to={today}")
+    assert "Satisfaction with complaint handling" in analysis.text
+    assert "Too few answers: 4 of the 5 needed for a share" in analysis.text
+    session.expire_all()
+    assert flagged_ids(session, site.id) == {session.scalars(select(Complaint.id).where(
+        Complaint.customer_email == "c2@example.com")).one()}

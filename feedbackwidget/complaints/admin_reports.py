@@ -21,6 +21,7 @@ from .admin_views import admin_complaints, template_helpers
 from ..admin.locale import admin_locale, gettext
 from . import labels
 from .admin_charts import cost_bars, time_chart
+from .satisfaction import handling_satisfaction
 from .analysis import Bucket, ComplaintAnalysis, Period, analyse, over_time
 from .timeline import money
 from ..spreadsheet import ROWS_PER_CHUNK, to_csv
@@ -60,6 +61,7 @@ def analysis() -> str:
     return render_template(
         "feedbackwidget/admin/complaints/analysis.html", result=result, scope=scope, sites=visible_sites(),
         args=request.args, last_day=period.end - dt.timedelta(days=1), **_charts(result, buckets),
+        handling=handling_satisfaction(get_state().session(), scope.site_ids[0], period.start, period.end),
         **template_helpers(), **complaint_theme_context(scope.site_ids[0], period.start, period.end,
                                                         lambda amount, currency: money(amount, currency, admin_locale())),
     )

@@ -31,6 +31,7 @@ from .deadlines import countdown, days_left, is_overdue
 from .models import COMPENSATION_TYPES, Complaint, ComplaintEvent, ComplaintMessage
 from .queue import SORTS, STATUS_FILTERS, QueueFilter, find_complaints
 from .runtime import context_for
+from .satisfaction import answer_of, flagged_among
 from .saved_replies import fill, find_reply, saved_replies
 from .timeline import Reader, readable_time, timeline
 from .workflow import (
@@ -189,7 +190,8 @@ def index() -> str:
         sites=sites, site_names={site.id: site.name for site in sites}, selected_site=raw_site,
         status_filters=STATUS_FILTERS, assignees=_user_emails({c.assignee_id for c in complaints}),
         can_record=bool(visible_sites("manager")), sorts=SORTS, bulk=bulk_assignees(complaints),
-        bulk_form=BulkAssignForm(formdata=None), **{**template_helpers(), "flash": queue_flash()},
+        bulk_form=BulkAssignForm(formdata=None), handling_flagged=flagged_among(get_state().session(), complaints),
+        **{**template_helpers(), "flash": queue_flash()},
     )
 
 
@@ -242,6 +244,7 @@ def render_detail(complaint: Complaint, site: Site, error: str | None = None, st
         compensation_types=COMPENSATION_TYPES, saved=saved_replies(config.settings, complaint.locale),
         other_saved=[r for r in saved_replies(config.settings) if r.locale != complaint.locale],
         language_name=LANGUAGE_NAMES.get(complaint.locale, complaint.locale), zone=site_zone(config),
+        handling_answer=answer_of(session, complaint),
         **template_helpers(),
     )
     return page, status

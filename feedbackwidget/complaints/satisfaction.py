@@ -120,6 +120,16 @@ def flagged_ids(session: Session, site_id: int) -> set[int]:
                                                           Complaint.reference.in_(references))))
 
 
+def flagged_among(session: Session, complaints: list[Complaint]) -> set[int]:
+    """The ids of *complaints* (of any sites) whose customer answered :data:`LOW` about the handling."""
+    by_reference = {link_reference(c): c.id for c in complaints}
+    if not by_reference:
+        return set()
+    query = (select(SurveyLink.order_reference).join(Response, Response.id == SurveyLink.response_id)
+             .where(SurveyLink.order_reference.in_(list(by_reference)), Response.csat == LOW))
+    return {by_reference[ref] for ref in session.scalars(query) if ref in by_reference}
+
+
 @dataclass(frozen=True)
 class HandlingSatisfaction:
     """Satisfaction with complaint handling over a period: answers, satisfied ones, the share (None: too few)."""
