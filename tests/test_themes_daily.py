@@ -95,3 +95,15 @@ def test_example_comments_compile_nothing_in_a_request(app: Flask, site: Site, d
     assert [[comment.text[start:end] for start, end in comment.spans] for comment in low] == [
         ["futár", "nem érkezett"], ["快递"]]
     assert [comment.language for comment in low] == ["hu", "zh"]
+
+
+def test_an_anonymised_comment_is_no_example_any_more(app: Flask, site: Site, db: Session) -> None:
+    late = add_response(db, site, score=1, reason="The delivery was late", at=day(11, 10))
+    add_response(db, site, score=2, reason="Late delivery again", at=day(11, 9))
+    db.commit()
+    analyse_pending(db)
+    late.answers = {**late.answers, "reason": "[erased]"}
+    late.comment = "[erased]"
+    db.commit()
+    low = example_comments(db, [site.id], NOVEMBER, "delivery")
+    assert [comment.text for comment in low] == ["Late delivery again"]

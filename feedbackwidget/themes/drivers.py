@@ -380,9 +380,10 @@ def _example(response: Response, keys: tuple[str, ...], matched: str) -> Example
         text = response_texts(response.answers, response.comment, keys)[int(stored["text"])]
         spans = tuple((int(start), int(end)) for start, end in stored["spans"])
         language = str(stored["language"])
+        words = [str(word) for word in stored["words"]]
     except (ValueError, KeyError, IndexError, TypeError):
-        return None  # the answers changed since they were analysed: the next rebuild stores them again
-    if not spans or any(not 0 <= start < end <= len(text) for start, end in spans):
+        return None  # the answers changed since they were analysed (anonymised, say): not shown
+    if not spans or [text[start:end] for start, end in spans] != words:
         return None
     return ExampleComment(response.id, text, spans, language, response.nps_score, response.csat,
                           response.created_at)

@@ -36,7 +36,7 @@ class ResponseTheme(Base):
     nps_score: Mapped[int | None] = mapped_column(SmallInteger)
     csat: Mapped[str | None] = mapped_column(String(16))
     # Where the theme matched, stored by the worker so the dashboard's examples compile nothing:
-    # JSON ``{"text": index in response_texts(), "language": ..., "spans": [[start, end], ...]}``.
+    # JSON ``{"text": index in response_texts(), "language": ..., "spans": [[start, end], ...], "words": [...]}``.
     matched: Mapped[str | None] = mapped_column(Text)
 
 

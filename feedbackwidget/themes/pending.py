@@ -95,8 +95,9 @@ def matched_themes(texts: Sequence[str], hint: str | None, taxonomy: Taxonomy) -
     """The themes of several texts of one answer sheet, in key order, each with where it matched first.
 
     Per theme: ``{"text": index of the first text it matched in, "language": that text's
-    language, "spans": [[start, end], ...]}`` (what the dashboard highlights, stored so a
-    request never compiles the site's matcher).
+    language, "spans": [[start, end], ...], "words": the text of each span}`` (what the
+    dashboard highlights, stored so a request never compiles the site's matcher; the
+    words tell it when the text changed since, e.g. anonymised).
     """
     found: dict[str, dict[str, Any]] = {}
     for index, text in enumerate(texts):
@@ -104,7 +105,8 @@ def matched_themes(texts: Sequence[str], hint: str | None, taxonomy: Taxonomy) -
         for key in analysis.assignment.themes:
             if key not in found:
                 spans = [[start, end] for start, end in analysis.assignment.spans(key)]
-                found[key] = {"text": index, "language": analysis.language, "spans": spans}
+                found[key] = {"text": index, "language": analysis.language, "spans": spans,
+                              "words": [text[start:end] for start, end in spans]}
     return {key: found[key] for key in taxonomy.keys if key in found}
 
 
