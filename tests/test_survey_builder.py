@@ -151,3 +151,25 @@ def test_a_viewer_cannot_change_the_look(logged_in: Callable[..., FlaskClient], 
     assert "Save the look" not in page
     assert viewer.post(f"{url}/look", data={"csrf_token": csrf_token(page), "color": "#000000",
                                             "position": "right"}).status_code == 403
+
+
+def test_sections_are_headed_in_words_with_how_many_languages_are_done(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    client = logged_in("owner")
+    survey = nps_survey(db, site)
+    questions = [dict(q) for q in survey.questions]
+    questions[1]["text"] = {"en": "What influenced your rating?", "hu": "", "zh": ""}
+    survey.questions = questions
+    db.commit()
+    url = f"/feedback/admin/surveys/{survey.id}"
+    page = client.get(f"{url}?lang=en").text
+    assert "<legend>Question 1: a score from 0 to 10</legend>" in page and "score (nps)" not in page
+    assert "<legend>Question 2: a written answer</legend>" in page
+    marks = re.findall(r'<span class="fw-badge[^"]*">([^<]*languages)</span>', page)
+    assert marks == ["3 of 3 languages", "3 of 3 languages", "3 of 3 languages", "1 of 3 languages"]
+    assert re.search(r'<textarea[^>]*name="text__score____hu"[^>]*rows="2"', page)  # long Hungarian wraps
+    hu = client.get(f"{url}?lang=hu").text
+    assert "<legend>1. kérdés: 0-tól 10-ig terjedő pontszám</legend>" in hu and "3 nyelvből 1 kész" in hu
+    zh = client.get(f"{url}?lang=zh").text
+    assert "3 种语言中已填 1 种" in zh

@@ -9,12 +9,12 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from ..extension import get_state
-from ..i18n import SUPPORTED_LOCALES, normalize_locale
+from ..i18n import N_, SUPPORTED_LOCALES, normalize_locale
 from ..models import Site, Survey
 from ..site_admin import add_survey
 from ..surveys.questions import SCALE_ENDS, question_scale
@@ -29,6 +29,9 @@ from .forms import POSITION_LABELS, ButtonForm, NewSurveyForm, SurveyTriggersFor
 from .locale import admin_locale, gettext
 
 TEXT_MAX = 500
+#: Each kind of question in words, for its section's heading.
+QUESTION_KINDS = {"nps": N_("a score from 0 to 10"), "csat": N_("a satisfaction rating"),
+                  "yes_no": N_("yes or no"), "choice": N_("a choice of answers"), "text": N_("a written answer")}
 
 
 def survey_or_404(survey_id: int, minimum_role: str = "viewer") -> tuple[Survey, Site]:
@@ -47,6 +50,13 @@ def scale_field_name(question_key: str, end: str, locale: str) -> str:
     return f"scale__{question_key}__{end}__{locale}"
 
 
+def names_of(question_key: str, option: str | None = None, end: str | None = None) -> list[str]:
+    """The form's fields of one text in every language (the question's, an answer's or a 0-10 anchor's)."""
+    if end:
+        return [scale_field_name(question_key, end, locale) for locale in SUPPORTED_LOCALES]
+    return [text_field_name(question_key, locale, option) for locale in SUPPORTED_LOCALES]
+
+
 def survey_form_class(survey: Survey) -> type[ProtectedForm]:
     """A form with one field per question (option, 0-10 anchor) text per language, plus the trigger controls."""
     fields: dict[str, Any] = {}
@@ -54,7 +64,7 @@ def survey_form_class(survey: Survey) -> type[ProtectedForm]:
     for question in survey.questions:
         ends = SCALE_ENDS if question["type"] == "nps" else ()
         for locale in SUPPORTED_LOCALES:
-            fields[text_field_name(question["key"], locale)] = StringField(locale, validators=one_line)
+            fields[text_field_name(question["key"], locale)] = TextAreaField(locale, validators=one_line)
             for option in question.get("options", []):
                 name = text_field_name(question["key"], locale, option["value"])
                 fields[name] = StringField(locale, validators=one_line)
@@ -127,6 +137,8 @@ def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
     look.position.choices = [SelectChoice(value, gettext(text)) for value, text in POSITION_LABELS.items()]
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
                            trigger_errors=trigger_errors, look=look, look_saved=look_saved,
+                           names_of=names_of, question_kinds=QUESTION_KINDS,
+                           filled={name for name, f in form._fields.items() if isinstance(f.data, str) and f.data.strip()},
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
