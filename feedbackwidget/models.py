@@ -206,6 +206,7 @@ AREA_MODEL_MODULES: tuple[str, ...] = (
     "feedbackwidget.delivery.models", "feedbackwidget.complaints.models", "feedbackwidget.admin.models",
     "feedbackwidget.metrics.models", "feedbackwidget.surveys.models", "feedbackwidget.refusals",
     "feedbackwidget.orders.models", "feedbackwidget.themes.models", "feedbackwidget.invitations.models",
+    "feedbackwidget.invitations.winback_models",
 )
 
 

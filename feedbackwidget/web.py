@@ -14,6 +14,7 @@ from .delivery.admin_views import delivery_admin
 from .error_pages import register as answer_missing_pages
 from .invitations.admin_views import invitations_admin
 from .invitations.pages import invitation_pages
+from .invitations.winback_views import winback_admin
 from .orders.admin_views import orders_admin
 from .orders.api import orders_api
 from .orders.hooks import order_hooks
@@ -48,5 +49,6 @@ admin.register_blueprint(admin_complaints, url_prefix="/complaints")
 admin.register_blueprint(delivery_admin, url_prefix="/outbox")
 admin.register_blueprint(orders_admin, url_prefix="/orders")
 admin.register_blueprint(invitations_admin, url_prefix="/invitations")
+admin.register_blueprint(winback_admin, url_prefix="/winback")
 # Areas hang their admin pages on `admin` (admin.register_blueprint(...)) above this line.
 blueprint.register_blueprint(admin, url_prefix="/admin")

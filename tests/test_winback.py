@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.winback import candidates, to_csv
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.models import Response, Site, Survey, utcnow
 
+from .conftest import csrf_token
 from .invitation_support import order
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -53,3 +56,30 @@ def test_detractors_and_lapsed_customers_are_listed_with_their_last_order_and_an
     assert by_email["gone@example.com"]["lapsed"] == "yes" and by_email["gone@example.com"]["last_order"] == "A-2"
     assert by_email["angry@example.com"]["last_nps"] == "3"
     assert not by_email["angry@example.com"]["last_comment"].startswith("="), "no formula reaches the spreadsheet"
+
+
+def test_a_manager_sees_whom_to_call_records_the_outcome_and_downloads_the_sheet(
+        db: Session, site: Site, logged_in: Callable[..., FlaskClient]) -> None:
+    now = utcnow()
+    order(db, site, "A-1", at=now - dt.timedelta(days=100), email="gone@example.com", name="Gone Gabi")
+    order(db, site, "B-1", at=now - dt.timedelta(days=5), email="recent@example.com", name="Recent Rita")
+    manager = logged_in("manager", email="manager@shop.example")
+    page = manager.get(f"/feedback/admin/winback/{site.id}")
+    assert page.status_code == 200
+    assert "Gone Gabi" in page.text and "A-1" in page.text and "No recent order" in page.text
+    assert "Recent Rita" not in page.text
+    assert "Recent Rita" in manager.get(f"/feedback/admin/winback/{site.id}?days=3").text
+
+    refused = manager.post(f"/feedback/admin/winback/{site.id}/calls",
+                           data={"csrf_token": csrf_token(page.text), "email": "gone@example.com", "outcome": "maybe"})
+    assert refused.status_code == 422 and "Choose how the call went" in refused.text
+    saved = manager.post(f"/feedback/admin/winback/{site.id}/calls", follow_redirects=True,
+                         data={"csrf_token": csrf_token(page.text), "email": "gone@example.com", "outcome": "won_back",
+                               "note": "Coupon sent"})
+    assert "Call recorded." in saved.text and "Won back" in saved.text and "manager@shop.example" in saved.text
+    assert "Coupon sent" in saved.text
+
+    sheet = manager.get(f"/feedback/admin/winback/{site.id}/winback.csv")
+    assert sheet.headers["Content-Disposition"] == f'attachment; filename="winback-{site.key}.csv"'
+    assert "gone@example.com" in sheet.text and "recent@example.com" not in sheet.text
+    assert logged_in("viewer").get(f"/feedback/admin/winback/{site.id}").status_code == 404

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import spreadsheet
+from ..i18n import N_
 from ..models import Response
 from ..orders.models import StoredOrderEvent
+from .winback_models import OUTCOMES, WinbackCall
 
 DEFAULT_DAYS = 90
 #: NPS 0-6 is a detractor; a CSAT "bad" counts as one too.
@@ -85,3 +87,32 @@ def to_csv(rows: Iterable[Candidate]) -> str:
     return spreadsheet.to_csv(CSV_HEADER, ([c.email, c.name, c.detractor, c.lapsed, c.last_order_id,
                                             c.last_order_at, c.last_answer_at, c.last_score, c.last_csat,
                                             c.last_comment] for c in rows))
+
+
+class CallRefused(ValueError):
+    """A call outcome that cannot be recorded; the message is an English msgid."""
+
+
+def record_call(session: Session, site_id: int, email: str, outcome: str, note: str | None, called_by: str,
+                now: dt.datetime) -> WinbackCall:
+    """Record the outcome of a call to *email* (the caller commits).
+
+    :raises CallRefused: for an unknown outcome or a missing address.
+    """
+    if outcome not in OUTCOMES:
+        raise CallRefused(N_("Choose how the call went: reached, not reached or won back."))
+    if not email.strip():
+        raise CallRefused(N_("The customer's e-mail address is missing."))
+    call = WinbackCall(site_id=site_id, email=email.strip().lower(), outcome=outcome,
+                       note=(note or "").strip()[:2000] or None, called_by=called_by, called_at=now)
+    session.add(call)
+    session.flush()
+    return call
+
+
+def last_calls(session: Session, site_id: int) -> dict[str, WinbackCall]:
+    """The latest call to each customer of the site, by e-mail."""
+    latest = (select(WinbackCall.email, func.max(WinbackCall.id).label("id"))
+              .where(WinbackCall.site_id == site_id).group_by(WinbackCall.email).subquery())
+    return {call.email: call for call in session.scalars(
+        select(WinbackCall).join(latest, latest.c.id == WinbackCall.id))}
