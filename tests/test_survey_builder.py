@@ -167,9 +167,31 @@ def test_sections_are_headed_in_words_with_how_many_languages_are_done(
     assert "<legend>Question 1: a score from 0 to 10</legend>" in page and "score (nps)" not in page
     assert "<legend>Question 2: a written answer</legend>" in page
     marks = re.findall(r'<span class="fw-badge[^"]*">([^<]*languages)</span>', page)
-    assert marks == ["3 of 3 languages", "3 of 3 languages", "3 of 3 languages", "1 of 3 languages"]
+    # the question, its two anchors, then the second question and its three follow-ups by score
+    assert marks == ["3 of 3 languages"] * 3 + ["1 of 3 languages"] + ["3 of 3 languages"] * 3
     assert re.search(r'<textarea[^>]*name="text__score____hu"[^>]*rows="2"', page)  # long Hungarian wraps
     hu = client.get(f"{url}?lang=hu").text
     assert "<legend>1. kérdés: 0-tól 10-ig terjedő pontszám</legend>" in hu and "3 nyelvből 1 kész" in hu
     zh = client.get(f"{url}?lang=zh").text
     assert "3 种语言中已填 1 种" in zh
+
+
+def test_the_band_follow_up_texts_customers_read_are_editable(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session, client: FlaskClient
+) -> None:
+    owner = logged_in("owner")
+    survey = nps_survey(db, site)
+    url = f"/feedback/admin/surveys/{survey.id}?lang=en"
+    page = owner.get(url).text
+    assert "The question after a score of 0 to 6" in page
+    assert 'name="band__reason__detractor__en"' in page
+    saved = owner.post(url, data={"csrf_token": csrf_token(page), **NO_TRIGGERS,
+                                  "band__reason__detractor__hu": "Sajnáljuk! Mi volt a baj?"}).text
+    assert "Saved." in saved and "Sajnáljuk! Mi volt a baj?" in saved
+    db.expire_all()
+    reason = nps_survey(db, site).questions[1]
+    assert reason["text_by_band"]["detractor"]["hu"] == "Sajnáljuk! Mi volt a baj?"
+    assert reason["text_by_band"]["promoter"]["en"] == "Thank you! What influenced your rating?"  # kept
+    config = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale=hu").get_json()
+    nps = next(s for s in config["surveys"] if s["slug"] == "nps")
+    assert nps["questions"][1]["text_by_band"][0] == "Sajnáljuk! Mi volt a baj?"

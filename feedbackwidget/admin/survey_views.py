@@ -50,8 +50,22 @@ def scale_field_name(question_key: str, end: str, locale: str) -> str:
     return f"scale__{question_key}__{end}__{locale}"
 
 
-def names_of(question_key: str, option: str | None = None, end: str | None = None) -> list[str]:
-    """The form's fields of one text in every language (the question's, an answer's or a 0-10 anchor's)."""
+#: The follow-up text a customer reads after a score in each band, named by the band's scores.
+BAND_LABELS = {"detractor": N_("The question after a score of 0 to 6"),
+               "passive": N_("The question after a score of 7 or 8"),
+               "promoter": N_("The question after a score of 9 or 10")}
+
+
+def band_field_name(question_key: str, band: str, locale: str) -> str:
+    return f"band__{question_key}__{band}__{locale}"
+
+
+def names_of(question_key: str, option: str | None = None, end: str | None = None,
+             band: str | None = None) -> list[str]:
+    """The form's fields of one text in every language (the question's, an answer's, a 0-10 anchor's or
+    a band's follow-up)."""
+    if band:
+        return [band_field_name(question_key, band, locale) for locale in SUPPORTED_LOCALES]
     if end:
         return [scale_field_name(question_key, end, locale) for locale in SUPPORTED_LOCALES]
     return [text_field_name(question_key, locale, option) for locale in SUPPORTED_LOCALES]
@@ -70,6 +84,8 @@ def survey_form_class(survey: Survey) -> type[ProtectedForm]:
                 fields[name] = StringField(locale, validators=one_line)
             for end in ends:
                 fields[scale_field_name(question["key"], end, locale)] = StringField(locale, validators=one_line)
+            for band in question.get("text_by_band") or {}:
+                fields[band_field_name(question["key"], band, locale)] = TextAreaField(locale, validators=one_line)
     return type("SurveyForm", (SurveyTriggersForm,), fields)
 
 
@@ -81,6 +97,8 @@ def survey_values(survey: Survey) -> dict[str, Any]:
             values[text_field_name(question["key"], locale)] = question.get("text", {}).get(locale, "")
             for option in question.get("options", []):
                 values[text_field_name(question["key"], locale, option["value"])] = option["text"].get(locale, "")
+            for band, texts in (question.get("text_by_band") or {}).items():
+                values[band_field_name(question["key"], band, locale)] = texts.get(locale, "")
         if question["type"] == "nps":
             values.update({scale_field_name(question["key"], end, locale): texts.get(locale, "")
                            for end, texts in question_scale(question).items() for locale in SUPPORTED_LOCALES})
@@ -106,7 +124,10 @@ def apply_texts(survey: Survey, data: dict[str, Any]) -> list[dict[str, Any]]:
         options = [dict(o, text={loc: data.get(text_field_name(question["key"], loc, o["value"])) or o["text"].get(loc, "")
                                  for loc in SUPPORTED_LOCALES}) for o in question.get("options", [])]
         scale = _edited_scale(question, data) if question["type"] == "nps" else None
+        bands = {band: {loc: data.get(band_field_name(question["key"], band, loc)) or old.get(loc, "")
+                        for loc in SUPPORTED_LOCALES} for band, old in (question.get("text_by_band") or {}).items()}
         questions.append(dict(question, text=texts, **({"options": options} if options else {}),
+                              **({"text_by_band": bands} if bands else {}),
                               **({"scale": scale} if scale else {})))
     return questions
 
@@ -137,7 +158,8 @@ def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
     look.position.choices = [SelectChoice(value, gettext(text)) for value, text in POSITION_LABELS.items()]
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
                            trigger_errors=trigger_errors, look=look, look_saved=look_saved,
-                           names_of=names_of, question_kinds=QUESTION_KINDS,
+                           names_of=names_of, question_kinds=QUESTION_KINDS, band_labels=BAND_LABELS,
+                           band_field=band_field_name,
                            filled={name for name, f in form._fields.items() if isinstance(f.data, str) and f.data.strip()},
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
