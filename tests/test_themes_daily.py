@@ -54,7 +54,7 @@ def rolled_up(db: Session, site: Site) -> dict[str, int]:
 
 
 def test_the_daily_sums_give_the_figures_of_the_stored_themes(db: Session, answers: Site) -> None:
-    assert rolled_up(db, answers) == {"delivery": 40, "price": 20, "staff": 40}
+    assert rolled_up(db, answers) == {"": 120, "delivery": 40, "price": 20, "staff": 40}  # "": every answer
     live = drivers(db, [answers.id], NOVEMBER, rolled_until=ALL_LIVE)
     assert drivers(db, [answers.id], NOVEMBER) == live  # November is closed: read from the sums
     assert drivers(db, [answers.id], NOVEMBER, rolled_until=dt.date(2026, 11, 16)) == live  # half and half
@@ -68,7 +68,7 @@ def test_a_rebuild_after_an_edit_keeps_the_sums_and_the_stored_themes_agreeing(d
     save_site_edits(db, answers.id, edits)
     db.commit()
     analyse_pending(db, batch=7)
-    assert rolled_up(db, answers) == {"parking": 20, "price": 20, "staff": 40}
+    assert rolled_up(db, answers) == {"": 120, "parking": 20, "price": 20, "staff": 40}
     figures = drivers(db, [answers.id], NOVEMBER)
     assert figures == drivers(db, [answers.id], NOVEMBER, rolled_until=ALL_LIVE)
     assert figures.theme("delivery") is None and figures.theme("parking") is not None

@@ -7,6 +7,9 @@ the days of that batch's responses again from ``fw_response_themes`` in the same
 transaction, so the sums always match the stored rows and two workers doing the
 same batch write the same sums. :func:`rebuild_site` sums every day of a site
 again (``feedbackwidget themes refresh --rebuild``, the migration, a bulk load).
+Each day also has a row of every answer (``theme_key`` :data:`ALL_ANSWERS`), by
+band: the drivers' "responses that don't mention it" side. The worker sees every
+response (each is analysed once, text or not), so those rows are summed again too.
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ from sqlalchemy import Connection, ColumnElement, Table, case, delete, func, ins
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..metrics.sql import utc_day
+from ..models import Response
 from .models import ResponseTheme, ThemeDaily
 
-__all__ = ["DAILY", "day_of", "rebuild_site", "refresh_days"]
+__all__ = ["ALL_ANSWERS", "DAILY", "day_of", "rebuild_site", "refresh_days"]
 
 DAILY: Table = ThemeDaily.__table__  # type: ignore[assignment]
 THEMES: Table = ResponseTheme.__table__  # type: ignore[assignment]
+RESPONSES: Table = Response.__table__  # type: ignore[assignment]
+ALL_ANSWERS = ""
+"""The ``theme_key`` of a day's row of every answer, analysed or not yet, mentioning a theme or not."""
 SUM_COLUMNS = ("mentions", "detractors", "passives", "promoters", "bad", "good", "excellent")
 
 
@@ -41,8 +48,8 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _sums() -> list[ColumnElement[Any]]:
-    t = THEMES.c
+def _sums(table: Table = THEMES) -> list[ColumnElement[Any]]:
+    t = table.c
     return [func.count(), _count_if(t.nps_score <= DETRACTOR_MAX),
             _count_if((t.nps_score > DETRACTOR_MAX) & (t.nps_score < PROMOTER_MIN)),
             _count_if(t.nps_score >= PROMOTER_MIN), _count_if(t.csat == "bad"), _count_if(t.csat == "good"),
@@ -64,6 +71,10 @@ def refresh_days(connection: Connection, site_days: Iterable[tuple[int, dt.date]
                            THEMES.c.created_at < start + dt.timedelta(days=1))
                     .group_by(THEMES.c.theme_key))
             connection.execute(insert(DAILY).from_select(target, rows))
+            every = (select(literal(site_id), literal(day, DAILY.c.day.type), literal(ALL_ANSWERS), *_sums(RESPONSES))
+                     .where(RESPONSES.c.site_id == site_id, RESPONSES.c.created_at >= start,
+                            RESPONSES.c.created_at < start + dt.timedelta(days=1)))
+            connection.execute(insert(DAILY).from_select(target, every))
 
 
 def rebuild_site(connection: Connection, site_id: int | None = None) -> None:
@@ -73,6 +84,11 @@ def rebuild_site(connection: Connection, site_id: int | None = None) -> None:
     removal = delete(DAILY)
     if site_id is not None:
         rows, removal = rows.where(THEMES.c.site_id == site_id), removal.where(DAILY.c.site_id == site_id)
+    answer_day = utc_day(connection.dialect.name, RESPONSES.c.created_at)
+    every = select(RESPONSES.c.site_id, answer_day, literal(ALL_ANSWERS), *_sums(RESPONSES))
+    if site_id is not None:
+        every = every.where(RESPONSES.c.site_id == site_id)
+    target = ["site_id", "day", "theme_key", *SUM_COLUMNS]
     connection.execute(removal)
-    connection.execute(insert(DAILY).from_select(["site_id", "day", "theme_key", *SUM_COLUMNS],
-                                                 rows.group_by(THEMES.c.site_id, day, THEMES.c.theme_key)))
+    connection.execute(insert(DAILY).from_select(target, rows.group_by(THEMES.c.site_id, day, THEMES.c.theme_key)))
+    connection.execute(insert(DAILY).from_select(target, every.group_by(RESPONSES.c.site_id, answer_day)))

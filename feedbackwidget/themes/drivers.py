@@ -32,6 +32,7 @@ from ..complaints.models import Complaint
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import Period, day_start
 from ..models import Response, Site, Survey, utcnow
+from .daily import ALL_ANSWERS
 from .effects import MIN_ANSWERS, Bands, Effect, csat_effect, is_rising, nps_effect, percent
 from .models import ComplaintTheme, ResponseTheme, ThemeDaily
 from .texts import response_texts, text_keys
@@ -133,20 +134,28 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
     return day_start(period.previous.start), day_start(period.start), day_start(period.end)
 
 
-def _totals(session: Session, site_ids: Sequence[int], period: Period) -> _Tally:
+def _totals(session: Session, site_ids: Sequence[int], period: Period, rolled_until: dt.date | None = None) -> _Tally:
     """Every answer of the period by score and rating, and how many the previous period had.
 
-    Grouped by the scores themselves (a handful of groups), which the database does
-    much faster than counting each band with a CASE per row.
+    Days before ``rolled_until`` (today, UTC, by default) from the daily rows of every
+    answer (:data:`.ALL_ANSWERS`), the days from it on from the responses, grouped by the
+    scores themselves (a handful of groups).
     """
-    before, start, end = _bounds(period)
-    tally, r = _Tally(), Response
-    for score, rating, count in session.execute(
-            select(r.nps_score, r.csat, func.count()).where(r.site_id.in_(site_ids), r.created_at >= start,
-                                                            r.created_at < end).group_by(r.nps_score, r.csat)):
-        tally.add(score, rating, int(count))
-    tally.previous = int(session.scalar(select(func.count()).select_from(r).where(
-        r.site_id.in_(site_ids), r.created_at >= before, r.created_at < start)) or 0)
+    until = rolled_until if rolled_until is not None else utcnow().date()
+    rolled: defaultdict[str, _Tally] = defaultdict(_Tally)
+    first, middle, last = (min(day, until) for day in _days(period))
+    _rolled_tallies(session, site_ids, first, middle, last, rolled, ThemeDaily.theme_key == ALL_ANSWERS)
+    tally = rolled[ALL_ANSWERS]
+    before, start, end = (day_start(max(day, until)) for day in _days(period))
+    r = Response
+    if start < end:
+        for score, rating, count in session.execute(
+                select(r.nps_score, r.csat, func.count()).where(r.site_id.in_(site_ids), r.created_at >= start,
+                                                                r.created_at < end).group_by(r.nps_score, r.csat)):
+            tally.add(score, rating, int(count))
+    if before < start:
+        tally.previous += int(session.scalar(select(func.count()).select_from(r).where(
+            r.site_id.in_(site_ids), r.created_at >= before, r.created_at < start)) or 0)
     return tally
 
 
@@ -166,15 +175,22 @@ def _live_tallies(session: Session, site_ids: Sequence[int], before: dt.datetime
             tallies[key].previous += int(count)
 
 
+def _days(period: Period) -> tuple[dt.date, dt.date, dt.date]:
+    return period.previous.start, period.start, period.end
+
+
 def _rolled_tallies(session: Session, site_ids: Sequence[int], before: dt.date, start: dt.date, end: dt.date,
-                    tallies: defaultdict[str, _Tally]) -> None:
-    """Add the daily sums of the days ``[start, end)``, and the mentions of the days ``[before, start)``."""
+                    tallies: defaultdict[str, _Tally], rows: ColumnElement[bool]) -> None:
+    """Add the daily sums of the days ``[start, end)``, and the mentions of the days ``[before, start)``.
+
+    :param rows: which of the daily rows: the themes', or that of every answer.
+    """
     d = ThemeDaily
     if start < end:
         for key, *sums in session.execute(
                 select(d.theme_key, func.sum(d.mentions), func.sum(d.detractors), func.sum(d.passives),
                        func.sum(d.promoters), func.sum(d.bad), func.sum(d.good), func.sum(d.excellent))
-                .where(d.site_id.in_(site_ids), d.day >= start, d.day < end).group_by(d.theme_key)):
+                .where(rows, d.site_id.in_(site_ids), d.day >= start, d.day < end).group_by(d.theme_key)):
             tally = tallies[key]
             mentions, *bands = (int(value or 0) for value in sums)
             tally.answers += mentions
@@ -182,7 +198,7 @@ def _rolled_tallies(session: Session, site_ids: Sequence[int], before: dt.date, 
             tally.csat = [have + more for have, more in zip(tally.csat, bands[3:])]
     if before < start:
         for key, count in session.execute(select(d.theme_key, func.sum(d.mentions)).where(
-                d.site_id.in_(site_ids), d.day >= before, d.day < start).group_by(d.theme_key)):
+                rows, d.site_id.in_(site_ids), d.day >= before, d.day < start).group_by(d.theme_key)):
             tallies[key].previous += int(count or 0)
 
 
@@ -194,10 +210,10 @@ def _theme_tallies(session: Session, site_ids: Sequence[int], period: Period,
     (``fw_theme_daily``), the days from it on from the stored themes themselves.
     """
     until = rolled_until if rolled_until is not None else utcnow().date()
-    days = (period.previous.start, period.start, period.end)
+    days = _days(period)
     tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
     before, start, end = (min(day, until) for day in days)
-    _rolled_tallies(session, site_ids, before, start, end, tallies)
+    _rolled_tallies(session, site_ids, before, start, end, tallies, ThemeDaily.theme_key != ALL_ANSWERS)
     live_before, live_start, live_end = (day_start(max(day, until)) for day in days)
     _live_tallies(session, site_ids, live_before, live_start, live_end, tallies)
     return dict(tallies)
@@ -212,7 +228,7 @@ def drivers(session: Session, site_ids: Sequence[int], period: Period,
     :param rolled_until: read the daily sums for the days before this one (by
         default today, UTC: closed days), the stored themes from it on.
     """
-    totals = _totals(session, site_ids, period)
+    totals = _totals(session, site_ids, period, rolled_until)
     found = _theme_tallies(session, site_ids, period, rolled_until)
     keys = list(theme_keys) if theme_keys is not None else sorted(found, key=lambda key: -found[key].answers)
     themes = tuple(_driver(key, found[key], totals) for key in keys if key in found)
