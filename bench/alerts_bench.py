@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedbackwidget import create_app, get_state  # noqa: E402
 from feedbackwidget.delivery.alerts import response_hook  # noqa: E402
-from feedbackwidget.site_admin import create_site  # noqa: E402
+from feedbackwidget.provisioning import create_site
 
 HAPPY = {"survey": "nps", "answers": {"score": 10, "reason": "Great service"}}
 UNHAPPY = {"survey": "nps", "answers": {"score": 2, "reason": "Slow delivery and rude staff"}}

@@ -143,9 +143,9 @@ def prepare(url: str, responses: int, days: int) -> tuple[str, int, int]:
     from sqlalchemy.orm import Session
 
     from feedbackwidget.accounts import set_admin
-    from feedbackwidget.db import create_feedback_engine
+    from feedbackwidget.core.db import create_feedback_engine
     from feedbackwidget.metrics import refresh
-    from feedbackwidget.models import Site, Survey
+    from feedbackwidget.core.models import Site, Survey
 
     site_id = load(url, responses, days)
     engine = create_feedback_engine(url)

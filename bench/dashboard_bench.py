@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, event, select, text  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 
-from feedbackwidget.db import create_feedback_engine, normalize_url  # noqa: E402
+from feedbackwidget.core.db import create_feedback_engine, normalize_url
 from feedbackwidget.migrations import upgrade  # noqa: E402
-from feedbackwidget.models import Survey  # noqa: E402
-from feedbackwidget.site_admin import create_site  # noqa: E402
+from feedbackwidget.core.models import Survey
+from feedbackwidget.provisioning import create_site
 
 COLUMNS = ("site_id", "survey_id", "answers", "nps_score", "csat", "in_stock", "loyalty_score", "comment",
            "page_url", "locale", "loyalty_tier", "created_at")

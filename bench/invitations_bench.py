@@ -39,9 +39,9 @@ from feedbackwidget.invitations import RuleChanges, save_policy, schedule_site, 
 from feedbackwidget.invitations.runner import mailing_for  # noqa: E402
 from feedbackwidget.invitations.sending import send_due  # noqa: E402
 from feedbackwidget.invitations.settings import load_settings  # noqa: E402
-from feedbackwidget.models import OutboxMessage, utcnow  # noqa: E402
+from feedbackwidget.core.models import OutboxMessage, utcnow
 from feedbackwidget.orders import StoredOrderEvent  # noqa: E402
-from feedbackwidget.site_admin import create_site  # noqa: E402
+from feedbackwidget.provisioning import create_site
 
 LANGUAGES = ("en", "hu", "zh")
 

@@ -236,12 +236,12 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int, post: bool) -> M
 def prepare_feedbackwidget(url: str, templates: tuple[str, ...] = ("nps", "csat")) -> tuple[str, int, int]:
     """Migrate *url*, create the benchmark site with its surveys; return its key and the ids of it and its NPS survey."""
     sys.path.insert(0, str(REPO))
-    from feedbackwidget.db import create_feedback_engine
+    from feedbackwidget.core.db import create_feedback_engine
     from feedbackwidget.migrations import upgrade
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
     from sqlalchemy.orm import Session
 
-    from feedbackwidget.models import Survey
+    from feedbackwidget.core.models import Survey
 
     engine = create_feedback_engine(url)
     upgrade(engine)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedbackwidget.demo import COMMENTS  # noqa: E402
+from feedbackwidget.provisioning.demo import COMMENTS
 from feedbackwidget.themes import LANGUAGES, analyse, top_terms  # noqa: E402
 from feedbackwidget.themes.chinese import is_word  # noqa: E402
 from feedbackwidget.themes.evaluation import read_labelled, score  # noqa: E402

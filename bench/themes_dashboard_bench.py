@@ -51,11 +51,11 @@ from sqlalchemy import Engine, and_, case, create_engine, func, insert, select, 
 from sqlalchemy.orm import Session  # noqa: E402
 
 from feedbackwidget.complaints.models import Complaint  # noqa: E402
-from feedbackwidget.db import create_feedback_engine, normalize_url  # noqa: E402
+from feedbackwidget.core.db import create_feedback_engine, normalize_url
 from feedbackwidget.metrics.periods import Period, day_start, last_days  # noqa: E402
 from feedbackwidget.migrations import upgrade  # noqa: E402
-from feedbackwidget.models import Response, Survey  # noqa: E402
-from feedbackwidget.site_admin import create_site  # noqa: E402
+from feedbackwidget.core.models import Response, Survey
+from feedbackwidget.provisioning import create_site
 from feedbackwidget.themes import BUILT_IN, analyse  # noqa: E402
 from feedbackwidget.themes.daily import rebuild_site  # noqa: E402
 from feedbackwidget.themes.drivers import complaint_themes, drivers, example_comments  # noqa: E402

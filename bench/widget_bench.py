@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from werkzeug.serving import make_server  # noqa: E402
 
 from feedbackwidget import create_app, get_state  # noqa: E402
-from feedbackwidget.site_admin import create_site  # noqa: E402
+from feedbackwidget.provisioning import create_site
 from tests.smtp import free_port  # noqa: E402
 
 TARGET_BYTES = 6 * 1024

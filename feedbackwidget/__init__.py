@@ -9,7 +9,8 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from .app import create_app
-from .extension import FeedbackWidget, get_state
+from .extension import FeedbackWidget
+from .core.state import get_state
 from .migrations import include_object
 
 __all__ = ["FeedbackWidget", "create_app", "get_state", "include_object"]

@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Request, has_request_context, redirect, request
+from flask.cli import FlaskGroup
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from . import config
+from .cli import feedbackwidget_group
+from .core import config
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,8 @@ def warn_without_mail_server(app: Flask) -> None:
 def answer_unknown_addresses(app: Flask, prefix: str) -> None:
     """An address no route matches: the styled 404 page in the visitor's language (JSON under the API).
     Only the standalone server owns its app; under a host, the host's 404 stays the host's."""
-    from .api.errors import NotFound as ApiNotFound
-    from .error_pages import error_page
+    from .web.errors import NotFound as ApiNotFound
+    from .web.error_pages import error_page
 
     def unknown_address(error: NotFound) -> Response:
         if request.path.startswith(f"{prefix}/api/"):
@@ -64,7 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     environment variables, then *test_config*.  The database is migrated to the
     newest schema on start (on PostgreSQL one host at a time).
     """
-    from .extension import FeedbackWidget, get_state
+    from .extension import FeedbackWidget
+    from .core.state import get_state
     from .maintenance import install_maintenance
     from .migrations import upgrade
 
@@ -97,3 +100,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         except SQLAlchemyError:
             log.exception("feedbackwidget: could not migrate the database; /healthz reports it")
     return app
+
+
+def main() -> None:
+    """The ``feedbackwidget`` console script: the standalone server's CLI (every command of
+    ``flask --app feedbackwidget feedbackwidget``, run on :func:`create_app`)."""
+    cli = FlaskGroup(name="feedbackwidget", create_app=lambda: create_app())
+    for name, command in feedbackwidget_group.commands.items():
+        cli.add_command(command, name)
+    cli.main()

@@ -1,7 +1,7 @@
 """The Flask extension: ``FeedbackWidget(app)`` or ``FeedbackWidget().init_app(app)``.
 
 Everything the extension keeps for an app lives in ``app.extensions["feedbackwidget"]``
-(a :class:`FeedbackWidgetState`), so several apps in one process each have their own
+(a :class:`~feedbackwidget.core.state.FeedbackWidgetState`), so several apps in one process each have their own
 engine, site cache and settings, and nothing global is installed on the host.
 """
 
@@ -10,84 +10,17 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import Flask, current_app, request_started
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask, request_started
 
-from . import config
-from .db import (
-    close_request_session, create_feedback_engine, default_database_url, make_session_factory, reading_engine,
-    request_session,
-)
-from .models import load_all_models
+from .core import config
+from .core.db import close_request_session, create_feedback_engine, default_database_url, make_session_factory, reading_engine
+from .core.models import load_all_models
+from .core.state import EXTENSION_KEY, SECRET_KEY_FILE, FeedbackWidgetState
 from .sites import SiteCache, SiteConfig, load_site_config
 
-if TYPE_CHECKING:
-    from .delivery.outbox import OutboxDraft
-    from .sites import CompiledSurvey
-
-EXTENSION_KEY = "feedbackwidget"
-SECRET_KEY_FILE = "feedbackwidget-secret-key"
 log = logging.getLogger(__name__)
-
-# Called with (site, survey, stored values) on each new response; returns the
-# messages (alerts, webhooks) to write in the same transaction as the response.
-ResponseHook = Callable[["SiteConfig", "CompiledSurvey", Mapping[str, Any]], "list[OutboxDraft]"]
-# Called with (site, event data) for a named event such as "complaint.created";
-# returns the messages to write in the transaction that caused the event.
-EventHook = Callable[["SiteConfig", Mapping[str, Any]], "list[OutboxDraft]"]
-
-
-@dataclass
-class FeedbackWidgetState:
-    """Per-app state of the extension."""
-
-    engine: Engine
-    #: The same database in AUTOCOMMIT: the submit path's single INSERT commits itself.
-    submit_engine: Engine
-    session_factory: sessionmaker[Session]
-    sites: SiteCache
-    secret_key: str
-    response_hooks: list[ResponseHook] = field(default_factory=list)
-    event_hooks: dict[str, list[EventHook]] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def session(self) -> Session:
-        """The ORM session of the current app context."""
-        return request_session(self.session_factory)
-
-    def dispose(self) -> None:
-        """Close every pooled database connection (tests, and before a process forks)."""
-        self.engine.dispose()
-        self.submit_engine.dispose()
-
-    def on_event(self, event: str, hook: EventHook) -> None:
-        """Call *hook* on each *event* (e.g. ``complaint.created``) to add outbox messages."""
-        self.event_hooks.setdefault(event, []).append(hook)
-
-    def drafts_for(self, event: str, site: SiteConfig, data: Mapping[str, Any]) -> list[OutboxDraft]:
-        """The outbox messages every hook of *event* wants written for *data*."""
-        return [draft for hook in self.event_hooks.get(event, []) for draft in hook(site, data)]
-
-
-def get_state(app: Flask | None = None) -> FeedbackWidgetState:
-    """The extension state of *app* (default: the current app).
-
-    :raises RuntimeError: when the app has no FeedbackWidget registered.
-    """
-    app = app or current_app
-    try:
-        state: FeedbackWidgetState = app.extensions[EXTENSION_KEY]
-    except KeyError as err:
-        raise RuntimeError(
-            "FeedbackWidget is not registered on this app: call FeedbackWidget(app) or init_app(app) first"
-        ) from err
-    return state
-
 
 class FeedbackWidget:
     """The feedbackwidget Flask extension.
@@ -113,7 +46,7 @@ class FeedbackWidget:
         app.teardown_appcontext(close_request_session)
         from .web import blueprint
         from .cli import feedbackwidget_group
-        from .admin.slashes import redirect_slashed_spellings
+        from .web.admin.slashes import redirect_slashed_spellings
 
         app.register_blueprint(blueprint, url_prefix=app.config[config.URL_PREFIX])
         redirect_slashed_spellings(app, f"{blueprint.name}.admin.")
@@ -135,7 +68,7 @@ def exempt_from_host_csrf(app: Flask) -> None:
 
     The JSON API is token-less by design (cross-origin POSTs from shops' pages, checked by
     origin instead), and every HTML form of ours checks its own CSRF token, signed with our
-    key (see :class:`feedbackwidget.forms.ProtectedForm`).  A host may register
+    key (see :class:`feedbackwidget.web.forms.ProtectedForm`).  A host may register
     ``CSRFProtect`` before or after us: before, we exempt at once; after, on the first
     request (``request_started`` fires before any ``before_request`` function).
     """

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 
 from flask import Flask
 
-from . import config
-from .extension import get_state
-from .models import utcnow
+from .core import config
+from .core.state import get_state
+from .core.models import utcnow
+from .health.runs import record_run
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,6 @@ DAILY_COMMANDS: tuple[tuple[str, ...], ...] = (
 )
 CHECK_INTERVAL_SECONDS = 3600.0
 MAINTENANCE_KEY = "maintenance.thread"
-# When the daily commands last all succeeded on this host: a file in the instance folder
-# (no table holds it), read by ``feedbackwidget check``.
-LAST_RUN_FILE = "feedbackwidget-maintenance-last-run"
 _start_lock = threading.Lock()
 
 
@@ -51,29 +48,6 @@ def run_daily_commands(app: Flask) -> list[str]:
     if not failed:
         record_run(app, utcnow())
     return failed
-
-
-def _last_run_path(app: Flask) -> str:
-    return os.path.join(app.instance_path, LAST_RUN_FILE)
-
-
-def record_run(app: Flask, when: dt.datetime) -> None:
-    """Note that the daily commands all succeeded at *when* (UTC), for ``feedbackwidget check``."""
-    try:
-        os.makedirs(app.instance_path, exist_ok=True)
-        with open(_last_run_path(app), "w") as handle:
-            handle.write(when.isoformat())
-    except OSError:  # a read-only instance folder must not fail the daily run
-        log.warning("feedbackwidget: could not record the daily run in %s", _last_run_path(app), exc_info=True)
-
-
-def last_run(app: Flask) -> dt.datetime | None:
-    """When the daily commands last all succeeded on this host (see :func:`record_run`), or None."""
-    try:
-        with open(_last_run_path(app)) as handle:
-            return dt.datetime.fromisoformat(handle.read().strip())
-    except (OSError, ValueError):
-        return None
 
 
 class MaintenanceThread(threading.Thread):

@@ -21,10 +21,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from feedbackwidget import create_app, get_state
-from feedbackwidget.db import normalize_url
+from feedbackwidget.core.db import normalize_url
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Base, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Base, Site
+from feedbackwidget.provisioning import create_site
 
 from .smtp import SmtpServer
 
@@ -55,7 +55,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url, drop = _create_pg_database(configured)
     else:
         url, drop = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "feedback.sqlite"), (lambda: None)
-    from feedbackwidget.db import create_feedback_engine
+    from feedbackwidget.core.db import create_feedback_engine
 
     engine = create_feedback_engine(url)
     upgrade(engine)
@@ -67,7 +67,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def empty_engine(tmp_path: Any) -> Iterator[Any]:
     """An engine on a new, empty database of the backend under test."""
-    from feedbackwidget.db import create_feedback_engine
+    from feedbackwidget.core.db import create_feedback_engine
 
     configured = os.environ.get(TEST_DATABASE_ENV)
     if configured and make_url(configured).get_backend_name() == "postgresql":

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.extension import get_state
+from feedbackwidget.core.state import get_state
 from feedbackwidget.invitations import Invitation, RuleChanges, save_policy, set_rule
 from feedbackwidget.invitations.runner import RunReport, run_invitations
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 from feedbackwidget.orders import Customer, OrderEvent, record_event
 
 BUDAPEST = ZoneInfo("Europe/Budapest")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from feedbackwidget.addresses import AddressError, parse_address, parse_addresses
-from feedbackwidget.plain_text import has_control_characters, is_forbidden, shown
+from feedbackwidget.core.addresses import AddressError, parse_address, parse_addresses
+from feedbackwidget.core.plain_text import has_control_characters, is_forbidden, shown
 
 ATEXT = string.ascii_letters + string.digits + "!#$%&'*+-/=?^_`{|}~"
 atoms = st.text(ATEXT, min_size=1, max_size=8)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget.delivery import invalidate_delivery
 from feedbackwidget.delivery.admin_outbox import retry
 from feedbackwidget.delivery.models import AlertRule
-from feedbackwidget.models import OutboxMessage, Response, Site
+from feedbackwidget.core.models import OutboxMessage, Response, Site
 
 from .conftest import SHOP_ORIGIN, csrf_token
 from .smtp import SmtpServer
@@ -203,7 +203,7 @@ def test_complaint_categories_with_control_characters_are_refused(
 def test_a_question_label_must_be_one_line(
     site: Site, db: Session, logged_in: Callable[..., FlaskClient]
 ) -> None:
-    from feedbackwidget.models import Survey
+    from feedbackwidget.core.models import Survey
 
     client = logged_in("owner")
     survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "csat"))
@@ -223,7 +223,7 @@ def test_a_question_label_must_be_one_line(
 def test_a_member_address_that_cannot_be_mailed_is_refused(
     site: Site, db: Session, logged_in: Callable[..., FlaskClient]
 ) -> None:
-    from feedbackwidget.models import AdminUser
+    from feedbackwidget.core.models import AdminUser
 
     client = logged_in("owner")
     page = client.get(f"/feedback/admin/sites/{site.id}")

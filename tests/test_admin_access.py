@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.admin.models import AdminSession
-from feedbackwidget.models import Response, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.accounts.models import AdminSession
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.provisioning import create_site
 
 from .conftest import ADMIN_PASSWORD, admin_login, csrf_token
 
@@ -28,7 +28,7 @@ def add_response(db: Session, site: Site, **values: Any) -> Response:
 
 
 def site_survey_id(db: Session, site: Site) -> int:
-    from feedbackwidget.models import Survey
+    from feedbackwidget.core.models import Survey
 
     return int(db.scalar(select(Survey.id).where(Survey.site_id == site.id).order_by(Survey.id).limit(1)))
 

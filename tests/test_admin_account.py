@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.accounts import verify_password
-from feedbackwidget.admin.models import AdminSession
-from feedbackwidget.models import AdminUser, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.accounts.models import AdminSession
+from feedbackwidget.core.models import AdminUser, Site
+from feedbackwidget.provisioning import create_site
 
 from .conftest import ADMIN_PASSWORD, admin_login, csrf_token
 
@@ -200,7 +200,7 @@ def test_a_new_members_password_follows_the_same_rules(
 
 
 def test_a_host_apps_user_saves_a_language_but_has_no_password_here(make_app: Callable[..., Flask], site: Site) -> None:
-    from feedbackwidget.admin.access import HostAdmin, set_admin_user_loader
+    from feedbackwidget.web.admin.access import HostAdmin, set_admin_user_loader
 
     app = make_app()
     set_admin_user_loader(app, lambda: HostAdmin("boss@host.example", roles={site.key: "owner"}))

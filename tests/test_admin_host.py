@@ -9,9 +9,9 @@ from flask import Flask, g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.admin.access import HostAdmin, set_admin_user_loader
-from feedbackwidget.models import AdminUser, Site, SiteMembership
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.web.admin.access import HostAdmin, set_admin_user_loader
+from feedbackwidget.core.models import AdminUser, Site, SiteMembership
+from feedbackwidget.provisioning import create_site
 
 
 def test_the_host_login_decides_who_sees_which_site(make_app: Callable[..., Flask], site: Site, db: Session) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 DASHBOARD = "/feedback/admin/"
 
@@ -38,7 +38,7 @@ def test_the_host_app_gets_no_babel_of_ours(logged_in: Callable[..., FlaskClient
     client.get(DASHBOARD + "?lang=hu")
     app = client.application
     assert "babel" not in app.extensions
-    assert "_" not in app.jinja_env.globals or app.jinja_env.globals["_"].__module__ != "feedbackwidget.admin.locale"
+    assert "_" not in app.jinja_env.globals or app.jinja_env.globals["_"].__module__ != "feedbackwidget.web.admin.locale"
 
 
 def test_the_options_of_the_admin_forms_are_in_the_admins_language(

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from feedbackwidget.admin.login_throttle import ACCOUNT_DELAYS, account_key
-from feedbackwidget.admin.models import LoginThrottle
-from feedbackwidget.models import utcnow
+from feedbackwidget.web.admin.login_throttle import ACCOUNT_DELAYS, account_key
+from feedbackwidget.accounts.models import LoginThrottle
+from feedbackwidget.core.models import utcnow
 
 from .conftest import ADMIN_LOGIN_URL, admin_login, csrf_token
 
@@ -179,7 +179,7 @@ def writers_locked_out(url: str) -> bool:
 def test_no_transaction_is_open_while_a_password_is_verified(
     make_app: Callable[..., Flask], make_admin: Any, monkeypatch: Any
 ) -> None:
-    from feedbackwidget.admin import sessions
+    from feedbackwidget.web.admin import sessions
 
     app = make_app()
     make_admin(OWNER)

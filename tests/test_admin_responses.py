@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site, Survey
-from feedbackwidget.site_admin import create_site
-from feedbackwidget.spreadsheet import cell as safe_cell
+from feedbackwidget.core.models import Response, Site, Survey
+from feedbackwidget.provisioning import create_site
+from feedbackwidget.core.spreadsheet import cell as safe_cell
 
 from .conftest import csrf_token
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.models import Site, SiteMembership, Survey
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Site, SiteMembership, Survey
+from feedbackwidget.provisioning import create_site
 
 from .conftest import admin_login, csrf_token
 
@@ -183,7 +183,7 @@ def test_only_a_superuser_creates_sites(logged_in: Callable[..., FlaskClient], d
 def test_new_alert_recipients_get_the_next_low_score_alert(
     app: Flask, client: FlaskClient, logged_in: Callable[..., FlaskClient], site: Site, db: Session
 ) -> None:
-    from feedbackwidget.models import OutboxMessage
+    from feedbackwidget.core.models import OutboxMessage
 
     owner = logged_in("owner")
     page = owner.get(site_url(site))

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.admin.slashes import SLASHED_SUFFIX
+from feedbackwidget.web.admin.slashes import SLASHED_SUFFIX
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import AdminUser, Response, Site, Survey
+from feedbackwidget.core.models import AdminUser, Response, Site, Survey
 
 from .test_complaints_api import complaint_body, post_complaint
 

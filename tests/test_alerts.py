@@ -15,7 +15,7 @@ from feedbackwidget.delivery.models import AlertRule
 from feedbackwidget.delivery.outbox import enqueue
 from feedbackwidget.delivery.rules import add_rule, set_recipient
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import OutboxMessage, Site
+from feedbackwidget.core.models import OutboxMessage, Site
 
 from .conftest import SHOP_ORIGIN
 from .smtp import SmtpServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .conftest import SHOP_ORIGIN
 

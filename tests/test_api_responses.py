@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site
+from feedbackwidget.core.models import Response, Site
 
 from .conftest import SHOP_ORIGIN
 
@@ -171,7 +171,7 @@ def test_a_malformed_idempotency_key_is_refused(client: FlaskClient, site: Site,
 
 def test_the_body_size_limit_is_configurable(make_app: Any, db: Session) -> None:
     app = make_app(FEEDBACKWIDGET_MAX_BODY_BYTES=100)
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     with app.app_context():
         from feedbackwidget import get_state
@@ -186,7 +186,7 @@ def test_the_body_size_limit_is_configurable(make_app: Any, db: Session) -> None
 
 
 def test_an_inactive_survey_takes_no_answers(client: FlaskClient, site: Site, db: Session) -> None:
-    from feedbackwidget.models import Survey
+    from feedbackwidget.core.models import Survey
 
     survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "csat"))
     assert survey is not None

@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedbackwidget import FeedbackWidget
-from feedbackwidget.api.openapi import DOCUMENT_PATH
-from feedbackwidget.models import Site
+from feedbackwidget.web.api.openapi import DOCUMENT_PATH
+from feedbackwidget.core.models import Site
 
 from .conftest import ADMIN_LOGIN_URL, SHOP_ORIGIN
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.cli import feedbackwidget_group
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
-from feedbackwidget.maintenance import record_run
-from feedbackwidget.models import Site, utcnow
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.health.runs import record_run
+from feedbackwidget.core.models import Site, utcnow
+from feedbackwidget.provisioning import create_site
 
 from .smtp import SmtpServer
 

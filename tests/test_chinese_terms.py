@@ -11,8 +11,8 @@ from html import unescape
 import pytest
 from flask.testing import FlaskClient
 
-from feedbackwidget.i18n import translate
-from feedbackwidget.models import Site
+from feedbackwidget.core.i18n import translate
+from feedbackwidget.core.models import Site
 
 from .test_widget_config import config
 

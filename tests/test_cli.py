@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.accounts import verify_password
 from feedbackwidget.migrations import head_revisions
-from feedbackwidget.models import AdminUser, Response, Site, SiteMembership, Survey
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import AdminUser, Response, Site, SiteMembership, Survey
+from feedbackwidget.provisioning import create_site
 
 
 def run(app: Flask, *args: str, input: str | None = None) -> tuple[int, str]:
@@ -118,7 +118,7 @@ def test_create_admin_refuses_one_of_the_most_common_passwords(app: Flask, db: S
 def test_create_admin_on_an_existing_account_only_changes_its_password(
     app: Flask, db: Session, site: Site
 ) -> None:
-    from feedbackwidget.admin.models import AdminSession
+    from feedbackwidget.accounts.models import AdminSession
 
     from .conftest import admin_login
 

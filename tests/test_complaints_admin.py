@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import Complaint, ComplaintEvent
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import Response, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.provisioning import create_site
 
 from .conftest import SHOP_ORIGIN, admin_login, csrf_token
 from .smtp import SmtpServer

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.analysis import CostRow, Period, analyse, over_time
 from feedbackwidget.complaints.models import Complaint, ComplaintMessage
-from feedbackwidget.models import Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Site
+from feedbackwidget.provisioning import create_site
 
 UTC = dt.timezone.utc
 PERIOD = Period(dt.datetime(2026, 10, 1, tzinfo=UTC), dt.datetime(2026, 11, 1, tzinfo=UTC))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import Complaint, ComplaintEvent
-from feedbackwidget.models import OutboxMessage, Site
+from feedbackwidget.core.models import OutboxMessage, Site
 
 from .conftest import SHOP_ORIGIN
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .browser.conftest import CHROMIUM, LiveServer, live_server  # noqa: F401  (fixture)
 from .test_complaints_api import complaints

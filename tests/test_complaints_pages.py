@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import OutboxMessage, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import OutboxMessage, Site
+from feedbackwidget.provisioning import create_site
 
 from .test_complaints_api import complaint_body, complaints, post_complaint
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget.complaints.analysis import Period, analyse
 from feedbackwidget.complaints.models import ComplaintMessage
 from feedbackwidget.complaints.privacy import PROVIDER
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 from feedbackwidget.privacy import Person
 
 from .test_complaints_api import complaint_body, complaints, post_complaint

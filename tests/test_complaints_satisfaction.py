@@ -21,7 +21,7 @@ from feedbackwidget.complaints.satisfaction import MIN_ANSWERS, answer_of, flagg
 from feedbackwidget.complaints.workflow import change_status
 from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.invitations.models import Suppression
-from feedbackwidget.models import Response, Site, utcnow
+from feedbackwidget.core.models import Response, Site, utcnow
 from feedbackwidget.sites import load_site_config
 from feedbackwidget.surveys.models import SurveyLink
 

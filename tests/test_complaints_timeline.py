@@ -26,7 +26,7 @@ from feedbackwidget.complaints.workflow import (
     set_root_cause,
     set_verdict,
 )
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .test_complaints_workflow import T0, context, received, session, staff  # noqa: F401 (fixtures)
 

@@ -30,7 +30,7 @@ from feedbackwidget.complaints.workflow import (
     set_root_cause,
     set_verdict,
 )
-from feedbackwidget.models import AdminUser, OutboxMessage, Site, SiteMembership
+from feedbackwidget.core.models import AdminUser, OutboxMessage, Site, SiteMembership
 from feedbackwidget.sites import load_site_config
 
 UTC = dt.timezone.utc

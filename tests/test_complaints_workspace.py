@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .conftest import csrf_token
 from .test_complaints_admin import ADMIN, act, only_complaint

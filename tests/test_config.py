@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedbackwidget import config
+from feedbackwidget.core import config
 
 
 def test_every_setting_parses_from_the_environment_as_its_defaults_type() -> None:

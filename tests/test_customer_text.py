@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from feedbackwidget.customer_text import customer_text
-from feedbackwidget.models import Site
+from feedbackwidget.core.customer_text import customer_text
+from feedbackwidget.core.models import Site
 
 from .test_admin_responses import LIST, add
 from .test_alerts import LOW_NPS, outbox, submit

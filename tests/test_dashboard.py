@@ -19,9 +19,9 @@ from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.metrics import Totals, custom, last_days, refresh
 from feedbackwidget.metrics.formulas import nps_interval, wilson_interval
 from feedbackwidget.metrics.trend import choose_bucket, regroup
-from feedbackwidget.models import Response, Site, Survey
-from feedbackwidget.refusals import record_refusal
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response, Site, Survey
+from feedbackwidget.sites.refusals import record_refusal
+from feedbackwidget.provisioning import create_site
 
 from .conftest import csrf_token
 from .smtp import SmtpServer

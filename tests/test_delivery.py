@@ -21,7 +21,7 @@ from feedbackwidget.delivery.mail import mail_draft
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
 from feedbackwidget.delivery.smtp import send_mail
 from feedbackwidget.delivery.worker import WorkerSettings, backoff_seconds, claim, drain
-from feedbackwidget.models import OutboxMessage, Site, utcnow
+from feedbackwidget.core.models import OutboxMessage, Site, utcnow
 
 from .conftest import SHOP_ORIGIN
 from .smtp import SmtpServer

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.delivery.models import AlertRecipient, AlertRule, Webhook
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
-from feedbackwidget.extension import get_state
-from feedbackwidget.models import OutboxMessage, Site, utcnow
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.state import get_state
+from feedbackwidget.core.models import OutboxMessage, Site, utcnow
+from feedbackwidget.provisioning import create_site
 
 from .conftest import csrf_token
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import OutboxMessage, Site, utcnow
+from feedbackwidget.core.models import OutboxMessage, Site, utcnow
 
 from .smtp import SmtpServer
 

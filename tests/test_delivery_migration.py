@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 
 from feedbackwidget.delivery.models import AlertRecipient, AlertRule
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 
 
 def test_existing_sites_get_the_default_rules_for_their_alert_emails(empty_engine: Engine) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 
 from feedbackwidget import FeedbackWidget, get_state
 from feedbackwidget.delivery.sender import SENDER_KEY
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .conftest import SHOP_ORIGIN
 from .smtp import SmtpServer

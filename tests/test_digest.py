@@ -12,11 +12,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.delivery.digest import enqueue_digests, period_bounds
+from feedbackwidget.digest import enqueue_digests, period_bounds
 from feedbackwidget.delivery.rules import set_recipient
-from feedbackwidget.delivery.words import top_words
+from feedbackwidget.digest.words import top_words
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import Base, Response, Site, Survey
+from feedbackwidget.core.models import Base, Response, Site, Survey
 
 from .smtp import SmtpServer
 

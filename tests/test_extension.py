@@ -14,8 +14,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from feedbackwidget import FeedbackWidget, get_state
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response
+from feedbackwidget.provisioning import create_site
 
 
 class HostBase(DeclarativeBase):

@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from feedbackwidget import get_state
-from feedbackwidget.db import create_feedback_engine
+from feedbackwidget.core.db import create_feedback_engine
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response
+from feedbackwidget.provisioning import create_site
 
 from .conftest import SHOP_ORIGIN
 from .smtp import free_port

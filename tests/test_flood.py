@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site
-from feedbackwidget.ratelimit import client_key
+from feedbackwidget.core.models import Site
+from feedbackwidget.web.ratelimit import client_key
 
 from .conftest import SHOP_ORIGIN
 from .test_body_limit import assert_described

@@ -24,8 +24,8 @@ import feedbackwidget
 from feedbackwidget import FeedbackWidget, get_state
 from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response
+from feedbackwidget.provisioning import create_site
 
 from .smtp import SmtpServer
 

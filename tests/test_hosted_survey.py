@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from feedbackwidget.extension import get_state
-from feedbackwidget.models import Response, Site, Survey, utcnow
+from feedbackwidget.core.state import get_state
+from feedbackwidget.core.models import Response, Site, Survey, utcnow
 from feedbackwidget.surveys.models import SurveyLink
-from feedbackwidget.widget.links import Reference, sign_reference
+from feedbackwidget.web.widget.links import Reference, sign_reference
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RENDERED = re.compile(r'name="rendered" type="hidden" value="([^"]+)"')
@@ -223,7 +223,7 @@ def test_unknown_site_or_survey_is_not_found(client: FlaskClient, site: Site) ->
 
 
 def test_too_many_answers_from_one_network_are_asked_to_wait(make_app: Any, db: Session) -> None:
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     app = make_app(FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT="1/minute")
     site = create_site(db, "Busy Shop", ["https://busy.example"], templates=("nps",))
@@ -240,8 +240,8 @@ def test_too_many_answers_from_one_network_are_asked_to_wait(make_app: Any, db: 
 
 
 def test_links_for_e_mails_use_the_public_url(make_app: Any, db: Session) -> None:
-    from feedbackwidget.site_admin import create_site
-    from feedbackwidget.widget.links import survey_link
+    from feedbackwidget.provisioning import create_site
+    from feedbackwidget.web.widget.links import survey_link
 
     app = make_app(FEEDBACKWIDGET_PUBLIC_URL="https://feedback.shop.example/")
     site = create_site(db, "Linked Shop", ["https://shop.example"], templates=("nps",))
@@ -404,7 +404,7 @@ def test_an_expired_link_says_so_in_the_visitors_language(app: Flask, client: Fl
 
 
 def test_links_expire_after_the_configured_days(make_app: Any, db: Session) -> None:
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     app = make_app(FEEDBACKWIDGET_LINK_MAX_AGE_DAYS=7)
     site = create_site(db, "Weekly Shop", ["https://shop.example"], templates=("nps",))

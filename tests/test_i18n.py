@@ -8,8 +8,14 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from feedbackwidget.i18n import (TRANSLATIONS_DIR, negotiate_locale, normalize_locale, translate, translate_in_context,
-                                 translate_plural)
+from feedbackwidget.core.i18n import (
+    TRANSLATIONS_DIR,
+    negotiate_locale,
+    normalize_locale,
+    translate,
+    translate_in_context,
+    translate_plural,
+)
 from feedbackwidget.surveys.templates import TEMPLATES, questions_from_template
 
 PO_FILES = sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"))

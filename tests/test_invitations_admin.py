@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.models import InvitationRule, InvitationSettings, Suppression
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .conftest import csrf_token
 from .invitation_support import order, rule, run, tomorrow_at

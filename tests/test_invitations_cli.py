@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.delivery.sender import SENDER_JOBS_KEY
-from feedbackwidget.extension import get_state
+from feedbackwidget.core.state import get_state
 from feedbackwidget.invitations.models import InvitationRule
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 
 from .invitation_support import order
 from .smtp import SmtpServer

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.funnel import funnel
 from feedbackwidget.invitations.models import Suppression
-from feedbackwidget.models import Response, Site
+from feedbackwidget.core.models import Response, Site
 from feedbackwidget.surveys.models import SurveyLink
 
 from .invitation_support import (form_fields, html_part, invitations, links, order, path, rule, run, score_links,

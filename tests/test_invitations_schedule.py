@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.timing import in_sending_hours, parse_duration, parse_hours
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .invitation_support import BUDAPEST, invitations, order, rule, run, score_links, tomorrow_at
 from .smtp import SmtpServer

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.models import Suppression
-from feedbackwidget.models import OutboxMessage, Site
+from feedbackwidget.core.models import OutboxMessage, Site
 
 from .invitation_support import invitations, order, path, rule, run, text_part, tomorrow_at
 from .smtp import SmtpServer

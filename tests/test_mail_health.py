@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import FeedbackWidget, get_state
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import OutboxMessage, Site, utcnow
+from feedbackwidget.core.models import OutboxMessage, Site, utcnow
 
 from .conftest import SHOP_ORIGIN, csrf_token
 from .smtp import SmtpServer

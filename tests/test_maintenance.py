@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.maintenance import DAILY_COMMANDS, run_daily_commands
-from feedbackwidget.models import Response, Site, utcnow
+from feedbackwidget.core.models import Response, Site, utcnow
 
 DEPLOY_UNIT = Path(__file__).resolve().parent.parent / "deploy" / "feedbackwidget-maintenance.service"
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.metrics import build_dashboard, custom, last_days, refresh
 from feedbackwidget.metrics.words import frequent_words
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 
 NOW = dt.datetime.now(dt.timezone.utc)
 TODAY = NOW.date()

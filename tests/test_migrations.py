@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from feedbackwidget.migrations import VERSION_TABLE, current_revisions, downgrade, head_revisions, upgrade
-from feedbackwidget.models import Base, load_all_models
+from feedbackwidget.core.models import Base, load_all_models
 
 
 def test_an_empty_database_is_migrated_to_the_models_schema(empty_engine: Engine) -> None:

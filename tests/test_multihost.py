@@ -26,10 +26,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from feedbackwidget.accounts import set_admin
-from feedbackwidget.db import create_feedback_engine
+from feedbackwidget.core.db import create_feedback_engine
 from feedbackwidget.migrations import VERSION_TABLE, head_revisions
-from feedbackwidget.models import OutboxMessage, Response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import OutboxMessage, Response
+from feedbackwidget.provisioning import create_site
 
 from .conftest import TEST_DATABASE_ENV, _create_pg_database
 from .smtp import SmtpServer, free_port

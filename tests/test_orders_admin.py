@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders.models import PlatformSecret, StoredOrderEvent
 
 from .conftest import csrf_token

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders.credentials import new_api_secret
 from feedbackwidget.orders.models import StoredOrderEvent
 

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders.models import PlatformSecret, StoredOrderEvent
 
 from .test_orders_hooks import platform_sign, shopify_order

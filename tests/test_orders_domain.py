@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders.csv_import import UnreadableFile, decode_upload, import_orders
 from feedbackwidget.orders.events import Customer, Duplicate, OrderEvent, Recorded, events_since, order_history, \
     record_event
@@ -61,7 +61,7 @@ def test_events_since_reads_in_arrival_order_from_a_cursor(session: Session, sit
 
 
 def test_events_of_another_site_are_not_seen(session: Session, site: Site, db: Session) -> None:
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     other = create_site(db, "Other", ["https://other.example"])
     db.commit()

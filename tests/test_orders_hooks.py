@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders.credentials import set_platform_secret
 from feedbackwidget.orders.models import StoredOrderEvent
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.orders import Customer, OrderEvent, record_event
 from feedbackwidget.orders.models import StoredOrderEvent
 from feedbackwidget.privacy import Person, correct_person, erase_person, export_person, purge_expired

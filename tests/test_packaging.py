@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
-from feedbackwidget.resources import package_folder
+from feedbackwidget.core.resources import package_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -42,7 +42,7 @@ def run_without_psycopg(module: str, *argv: str) -> subprocess.CompletedProcess[
 
 
 @pytest.mark.parametrize("module, argv", [
-    ("feedbackwidget.cli", ["feedbackwidget", "db", "upgrade"]),
+    ("feedbackwidget.app", ["feedbackwidget", "db", "upgrade"]),
     ("flask.cli", ["flask", "--app", "feedbackwidget", "run"]),
     ("flask.cli", ["flask", "--app", "feedbackwidget", "feedbackwidget", "db", "current"]),
 ])

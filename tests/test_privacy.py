@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
-from feedbackwidget.extension import get_state
-from feedbackwidget.models import OutboxMessage, Response, Site, utcnow
+from feedbackwidget.core.state import get_state
+from feedbackwidget.core.models import OutboxMessage, Response, Site, utcnow
 from feedbackwidget.privacy import Person, erase_person, purge_expired
 
 ANN = {"id": "C-17", "email": "ann@example.com", "loyalty_tier": "gold"}

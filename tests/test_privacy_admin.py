@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.provisioning import create_site
 
 from .conftest import csrf_token
 

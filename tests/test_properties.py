@@ -21,9 +21,9 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from feedbackwidget import get_state
-from feedbackwidget.api.errors import ApiError
-from feedbackwidget.api.submission import IDEMPOTENCY_KEY, idempotency_key, read_json_object, submission_row
-from feedbackwidget.models import Response, Site
+from feedbackwidget.web.errors import ApiError
+from feedbackwidget.web.submission import IDEMPOTENCY_KEY, idempotency_key, read_json_object, submission_row
+from feedbackwidget.core.models import Response, Site
 from feedbackwidget.surveys.questions import CSAT_VALUES, AnswerError, Option, Question, check_answer
 
 FIXTURES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.complaints.validation import InvalidComplaint, validate_complaint
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .test_complaints_api import complaint_body
 

@@ -20,11 +20,11 @@ from werkzeug.exceptions import Gone, NotFound
 
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import ComplaintMessage
-from feedbackwidget.error_pages import error_page
+from feedbackwidget.web.error_pages import error_page
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 from feedbackwidget.surveys.models import SurveyLink
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.provisioning import create_site
 
 from .test_body_limit import FORM, Endless, send
 from .test_complaints_api import complaints

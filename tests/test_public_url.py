@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from feedbackwidget.public_url import public_base_url
+from feedbackwidget.core.public_url import public_base_url
 
 
 def test_the_public_url_setting_wins(make_app: Callable[..., Flask]) -> None:

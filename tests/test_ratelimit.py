@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site
-from feedbackwidget.ratelimit import client_ip, hit, limiter_state, parse_limits
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.web.ratelimit import client_ip, hit, limiter_state, parse_limits
 
 from .smtp import free_port
 
@@ -157,7 +157,7 @@ def test_when_redis_is_down_submissions_still_work_with_a_warning(
         FEEDBACKWIDGET_RATELIMIT_WRITE_PER_CLIENT="1/minute",
     ).test_client()
 
-    with caplog.at_level(logging.WARNING, logger="feedbackwidget.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="feedbackwidget.web.ratelimit"):
         statuses = [submit(client, site).status_code for _ in range(3)]
 
     assert statuses == [201, 201, 201]

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.demo import demo_site_key
-from feedbackwidget.models import Response, Site
+from feedbackwidget.provisioning.demo import demo_site_key
+from feedbackwidget.core.models import Response, Site
 
 from .conftest import SHOP_ORIGIN, csrf_token
 

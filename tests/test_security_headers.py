@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 
 def test_html_pages_get_a_strict_csp_and_are_never_framed(app: Flask, client: FlaskClient) -> None:

@@ -10,7 +10,7 @@ import brotli
 import pytest
 from flask.testing import FlaskClient
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from .conftest import SHOP_ORIGIN
 

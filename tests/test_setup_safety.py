@@ -12,7 +12,7 @@ from flask import Flask
 
 from feedbackwidget import FeedbackWidget, get_state
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.provisioning import create_site
 
 GOOD_KEY = "k" * 40
 

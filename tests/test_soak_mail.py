@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 
 from feedbackwidget import get_state
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import OutboxMessage, Response, Site, utcnow
+from feedbackwidget.core.models import OutboxMessage, Response, Site, utcnow
 
 from .smtp import SmtpServer, free_port
 

@@ -8,8 +8,14 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from feedbackwidget.spam import (SpamGuardedForm, envelope_looks_human, envelope_problem, form_looks_human,
-                                 render_stamp, seconds_since)
+from feedbackwidget.web.spam import (
+    SpamGuardedForm,
+    envelope_looks_human,
+    envelope_problem,
+    form_looks_human,
+    render_stamp,
+    seconds_since,
+)
 
 
 @pytest.fixture
@@ -111,7 +117,7 @@ def complaints_stored(app: Flask) -> int:
 @pytest.fixture
 def shop_key(guarded_app: Flask) -> str:
     from feedbackwidget import get_state
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     with get_state(guarded_app).session_factory() as session:
         key = create_site(session, "Shop", ["https://shop.example"]).key
@@ -144,7 +150,7 @@ def test_the_hosted_complaint_form_keeps_bots_out_and_lets_people_in(
     make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from feedbackwidget import get_state
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     from .test_complaints_pages import form_fields, hidden
 
@@ -194,7 +200,7 @@ def test_the_hosted_survey_page_keeps_bots_out(make_app: Callable[..., Flask]) -
     import re
 
     from feedbackwidget import get_state
-    from feedbackwidget.site_admin import create_site
+    from feedbackwidget.provisioning import create_site
 
     app = make_app(FEEDBACKWIDGET_MIN_FILL_SECONDS=30)
     with get_state(app).session_factory() as session:

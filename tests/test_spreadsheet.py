@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from feedbackwidget.complaints.export import COMPLAINT_COLUMNS
-from feedbackwidget.models import Site
-from feedbackwidget.spreadsheet import cell, csv_chunks, neutralise
+from feedbackwidget.web.complaints.export import COMPLAINT_COLUMNS
+from feedbackwidget.core.models import Site
+from feedbackwidget.core.spreadsheet import cell, csv_chunks, neutralise
 
 from .test_admin_responses import EXPORT, add
 from .test_complaints_api import complaint_body, complaints, post_complaint

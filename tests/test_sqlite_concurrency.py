@@ -13,12 +13,12 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from feedbackwidget.db import create_feedback_engine
+from feedbackwidget.core.db import create_feedback_engine
 from feedbackwidget.delivery.outbox import OutboxDraft
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import OutboxMessage, Response, Site, Survey
+from feedbackwidget.core.models import OutboxMessage, Response, Site, Survey
 from feedbackwidget.responses import record_response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.provisioning import create_site
 
 WRITERS = 20
 SUBMISSIONS_EACH = 10
@@ -121,7 +121,7 @@ def _submit(app: Flask, site: Site, reason: str) -> int:
 def test_a_page_that_is_reading_does_not_hold_up_a_submission(
     make_app: Callable[..., Flask], site: Site, db: Session, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
+    monkeypatch.setattr("feedbackwidget.core.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
     app = make_app(FEEDBACKWIDGET_RATELIMIT_ENABLED=False)
     from feedbackwidget import get_state
 
@@ -137,7 +137,7 @@ def test_a_page_that_is_reading_does_not_hold_up_a_submission(
 def test_a_get_request_writing_after_others_committed_is_not_refused(
     make_app: Callable[..., Flask], site: Site, db: Session, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
+    monkeypatch.setattr("feedbackwidget.core.db.SQLITE_BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
     app = make_app(FEEDBACKWIDGET_RATELIMIT_ENABLED=False)
     from feedbackwidget import get_state
 

@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import feedbackwidget.responses
-from feedbackwidget.db import create_feedback_engine
-from feedbackwidget.extension import get_state
+from feedbackwidget.core.db import create_feedback_engine
+from feedbackwidget.core.state import get_state
 from feedbackwidget.migrations import upgrade
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 from feedbackwidget.responses import StorageUnavailable, body_hash, record_response
-from feedbackwidget.site_admin import create_site
+from feedbackwidget.provisioning import create_site
 
 from .conftest import SHOP_ORIGIN
 
@@ -158,7 +158,7 @@ def test_an_sqlite_submission_waits_out_another_writer(tmp_path: Path) -> None:
 
 def test_an_sqlite_submission_gives_up_after_the_busy_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url, survey = sqlite_survey(tmp_path / "busy.sqlite")
-    monkeypatch.setattr("feedbackwidget.db.SQLITE_BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("feedbackwidget.core.db.SQLITE_BUSY_TIMEOUT_MS", 50)
     engine = create_feedback_engine(url)
     holder = holding_the_write_lock(tmp_path / "busy.sqlite")
     try:

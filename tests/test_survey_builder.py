@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site, Survey
-from feedbackwidget.surveys.trigger_fields import trigger_values, triggers_from_values
+from feedbackwidget.core.models import Site, Survey
+from feedbackwidget.web.admin.trigger_fields import trigger_values, triggers_from_values
 
 from .conftest import csrf_token
 

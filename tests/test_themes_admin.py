@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 from feedbackwidget.themes import SiteTaxonomy
 from feedbackwidget.themes.models import ThemeRebuild
 from feedbackwidget.themes.store import analyse_pending

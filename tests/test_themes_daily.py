@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.metrics.periods import Period
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.themes import matching, store
 from feedbackwidget.themes.daily import rebuild_site
 from feedbackwidget.themes.drivers import drivers, example_comments
@@ -88,7 +88,7 @@ def test_example_comments_compile_nothing_in_a_request(app: Flask, site: Site, d
     def no_compile(*args: object, **kwargs: object) -> None:
         raise AssertionError("a request compiled the site's matcher")
 
-    monkeypatch.setattr(store, "_taxonomies", {})  # as after a restart
+    monkeypatch.setattr("feedbackwidget.themes.settings._taxonomies", {})  # as after a restart
     monkeypatch.setattr(SiteTaxonomy, "build", no_compile)
     monkeypatch.setattr(matching.Matcher, "__init__", no_compile)
     low = example_comments(db, [site.id], NOVEMBER, "delivery")

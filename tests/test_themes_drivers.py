@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from feedbackwidget.metrics.periods import Period
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 from feedbackwidget.themes.drivers import (
     complaint_themes,
     drivers,

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.delivery.digest import enqueue_digests
+from feedbackwidget.digest import enqueue_digests
 from feedbackwidget.delivery.rules import set_recipient
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 from feedbackwidget.themes.store import analyse_pending
 
 from .smtp import SmtpServer

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.cli import feedbackwidget_group
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import Response, Site
+from feedbackwidget.core.models import Response, Site
 from feedbackwidget.themes import SiteTaxonomy, Theme
 from feedbackwidget.themes.models import ComplaintTheme, ResponseTheme, ThemeRebuild
 from feedbackwidget.themes.store import (

@@ -24,7 +24,7 @@ from feedbackwidget.delivery.safe_http import UnsafeTarget, check_target, post
 from feedbackwidget.delivery.signing import SIGNATURE_HEADER, InvalidSignature, sign, verify_signature
 from feedbackwidget.delivery.webhooks import add_webhook
 from feedbackwidget.delivery.worker import WorkerSettings, drain
-from feedbackwidget.models import OutboxMessage, Site
+from feedbackwidget.core.models import OutboxMessage, Site
 
 from .conftest import SHOP_ORIGIN
 

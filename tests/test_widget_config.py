@@ -12,11 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from feedbackwidget.i18n import SUPPORTED_LOCALES
-from feedbackwidget.models import Site, Survey
-from feedbackwidget.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
-from feedbackwidget.widget.triggers import public_triggers, url_pattern, validate_triggers
-from feedbackwidget.widget.assets import build_widget, widget_assets
+from feedbackwidget.core.i18n import SUPPORTED_LOCALES
+from feedbackwidget.core.models import Site, Survey
+from feedbackwidget.web.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
+from feedbackwidget.web.widget.triggers import public_triggers, url_pattern, validate_triggers
+from feedbackwidget.web.widget.assets import build_widget, widget_assets
 
 from .conftest import SHOP_ORIGIN
 
@@ -195,7 +195,7 @@ def test_the_widget_names_the_places_of_the_config_strings_in_their_order() -> N
 
 
 def test_every_widget_string_is_translated() -> None:
-    from feedbackwidget.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
+    from feedbackwidget.web.widget.strings import CONFIG_STRINGS, FORM_STRINGS, widget_strings
 
     english = widget_strings("en")
     for locale in ("hu", "zh"):
@@ -237,7 +237,7 @@ def test_the_page_sends_its_languages_by_preference(client: FlaskClient, site: S
 
 
 def test_complaints_are_offered_only_where_the_complaint_api_answers(client: FlaskClient, site: Site) -> None:
-    from feedbackwidget.widget.site_config import complaint_api_available
+    from feedbackwidget.web.widget.site_config import complaint_api_available
 
     body = config(client, site)
     with client.application.test_request_context():
@@ -304,7 +304,7 @@ def test_a_url_rule_matches_the_page_the_way_the_readme_says(match: str, value: 
 def test_the_config_matches_its_openapi_description(client: FlaskClient, site: Site, db: Session) -> None:
     import jsonschema
 
-    from feedbackwidget.api.openapi import DOCUMENT_PATH
+    from feedbackwidget.web.api.openapi import DOCUMENT_PATH
 
     survey = db.query(Survey).filter_by(site_id=site.id, slug="nps").one()
     survey.triggers = {"event": ["purchase"], "url": {"match": "prefix", "value": "/"}, "cooldown_days": 7}

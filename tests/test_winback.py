@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.winback import candidates, to_csv
-from feedbackwidget.models import Response, Site, Survey, utcnow
+from feedbackwidget.core.models import Response, Site, Survey, utcnow
 
 from .conftest import csrf_token
 from .invitation_support import order

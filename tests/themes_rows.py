@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 
 _numbers = itertools.count(1)
 

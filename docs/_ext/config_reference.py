@@ -1,4 +1,4 @@
-"""``.. config-reference::``: every setting of ``feedbackwidget/config.py`` with its default and
+"""``.. config-reference::``: every setting of ``feedbackwidget/core/config.py`` with its default and
 the comment written above it there, so the reference has one source, the code."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 
-import feedbackwidget.config as config
+import feedbackwidget.core.config as config
 
 
 def _constant_names(tree: ast.Module) -> dict[str, str]:
@@ -30,7 +30,7 @@ def _defaults_dict(tree: ast.Module) -> ast.Dict:
         if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "DEFAULTS":
             assert isinstance(node.value, ast.Dict)
             return node.value
-    raise RuntimeError("feedbackwidget/config.py has no DEFAULTS dict")
+    raise RuntimeError("feedbackwidget/core/config.py has no DEFAULTS dict")
 
 
 def _comment_above(lines: list[str], lineno: int) -> str:
@@ -56,7 +56,7 @@ def settings() -> list[tuple[str, str, str]]:
         assert isinstance(key_node, ast.Name)
         key, description = names[key_node.id], _comment_above(lines, key_node.lineno)
         if not description:
-            raise ValueError(f"{key} has no comment in feedbackwidget/config.py: write one line above it")
+            raise ValueError(f"{key} has no comment in feedbackwidget/core/config.py: write one line above it")
         rows.append((key, repr(config.DEFAULTS[key]), description))
     return rows
 

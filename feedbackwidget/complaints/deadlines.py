@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import Protocol
 
-from ..i18n import translate, translate_plural
+from ..core.i18n import translate, translate_plural
 from .models import OPEN_STATES
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..delivery.outbox import enqueue
-from ..i18n import negotiate_locale
-from ..models import Response
+from ..core.i18n import negotiate_locale
+from ..core.models import Response
 from .audit import record
 from .context import Context
 from .deadlines import due_at

@@ -7,7 +7,7 @@ from typing import Any
 
 from wtforms.fields.choices import SelectChoice
 
-from ..i18n import N_
+from ..core.i18n import N_
 
 CATEGORY_LABELS: dict[str, str] = {
     "product_quality": N_("Product quality"),

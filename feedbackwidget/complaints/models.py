@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 STATES: tuple[str, ...] = ("received", "in_progress", "resolved", "rejected")
 OPEN_STATES: tuple[str, ...] = ("received", "in_progress")

@@ -14,7 +14,7 @@ from babel.dates import format_date
 
 from ..delivery.mail import mail_draft
 from ..delivery.outbox import OutboxDraft
-from ..i18n import N_, translate
+from ..core.i18n import N_, translate
 from .context import Context
 from .labels import CATEGORY_LABELS, STATE_LABELS, label
 from .models import Complaint, ComplaintMessage

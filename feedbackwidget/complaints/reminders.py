@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..delivery.outbox import OutboxDraft, enqueue
-from ..models import AdminUser
+from ..core.models import AdminUser
 from ..sites import SiteConfig
 from .audit import record
 from .context import SYSTEM, Context, EventDrafts, Settings

@@ -6,16 +6,16 @@ import datetime as dt
 
 from flask import current_app
 
-from .. import config
-from ..extension import get_state
-from ..models import utcnow
-from ..public_url import public_base_url
+from ..core import config
+from ..core.state import get_state
+from ..core.models import utcnow
+from ..core.public_url import public_base_url
 from ..sites import SiteConfig
 from .context import Actor, Context, Settings
 
 
 def public_base() -> str:
-    """Absolute URL of feedbackwidget's prefix: see :func:`feedbackwidget.public_url.public_base_url`."""
+    """Absolute URL of feedbackwidget's prefix: see :func:`feedbackwidget.core.public_url.public_base_url`."""
     return public_base_url(current_app).url
 
 

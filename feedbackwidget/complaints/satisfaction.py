@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from ..delivery.mail import mail_draft
 from ..delivery.outbox import enqueue
-from ..i18n import N_, translate
+from ..core.i18n import N_, translate
 from ..invitations.message import answer_url, first_question
 from ..invitations.suppressions import is_suppressed
-from ..models import Response
+from ..core.models import Response
 from ..sites import SiteConfig
-from ..surveys.links import LinkDetails, create_link
+from ..responses.links import LinkDetails, create_link
 from ..surveys.models import SurveyLink
 from .models import Complaint
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..i18n import N_, SUPPORTED_LOCALES
-from ..models import Site
+from ..core.i18n import N_, SUPPORTED_LOCALES
+from ..core.models import Site
 from .models import Complaint
 from .workflow import MESSAGE_MAX_LENGTH, WorkflowError
 

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
-from ..i18n import N_, translate
+from ..core.i18n import N_, translate
 from .labels import COMPENSATION_LABELS, ROOT_CAUSES
 
 # Fields that follow from another change ("resolve" sets resolved_at): the sentence of that change says it all.

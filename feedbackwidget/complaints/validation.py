@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..addresses import AddressError, parse_address
-from ..i18n import N_
-from ..plain_text import CONTROL, ONE_LINE, has_control_characters
+from ..core.addresses import AddressError, parse_address
+from ..core.i18n import N_
+from ..core.plain_text import CONTROL, ONE_LINE, has_control_characters
 
 PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{2,39}")
 SINGLE_LINE_LIMITS = {

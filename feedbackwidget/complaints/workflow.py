@@ -16,8 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..delivery.outbox import enqueue
-from ..i18n import N_
-from ..models import AdminUser, SiteMembership
+from ..core.i18n import N_
+from ..core.models import AdminUser, SiteMembership
 from .audit import record
 from .context import Context
 from .labels import ROOT_CAUSES

@@ -16,8 +16,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from .. import config
-from ..extension import get_state
+from ..core import config
+from ..core.state import get_state
 
 
 def install(app: Flask) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import OutboxMessage, utcnow
+from ..core.models import OutboxMessage, utcnow
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import current_app
 
-from .. import config, public_url
-from ..extension import get_state
-from ..i18n import N_, translate
+from ..core import config, public_url
+from ..core.state import get_state
+from ..core.i18n import N_, translate
 from ..sites import CompiledSurvey, SiteConfig
 from ..surveys.templates import CSAT_LABELS
 from .mail import mail_draft
@@ -44,7 +44,7 @@ def site_delivery(site_id: int) -> SiteDelivery:
 
 
 def public_base_url() -> str:
-    """Where links in mails point: see :func:`feedbackwidget.public_url.public_base_url`."""
+    """Where links in mails point: see :func:`feedbackwidget.core.public_url.public_base_url`."""
     return public_url.public_base_url(current_app).url
 
 

@@ -34,9 +34,9 @@ from typing import Any
 
 from flask import current_app
 
-from .. import config
-from ..extension import FeedbackWidgetState
-from ..i18n import N_, translate
+from ..core import config
+from ..core.state import FeedbackWidgetState
+from ..core.i18n import N_, translate
 from ..sites import SiteConfig
 from .alerts import public_base_url, recipient_key, site_delivery
 from .mail import mail_draft

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Engine, Table, func, select, update
 
-from ..i18n import N_
-from ..models import OutboxMessage, utcnow
+from ..core.i18n import N_
+from ..core.models import OutboxMessage, utcnow
 from .outbox import OutboxDraft, enqueue
 from .worker import WorkerSettings, process
 

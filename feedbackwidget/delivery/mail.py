@@ -15,10 +15,10 @@ from typing import Any
 from flask import render_template
 from jinja2 import TemplateNotFound
 
-from ..addresses import AddressError, parse_address
-from ..customer_text import customer_plain, customer_text
-from ..i18n import negotiate_locale, translate
-from ..plain_text import shown
+from ..core.addresses import AddressError, parse_address
+from ..core.customer_text import customer_plain, customer_text
+from ..core.i18n import negotiate_locale, translate
+from ..core.plain_text import shown
 from .outbox import OutboxDraft
 
 HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")

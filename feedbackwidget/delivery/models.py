@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, utcnow
+from ..core.models import Base, utcnow
 
 RULE_KINDS: tuple[str, ...] = (
     "nps_at_or_below", "csat_bad", "stock_no", "loyalty_at_or_below", "complaint_new", "complaint_overdue",

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..models import OutboxMessage, utcnow
+from ..core.models import OutboxMessage, utcnow
 
 MESSAGE_ID_DOMAIN = "feedbackwidget"
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..addresses import parse_address, parse_addresses
-from ..i18n import SUPPORTED_LOCALES
-from ..models import Site
+from ..core.addresses import parse_address, parse_addresses
+from ..core.i18n import SUPPORTED_LOCALES
+from ..core.models import Site
 from .models import DIGEST_FREQUENCIES, RULE_KINDS, THRESHOLD_KINDS, AlertRecipient, AlertRule, Webhook
 
 # Response kinds: which stored column of the response each one reads.
@@ -133,7 +133,7 @@ def add_rule(
     """Add an alert rule of *kind* to *site* (score kinds default to threshold 6).
 
     :raises ValueError: for an unknown kind;
-        :class:`~feedbackwidget.addresses.AddressError` naming each refused address.
+        :class:`~feedbackwidget.core.addresses.AddressError` naming each refused address.
     """
     if kind not in RULE_KINDS:
         raise ValueError(f"unknown alert kind {kind!r}: use one of {', '.join(RULE_KINDS)}")
@@ -154,7 +154,7 @@ def set_recipient(
     """Create or update what *email* prefers on *site* (language, digest frequency).
 
     :raises ValueError: for an unknown locale or frequency;
-        :class:`~feedbackwidget.addresses.AddressError` when *email* is not one deliverable address.
+        :class:`~feedbackwidget.core.addresses.AddressError` when *email* is not one deliverable address.
     """
     address = parse_address(email)
     recipient = session.scalar(
@@ -190,7 +190,7 @@ def set_rule_recipients(session: Session, site: Site, rule_id: int, recipients: 
     """Replace the recipients of *site*'s rule *rule_id*.
 
     :raises LookupError: when the site has no such rule;
-        :class:`~feedbackwidget.addresses.AddressError` naming each refused address.
+        :class:`~feedbackwidget.core.addresses.AddressError` naming each refused address.
     """
     rule = session.get(AlertRule, rule_id)
     if rule is None or rule.site_id != site.id:

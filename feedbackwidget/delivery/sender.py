@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from .. import config
-from ..extension import get_state
+from ..core import config
+from ..core.state import get_state
 from .worker import WorkerSettings, drain
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from typing import Any
 from flask import Flask
 from flask_mail import BadHeaderError, Connection, Mail, Message
 
-from ..models import utcnow
+from ..core.models import utcnow
 from .errors import DeliveryError
 from .mail import checked_recipient, header_safe
 

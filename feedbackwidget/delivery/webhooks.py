@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import Site, utcnow
+from ..core.models import Site, utcnow
 from ..sites import CompiledSurvey, SiteConfig
 from .errors import DeliveryError
 from .models import WEBHOOK_EVENTS, Webhook

@@ -23,8 +23,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Connection, Engine, Table, select, update
 
-from .. import config
-from ..models import OutboxMessage, utcnow
+from ..core import config
+from ..core.models import OutboxMessage, utcnow
 from .errors import DeliveryError
 from .models import Webhook
 from .safe_http import Resolver, system_resolver
@@ -46,7 +46,7 @@ RefusalHook = Callable[[Connection, Mapping[str, Any], str], None]
 
 def on_permanent_refusal(app: Flask, hook: RefusalHook) -> None:
     """Call *hook* whenever the mail server of one of *app*'s messages refuses its recipient for good."""
-    from ..extension import get_state
+    from ..core.state import get_state
 
     hooks: list[RefusalHook] = get_state(app).extras.setdefault(REFUSAL_HOOKS_KEY, [])
     if hook not in hooks:
@@ -67,7 +67,7 @@ class WorkerSettings:
 
     @classmethod
     def for_app(cls, app: Flask) -> WorkerSettings:
-        from ..extension import get_state
+        from ..core.state import get_state
 
         app_config = app.config
         return cls(

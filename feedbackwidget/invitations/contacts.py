@@ -13,7 +13,7 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..models import Response
+from ..core.models import Response
 from .models import Invitation
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, Table, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from ..models import OutboxMessage
+from ..core.models import OutboxMessage
 from ..surveys.models import SurveyLink
 from .models import Invitation
 

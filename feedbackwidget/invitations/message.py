@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..i18n import N_, translate
+from ..core.i18n import N_, translate
 from ..sites import CompiledSurvey
 from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question
 from ..surveys.templates import CSAT_LABELS
 
-#: The hosted page's query parameter of a link's token (as :data:`feedbackwidget.widget.links.LINK_PARAM`).
+#: The hosted page's query parameter of a link's token (as :data:`feedbackwidget.web.widget.links.LINK_PARAM`).
 LINK_PARAM = "link"
 ONE_CLICK = "List-Unsubscribe=One-Click"
 REMINDER_SUBJECT = N_("Reminder: %(subject)s")

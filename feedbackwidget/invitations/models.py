@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 #: The order events a rule may wait for (placing an order is too early to ask about it).
 RULE_EVENTS: tuple[str, ...] = ("paid", "fulfilled", "delivered")

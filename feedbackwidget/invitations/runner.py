@@ -15,10 +15,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import config
-from ..extension import get_state
-from ..models import Site, utcnow
-from ..public_url import public_base_url
+from ..core import config
+from ..core.state import get_state
+from ..core.models import Site, utcnow
+from ..core.public_url import public_base_url
 from ..sites import SiteConfig
 from .models import InvitationRule
 from .scheduling import ScheduleReport, schedule_site

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, CursorResult, Insert, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..i18n import SUPPORTED_LOCALES, normalize_locale
+from ..core.i18n import SUPPORTED_LOCALES, normalize_locale
 from ..orders import StoredOrderEvent, events_since
 from .models import CANCELLING_EVENTS, Invitation, InvitationRule
 from .rules import site_rules

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from ..delivery.mail import mail_draft
 from ..delivery.outbox import enqueue
-from ..i18n import translate
+from ..core.i18n import translate
 from ..sites import SiteConfig
-from ..surveys.links import LinkDetails, create_link, find_link, is_expired, link_token_hash
+from ..responses.links import LinkDetails, create_link, find_link, is_expired, link_token_hash
 from ..surveys.models import SurveyLink
 from .contacts import contacted_since
 from .message import (REMINDER_SUBJECT, FirstQuestion, answer_url, derived_token, first_question, mail_context,

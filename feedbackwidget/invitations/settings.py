@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, SUPPORTED_LOCALES, translate
+from ..core.i18n import N_, SUPPORTED_LOCALES, translate
 from .errors import Refused
 from .models import InvitationSettings
 

@@ -17,9 +17,9 @@ from sqlalchemy import Connection, Insert, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..addresses import AddressError, parse_address
-from ..models import utcnow
-from ..spreadsheet import to_csv
+from ..core.addresses import AddressError, parse_address
+from ..core.models import utcnow
+from ..core.spreadsheet import to_csv
 from .models import Invitation, Suppression
 
 SUPPRESSIONS: Table = Suppression.__table__  # type: ignore[assignment]
@@ -122,7 +122,7 @@ def suppress_refused(connection: Connection, row: Mapping[str, Any], refused: st
 
 def invitation_of_unsubscribe(session: Session, token: str) -> Invitation | None:
     """The invitation whose e-mail carried the unsubscribe *token*, or None (unknown or mangled)."""
-    from ..surveys.links import link_token_hash
+    from ..responses.links import link_token_hash
 
     if not token or len(token) > 64:
         return None

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import spreadsheet
-from ..i18n import N_
-from ..models import Response
+from ..core import spreadsheet
+from ..core.i18n import N_
+from ..core.models import Response
 from ..orders.models import StoredOrderEvent
 from .winback_models import OUTCOMES, WinbackCall
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 OUTCOMES: tuple[str, ...] = ("reached", "not_reached", "won_back")
 

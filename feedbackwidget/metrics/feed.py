@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Response
+from ..core.models import Response
 from .periods import Period, day_start
 
 FEED_SIZE = 8

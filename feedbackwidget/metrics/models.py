@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 # The sums kept per row; see feedbackwidget.metrics.sql.MEASURES for their definitions.
 MEASURE_NAMES: tuple[str, ...] = (

@@ -31,8 +31,8 @@ from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import reading_engine
-from ..models import Response, Site
+from ..core.db import reading_engine
+from ..core.models import Response, Site
 from .models import StatsDaily, StatsDay, StatsState
 from .periods import day_start
 from .sql import DIMENSIONS, grouped_responses, utc_day

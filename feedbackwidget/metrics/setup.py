@@ -20,8 +20,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..delivery.models import AlertRule
-from ..models import OutboxMessage, Response, Site
-from ..refusals import RefusedSubmission
+from ..core.models import OutboxMessage, Response, Site
+from ..sites.refusals import RefusedSubmission
 from .models import WidgetSeen
 
 ORIGIN_REFUSED = "origin_not_allowed"

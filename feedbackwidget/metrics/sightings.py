@@ -13,7 +13,7 @@ import weakref
 from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..models import utcnow
+from ..core.models import utcnow
 from .models import WidgetSeen
 
 MAX_ORIGIN_LENGTH = 200

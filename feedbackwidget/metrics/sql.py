@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, cast, func, literal, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..models import Response, Survey
+from ..core.models import Response, Survey
 from .formulas import DETRACTOR_MAX, PROMOTER_MIN
 from .models import MEASURE_NAMES
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Response
+from ..core.models import Response
 from .formulas import DETRACTOR_MAX
 from .periods import Period, day_start
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from feedbackwidget.migrations import VERSION_TABLE
-from feedbackwidget.models import Base, load_all_models
+from feedbackwidget.core.models import Base, load_all_models
 
 load_all_models()
 

@@ -16,8 +16,8 @@ import secrets as random_secrets
 
 from sqlalchemy.orm import Session
 
-from ..plain_text import has_control_characters
-from ..models import utcnow
+from ..core.plain_text import has_control_characters
+from ..core.models import utcnow
 from .models import PLATFORMS, OrderApiSecret, PlatformSecret
 
 API_SECRET_PREFIX = "fwo_"

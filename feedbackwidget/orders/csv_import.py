@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from .events import Duplicate, record_event
-from ..i18n import N_
+from ..core.i18n import N_
 from .validation import FieldProblem, InvalidOrderEvent, order_event_from_json
 
 REQUIRED_COLUMNS = ("order_id", "event", "occurred_at")

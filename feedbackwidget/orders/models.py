@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 
 EVENTS: tuple[str, ...] = ("placed", "paid", "fulfilled", "delivered", "cancelled", "refunded")

@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..addresses import AddressError, parse_address
-from ..plain_text import has_control_characters
+from ..core.addresses import AddressError, parse_address
+from ..core.plain_text import has_control_characters
 from .events import Customer, OrderEvent
 from .validation import CUSTOMER_LIMITS, LANGUAGE_TAG, LIMITS
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..addresses import AddressError, parse_address
-from ..i18n import N_
-from ..plain_text import ONE_LINE, has_control_characters
+from ..core.addresses import AddressError, parse_address
+from ..core.i18n import N_
+from ..core.plain_text import ONE_LINE, has_control_characters
 from .events import Customer, OrderEvent
 from .models import EVENTS
 

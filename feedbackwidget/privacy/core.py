@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts import normalize_email
-from ..addresses import parse_address
-from ..models import Site
+from ..core.addresses import parse_address
+from ..core.models import Site
 
 ERASED = "[erased]"
 
@@ -80,7 +80,7 @@ def correct_person(session: Session, person: Person, *, email: str | None = None
     """Correct *person*'s e-mail address and/or customer id everywhere; commit.
 
     :raises ValueError: when there is nothing to correct;
-        :class:`~feedbackwidget.addresses.AddressError` when the new *email* cannot be mailed.
+        :class:`~feedbackwidget.core.addresses.AddressError` when the new *email* cannot be mailed.
     """
     if not (email or customer_id):
         raise ValueError("say what to correct: give a new e-mail address or customer id")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, and_, cast, false, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import OutboxMessage
+from ..core.models import OutboxMessage
 from .core import Person
 
 REDACTED_PAYLOAD: dict[str, Any] = {"redacted": True}

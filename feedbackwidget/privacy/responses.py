@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Response, Survey
+from ..core.models import Response, Survey
 from .core import ERASED, Person
 
 BATCH = 1000

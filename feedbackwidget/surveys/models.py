@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, utcnow
+from ..core.models import Base, BigId, utcnow
 
 #: Where a link was sent from: printed by the CLI (``link``), a legacy signed link (``legacy``), an e-mail invitation.
 CHANNELS: tuple[str, ...] = ("link", "legacy", "email")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import N_, in_every_locale
+from ..core.i18n import N_, in_every_locale
 
 NPS_MIN, NPS_MAX = 0, 10
 # The ends of a 0-10 scale; each question names them in its own words ("scale": {"low": {locale: text}, ...}).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import N_, in_every_locale
+from ..core.i18n import N_, in_every_locale
 from .questions import DEFAULT_SCALE
 
 REASON = N_("What influenced your rating?")

@@ -14,7 +14,7 @@ import logging
 
 from flask import Flask
 
-from ..extension import get_state
+from ..core.state import get_state
 from .pending import analyse_pending
 
 log = logging.getLogger(__name__)

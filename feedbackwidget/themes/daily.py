@@ -24,7 +24,7 @@ from sqlalchemy import Connection, ColumnElement, Table, case, delete, func, ins
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..metrics.sql import utc_day
-from ..models import Response
+from ..core.models import Response
 from .models import ResponseTheme, ThemeDaily
 
 __all__ = ["ALL_ANSWERS", "DAILY", "day_of", "rebuild_site", "refresh_days"]

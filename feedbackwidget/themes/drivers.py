@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from ..complaints.models import Complaint
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import Period, day_start
-from ..models import Response, Site, Survey, utcnow
+from ..core.models import Response, Site, Survey, utcnow
 from .daily import ALL_ANSWERS
 from .effects import MIN_ANSWERS, Bands, Effect, csat_effect, is_rising, nps_effect, percent
 from .models import ComplaintTheme, ResponseTheme, ThemeDaily

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ..i18n import N_
-from ..plain_text import has_control_characters
+from ..core.i18n import N_
+from ..core.plain_text import has_control_characters
 from .language import LANGUAGES
 from .model import Theme
 from .site import SiteTaxonomy

@@ -25,12 +25,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..complaints.models import Complaint
-from ..models import Response, Site, Survey, utcnow
+from ..core.models import Response, Site, Survey, utcnow
 from .analysis import analyse
 from .daily import day_of, refresh_days
 from .model import Taxonomy
 from .taxonomy import BUILT_IN
 from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
+from .settings import taxonomy_of_settings
 from .texts import language_hint, response_texts, text_keys
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,6 @@ class _Context:
     survey_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def load(self, connection: Connection, site_ids: Iterable[int], survey_ids: Iterable[int]) -> None:
-        from .store import taxonomy_of_settings
 
         sites = set(site_ids) - set(self.taxonomies)
         if sites:

@@ -19,7 +19,6 @@ what it stored, in SQL.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -29,11 +28,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..complaints.models import Complaint
-from ..models import Response, Site, utcnow
+from ..core.models import Response, Site, utcnow
 from .model import Taxonomy
 from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
 from .pending import analyse_pending, rebuild_in_progress
 from .site import SiteTaxonomy
+from .settings import SETTINGS_KEY, taxonomy_of_settings
 
 __all__ = ["SETTINGS_KEY", "ThemeLookup", "about_theme", "analyse_pending", "complaint_ids_with_theme",
            "complaint_theme_filter", "mentions_theme",
@@ -41,15 +41,12 @@ __all__ = ["SETTINGS_KEY", "ThemeLookup", "about_theme", "analyse_pending", "com
            "site_taxonomy", "taxonomy_of_settings", "theme_filter", "theme_keys_text", "themes_of_complaints",
            "themes_of_responses", "with_theme_keys"]
 
-SETTINGS_KEY = "themes"
 """Where a site's theme edits live in its settings JSON."""
 LOOKUP_CHUNK = 500
 _Statement = TypeVar("_Statement", bound=Select[Any])
 _Row = TypeVar("_Row")
 ThemeLookup = Callable[[Sequence[int]], Mapping[int, list[str]]]
 """Ids to their stored theme keys: :func:`themes_of_responses` or :func:`themes_of_complaints` of a session."""
-_taxonomies: dict[str, Taxonomy] = {}
-_TAXONOMY_CACHE_SIZE = 64
 
 
 def site_edits(settings: Mapping[str, Any] | None) -> SiteTaxonomy:
@@ -60,20 +57,6 @@ def site_edits(settings: Mapping[str, Any] | None) -> SiteTaxonomy:
     return SiteTaxonomy.from_dict((settings or {}).get(SETTINGS_KEY) or {})
 
 
-def taxonomy_of_settings(settings: Mapping[str, Any] | None) -> Taxonomy:
-    """The site's taxonomy for its ``settings``, built once per distinct set of edits in a process.
-
-    Reusing it matters: a taxonomy compiles its seeds on first use.
-    """
-    stored = (settings or {}).get(SETTINGS_KEY) or {}
-    cache_key = json.dumps(stored, sort_keys=True, ensure_ascii=False)
-    taxonomy = _taxonomies.get(cache_key)
-    if taxonomy is None:
-        taxonomy = SiteTaxonomy.from_dict(stored).build()
-        if len(_taxonomies) >= _TAXONOMY_CACHE_SIZE:
-            _taxonomies.clear()
-        _taxonomies[cache_key] = taxonomy
-    return taxonomy
 
 
 def site_taxonomy(session: Session, site_id: int) -> Taxonomy:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 
 from ..conftest import ADMIN_PASSWORD
 from .conftest import LiveServer

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import Complaint
-from feedbackwidget.models import Response, Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 
 from ..conftest import ADMIN_PASSWORD
 from ..test_complaints_api import complaint_body, complaints, post_complaint

@@ -23,7 +23,7 @@ from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.complaints.saved_replies import add_saved_reply
 from feedbackwidget.complaints.validation import ComplaintInput
 from feedbackwidget.complaints.workflow import add_message, assign, change_status, escalate, set_root_cause
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 from feedbackwidget.sites import load_site_config
 
 from ..conftest import ADMIN_PASSWORD

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.metrics import refresh
-from feedbackwidget.models import OutboxMessage, Response, Site, Survey
+from feedbackwidget.core.models import OutboxMessage, Response, Site, Survey
 
 from ..conftest import ADMIN_PASSWORD
 from ..test_complaints_api import complaint_body, post_complaint

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.scheduling import schedule_site
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from ..conftest import ADMIN_PASSWORD
 from ..invitation_support import order, rule, tomorrow_at

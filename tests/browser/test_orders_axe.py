@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from ..conftest import ADMIN_PASSWORD
 from .conftest import LiveServer

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from feedbackwidget.complaints.models import ComplaintMessage
-from feedbackwidget.models import Site
+from feedbackwidget.core.models import Site
 
 from ..conftest import ADMIN_PASSWORD
 from ..test_complaints_api import complaint_body, complaints, post_complaint

@@ -16,10 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
-from feedbackwidget.admin.models import ResponseFollowUp
+from feedbackwidget.accounts.models import ResponseFollowUp
 from feedbackwidget.delivery.models import Webhook
 from feedbackwidget.delivery.outbox import OutboxDraft, enqueue
-from feedbackwidget.models import OutboxMessage, Response, Site, Survey
+from feedbackwidget.core.models import OutboxMessage, Response, Site, Survey
 from feedbackwidget.surveys.models import SurveyLink
 
 from .checks import axe_violations, keep_screenshot, sideways_overflow

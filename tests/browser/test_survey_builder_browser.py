@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Site, Survey
+from feedbackwidget.core.models import Site, Survey
 
 from ..conftest import ADMIN_PASSWORD
 from .checks import axe_violations, keep_screenshot, sideways_overflow

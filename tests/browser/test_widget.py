@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.models import Response, Site
-from feedbackwidget.site_admin import create_site
-from feedbackwidget.widget.strings import widget_strings
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.provisioning import create_site
+from feedbackwidget.web.widget.strings import widget_strings
 
 from ..test_complaints_api import complaints
 from .conftest import LiveServer, ShopPage, ShopServer

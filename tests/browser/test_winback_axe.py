@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from feedbackwidget.invitations.winback import record_call
-from feedbackwidget.models import Site, utcnow
+from feedbackwidget.core.models import Site, utcnow
 
 from ..conftest import ADMIN_PASSWORD
 from ..invitation_support import order

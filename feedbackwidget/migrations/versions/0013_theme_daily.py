@@ -31,10 +31,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fw_response_themes") as batch:
         batch.add_column(sa.Column("matched", sa.Text(), nullable=True))
-    from feedbackwidget.themes.daily import rebuild_site
-
-    rebuild_site(op.get_bind())
-    # Where each theme matched is stored from now on: recompute the stored themes of every site that has some.
+    # Where each theme matched is stored from now on, and the daily sums are built as the worker stores
+    # themes: recompute the stored themes of every site that has some (the worker's rebuild fills both;
+    # a migration does not run the application's code).
     op.execute(sa.text("INSERT INTO fw_theme_rebuilds (site_id, requested_at, response_cursor, complaint_cursor) "
                        "SELECT DISTINCT site_id, CURRENT_TIMESTAMP, 0, 0 FROM fw_response_themes "
                        "WHERE site_id NOT IN (SELECT site_id FROM fw_theme_rebuilds)"))

@@ -1,0 +1,2 @@
+"""The admin pages of alerts, webhooks and the outbox; the delivery itself is
+:mod:`feedbackwidget.delivery`."""

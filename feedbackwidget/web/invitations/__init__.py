@@ -1,0 +1,1 @@
+"""feedbackwidget.web.invitations."""
