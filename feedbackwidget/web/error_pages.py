@@ -26,7 +26,7 @@ TEMPLATES = {404: "feedbackwidget/not_found.html", 410: "feedbackwidget/gone.htm
 def home_link() -> str | None:
     """Where to go on from an error page: the admin's start page under the admin, else nowhere
     (a public page's visitor came from a shop whose address this page does not know)."""
-    if any(name.startswith("feedbackwidget.web.admin") for name in request.blueprints):
+    if any(name.startswith("feedbackwidget.admin") for name in request.blueprints):
         return url_for("feedbackwidget.admin.dashboard")
     return None
 

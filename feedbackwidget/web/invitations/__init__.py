@@ -1,1 +1,2 @@
-"""feedbackwidget.web.invitations."""
+"""Invitations on the web: the admin's rules, texts, suppression list, funnel and win-back
+pages, and the unsubscribe page; the invitations themselves are :mod:`feedbackwidget.invitations`."""
