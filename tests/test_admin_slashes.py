@@ -17,7 +17,7 @@ from feedbackwidget.core.models import AdminUser, Response, Site, Survey
 from .test_complaints_api import complaint_body, post_complaint
 
 
-def fixture_ids(client: FlaskClient, db: Session, site: Site, member: AdminUser) -> dict[str, int]:
+def fixture_ids(client: FlaskClient, db: Session, site: Site, member: AdminUser) -> dict[str, int | str]:
     """An id for every kind of URL parameter an admin page takes."""
     survey = db.scalar(select(Survey).where(Survey.site_id == site.id))
     assert survey is not None
@@ -27,10 +27,10 @@ def fixture_ids(client: FlaskClient, db: Session, site: Site, member: AdminUser)
     assert post_complaint(client, site, complaint_body(), Origin="https://shop.example").status_code == 201
     return {"site_id": site.id, "survey_id": survey.id, "response_id": response.id,
             "complaint_id": db.scalars(select(Complaint.id)).one(),
-            "user_id": member.id}
+            "user_id": member.id, "key": "delivery"}
 
 
-def admin_pages(app: Flask, ids: dict[str, int]) -> list[str]:
+def admin_pages(app: Flask, ids: dict[str, int | str]) -> list[str]:
     """The path of every GET page of the admin area, its parameters filled with *ids*."""
     with app.test_request_context():
         adapter = app.url_map.bind("localhost")

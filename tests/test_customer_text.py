@@ -56,7 +56,8 @@ def test_a_complaint_description_is_isolated_in_the_queue_page_and_the_staff_ale
                     viewer.get(f"/feedback/admin/complaints/analysis?site={site.id}&period=30").text):
         assert f"<bdi>gold{RLO_MARKER}</bdi>" in listing and RLO not in listing
 
-    assert f'<p class="fw-comment" dir="auto"><bdi>Late</bdi><br><bdi>Refund me {RLO_MARKER}fdp.exe' in page
+    # The description opens the case's timeline: each line isolated, the override shown, not obeyed.
+    assert f'<div class="fw-cw-body" dir="auto" lang="en"><bdi>Late</bdi><br><bdi>Refund me {RLO_MARKER}fdp.exe' in page
     assert RLO not in page and "⟨U+000D⟩" not in page
     [alert] = [m for m in outbox(db) if "owner@shop.example" in m.recipient]
     assert RLO_MARKER in alert.payload["html"] and RLO not in alert.payload["html"]
