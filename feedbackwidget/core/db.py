@@ -44,6 +44,7 @@ from typing import Any
 import click
 from flask import g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -237,3 +238,9 @@ def export_session(engine: Engine) -> Iterator[Session]:
     bind = engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "sqlite" else engine
     with Session(bind) as session:
         yield session
+
+
+def dialect_insert(dialect_name: str, table: Any) -> sqlite.Insert | postgresql.Insert:
+    """``INSERT`` into *table* in the dialect's own flavour, which has the ``ON CONFLICT`` clauses
+    (SQLite and PostgreSQL spell them alike: ``on_conflict_do_nothing``, ``on_conflict_do_update``)."""
+    return postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)

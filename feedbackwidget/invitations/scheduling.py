@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Insert, Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..core.db import dialect_insert
 from ..core.i18n import SUPPORTED_LOCALES, normalize_locale
 from ..orders import StoredOrderEvent, events_since
 from .models import CANCELLING_EVENTS, Invitation, InvitationRule
@@ -91,9 +91,8 @@ def invitation_row(event: StoredOrderEvent, rule: InvitationRule, settings: Site
 
 def _insert_new(connection: Connection) -> Insert:
     """INSERT that skips an invitation already made for the same rule and order."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(INVITATIONS).on_conflict_do_nothing(index_elements=["rule_id", "order_id"])
-    return sqlite.insert(INVITATIONS).on_conflict_do_nothing(index_elements=["rule_id", "order_id"])
+    return dialect_insert(connection.dialect.name, INVITATIONS).on_conflict_do_nothing(
+        index_elements=["rule_id", "order_id"])
 
 
 def cancelled_among(session: Session, site_id: int, order_ids: Sequence[str]) -> set[str]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..core.db import dialect_insert
 from ..core.addresses import AddressError, parse_address
 from ..core.models import utcnow
 from ..core.spreadsheet import to_csv
@@ -43,11 +43,8 @@ def suppress(connection: Connection, site_id: int, email: str, reason: str, note
 
 def _insert_new(connection: Connection) -> Insert:
     """INSERT of an address that skips one already on the site's list, returning the new row's id."""
-    if connection.dialect.name == "postgresql":
-        insert: Insert = postgresql.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
-    else:
-        insert = sqlite.insert(SUPPRESSIONS).on_conflict_do_nothing(index_elements=["site_id", "email"])
-    return insert.returning(SUPPRESSIONS.c.id)
+    insert = dialect_insert(connection.dialect.name, SUPPRESSIONS)
+    return insert.on_conflict_do_nothing(index_elements=["site_id", "email"]).returning(SUPPRESSIONS.c.id)
 
 
 def is_suppressed(session: Session, site_id: int, email: str) -> bool:

@@ -11,8 +11,8 @@ import threading
 import weakref
 
 from sqlalchemy import Engine
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.db import dialect_insert
 from ..core.models import utcnow
 from .models import WidgetSeen
 
@@ -26,8 +26,7 @@ def record_sighting(engine: Engine, site_id: int, origin: str) -> None:
     with _lock:
         if site_id in _written.get(engine, set()):
             return
-    insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
-    statement = insert(WidgetSeen).values(site_id=site_id, origin=origin[:MAX_ORIGIN_LENGTH], first_seen=utcnow())
+    statement = dialect_insert(engine.dialect.name, WidgetSeen).values(site_id=site_id, origin=origin[:MAX_ORIGIN_LENGTH], first_seen=utcnow())
     with engine.begin() as connection:
         connection.execute(statement.on_conflict_do_nothing(index_elements=["site_id"]))
     with _lock:

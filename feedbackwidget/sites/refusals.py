@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Date, Engine, ForeignKey, String, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..core.db import dialect_insert
 from ..core.i18n import N_
 from ..core.models import Base, utcnow
 
@@ -56,9 +56,8 @@ class RefusalRow:
 
 def record_refusal(engine: Engine, site_id: int, origin: str | None, reason: str) -> None:
     """Count one refused submission of *site_id* from *origin* for *reason* (one statement)."""
-    insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
     now = utcnow()
-    statement = insert(RefusedSubmission).values(site_id=site_id, day=now.date(), origin=(origin or "")[:MAX_ORIGIN_LENGTH],
+    statement = dialect_insert(engine.dialect.name, RefusedSubmission).values(site_id=site_id, day=now.date(), origin=(origin or "")[:MAX_ORIGIN_LENGTH],
                                      reason=reason[:64], count=1, last_seen=now)
     statement = statement.on_conflict_do_update(
         index_elements=["site_id", "day", "origin", "reason"],

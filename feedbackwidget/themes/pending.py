@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Engine, Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..complaints.models import Complaint
+from ..core.db import dialect_insert
 from ..core.models import Response, Site, Survey, utcnow
 from .analysis import analyse
 from .daily import day_of, refresh_days
@@ -138,8 +138,7 @@ def _complaint_rows(rows: Sequence[Any], context: _Context) -> list[dict[str, An
 def _insert_ignoring_duplicates(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    insert = postgresql.insert(table) if connection.dialect.name == "postgresql" else sqlite.insert(table)
-    connection.execute(insert.on_conflict_do_nothing(), rows)
+    connection.execute(dialect_insert(connection.dialect.name, table).on_conflict_do_nothing(), rows)
 
 
 @dataclass(frozen=True)

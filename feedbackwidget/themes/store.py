@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..complaints.models import Complaint
+from ..core.db import dialect_insert
 from ..core.models import Response, Site, utcnow
 from .model import Taxonomy
 from .models import ComplaintTheme, ResponseTheme, ThemeRebuild
@@ -95,8 +95,7 @@ def request_rebuild(session: Session, site_id: int) -> None:
     """
     values = {"site_id": site_id, "requested_at": utcnow(), "response_cursor": 0, "complaint_cursor": 0}
     table: Table = ThemeRebuild.__table__  # type: ignore[assignment]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = dialect_insert(session.get_bind().dialect.name, table)
     session.execute(insert.values(**values).on_conflict_do_update(
         index_elements=["site_id"], set_={key: value for key, value in values.items() if key != "site_id"}))
 
