@@ -1,4 +1,4 @@
-"""The stored themes of responses and complaints, and the sites waiting for a rebuild.
+"""The stored themes of responses and complaints, the sites waiting for a rebuild, emerging topics.
 
 A response's themes are stored one row per theme, with the few response columns the
 drivers count by (the day it came in and its scores) copied alongside, so the
@@ -11,6 +11,7 @@ partial index.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -84,3 +85,39 @@ class ThemeDaily(Base):
     bad: Mapped[int] = mapped_column(Integer)
     good: Mapped[int] = mapped_column(Integer)
     excellent: Mapped[int] = mapped_column(Integer)
+
+
+class EmergingTopic(Base):
+    """One emerging topic of a site: a phrase its customers repeat that no theme covers.
+
+    Worked out by the worker (:mod:`feedbackwidget.themes.topics`), never in a request;
+    the admin only reads these rows. ``examples`` holds a few ``{"response_id": ...,
+    "text": excerpt}`` of the comments the phrase came from.
+    """
+
+    __tablename__ = "fw_emerging_topics"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    count: Mapped[int] = mapped_column(Integer)
+    examples: Mapped[list[Any]] = mapped_column()
+    computed_at: Mapped[dt.datetime] = mapped_column()
+
+
+class EmergingTopicRun(Base):
+    """When a site's emerging topics were last worked out, and from what.
+
+    A row with no topics means "worked out, nothing new"; no row, "not worked out yet".
+    ``taxonomy_hash`` is the hash of the site's theme edits then (an edit changes what no
+    theme covers), ``through_response_id`` the newest response analysed then.
+    """
+
+    __tablename__ = "fw_emerging_topic_runs"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[dt.datetime] = mapped_column()
+    taxonomy_hash: Mapped[str] = mapped_column(String(64))
+    through_response_id: Mapped[int] = mapped_column(BigId, default=0)
+    texts: Mapped[int] = mapped_column(Integer, default=0)
