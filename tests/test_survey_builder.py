@@ -1,16 +1,20 @@
-"""The survey builder as a shop owner uses it: triggers as form controls with plain explanations."""
+"""The survey builder as a shop owner uses it: triggers as form controls with plain explanations, every
+text in each language side by side with how complete each language is, and a preview that is the real
+widget showing the draft before it is saved."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackwidget.core.models import Site, Survey
+from feedbackwidget.core.models import Response, Site, Survey
 from feedbackwidget.web.admin.trigger_fields import trigger_values, triggers_from_values
 
 from .conftest import csrf_token
@@ -195,3 +199,118 @@ def test_the_band_follow_up_texts_customers_read_are_editable(
     config = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale=hu").get_json()
     nps = next(s for s in config["surveys"] if s["slug"] == "nps")
     assert nps["questions"][1]["text_by_band"][0] == "Sajnáljuk! Mi volt a baj?"
+
+
+def survey_by_slug(db: Session, site: Site, slug: str) -> Survey:
+    survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == slug))
+    assert survey is not None
+    return survey
+
+
+def preview_of(page: str) -> dict[str, Any]:
+    """The configs the preview page hands to the widget (its JSON element), by language."""
+    found = re.search(r'<script type="application/json" id="fw-preview-config">(.*?)</script>', page, re.S)
+    assert found is not None
+    configs: dict[str, Any] = json.loads(found.group(1))
+    return configs
+
+
+def test_the_preview_runs_the_real_widget_script_in_preview_mode(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    site.settings = {**(site.settings or {}), "widget": {"color": "#7a1f5c", "position": "bottom-left"}}
+    db.commit()
+    page = logged_in("viewer").get(f"/feedback/admin/surveys/{nps_survey(db, site).id}/preview?in=hu").text
+    tag = re.search(r'<script src="/feedback/widget.js"([^>]*)>', page)
+    assert tag is not None
+    assert f'data-site="{site.key}"' in tag.group(1) and 'data-preview="fw-preview-config"' in tag.group(1)
+    assert 'data-lang="hu"' in tag.group(1)
+    # No inline script: each script is a file, or data the browser never runs.
+    assert all("src=" in t or 'type="application/json"' in t for t in re.findall(r"<script[^>]*>", page))
+    configs = preview_of(page)
+    assert sorted(configs) == ["en", "hu", "zh"]
+    assert configs["hu"]["widget"]["color"] == "#7a1f5c" and configs["hu"]["widget"]["position"] == "bottom-left"
+    assert [s["slug"] for s in configs["hu"]["surveys"]] == ["nps"]
+    assert configs["hu"]["surveys"][0]["triggers"]["manual"] is True  # the preview opens it, no trigger does
+    assert configs["hu"]["surveys"][0]["questions"][0]["text"] == nps_survey(db, site).questions[0]["text"]["hu"]
+    assert configs["en"]["preview"] == "Preview: nothing was recorded."
+    assert configs["hu"]["preview"] == "Előnézet: semmit sem rögzítettünk."
+    assert configs["zh"]["preview"] == "预览：未记录任何内容。"
+    assert "The survey as it is saved." in page
+
+
+def test_the_preview_shows_the_draft_and_the_published_survey_stays_as_it_was(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session, client: FlaskClient
+) -> None:
+    owner = logged_in("owner")
+    survey = nps_survey(db, site)
+    before = [dict(q) for q in survey.questions]
+    url = f"/feedback/admin/surveys/{survey.id}"
+    page = owner.get(url).text
+    assert f'formaction="{url}/preview"' in page and "Preview these texts" in page
+    draft = owner.post(f"{url}/preview?in=hu", data={"csrf_token": csrf_token(page), **NO_TRIGGERS,
+                                                     "text__score____hu": "Ajánlana minket egy barátjának? (új)",
+                                                     "text__score____en": "Would you recommend our new shop?"})
+    assert draft.status_code == 200
+    configs = preview_of(draft.text)
+    assert configs["hu"]["surveys"][0]["questions"][0]["text"] == "Ajánlana minket egy barátjának? (új)"
+    assert configs["en"]["surveys"][0]["questions"][0]["text"] == "Would you recommend our new shop?"
+    assert "This is your draft, not saved yet" in draft.text
+    db.expire_all()
+    assert nps_survey(db, site).questions == before
+    public = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale=en").get_json()
+    published = next(s for s in public["surveys"] if s["slug"] == "nps")
+    assert published["questions"][0]["text"] == before[0]["text"]["en"]
+    assert "new shop" not in json.dumps(public)
+
+
+def test_a_wrong_text_in_the_draft_shows_on_the_survey_page_not_in_a_preview(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    owner = logged_in("owner")
+    url = f"/feedback/admin/surveys/{nps_survey(db, site).id}"
+    token = csrf_token(owner.get(url).text)
+    page = owner.post(f"{url}/preview", data={"csrf_token": token, **NO_TRIGGERS, "text__score____en": "x" * 501}).text
+    assert "fw-preview-config" not in page and "fw-field-error" in page
+    assert "fw-preview-config" not in owner.post(f"{url}/preview", data={"text__score____en": "No token"}).text
+
+
+def test_previewing_records_nothing(logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
+    owner = logged_in("owner")
+    survey = nps_survey(db, site)
+    url = f"/feedback/admin/surveys/{survey.id}"
+    token = csrf_token(owner.get(url).text)
+    changed_at = survey.updated_at
+    owner.get(f"{url}/preview")
+    owner.post(f"{url}/preview", data={"csrf_token": token, **NO_TRIGGERS, "text__score____en": "Draft"})
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 0
+    assert nps_survey(db, site).updated_at == changed_at
+
+
+def test_each_language_shows_how_many_texts_it_misses(logged_in: Callable[..., FlaskClient], site: Site,
+                                                     db: Session) -> None:
+    survey = nps_survey(db, site)
+    questions = [dict(q) for q in survey.questions]
+    questions[0]["text"] = {**questions[0]["text"], "hu": ""}
+    questions[1]["text"] = {"en": "What influenced your rating?", "hu": "", "zh": ""}
+    survey.questions = questions
+    db.commit()
+    page = logged_in("owner").get(f"/feedback/admin/surveys/{survey.id}?lang=en").text
+    marks = re.findall(r'<li><span class="fw-badge[^"]*">([^<]*)</span></li>', page)
+    assert marks == ["English: complete", "Magyar: 2 texts missing", "中文: 1 text missing"]
+    hu = logged_in("owner").get(f"/feedback/admin/surveys/{survey.id}?lang=hu").text
+    assert "Magyar: 2 szöveg hiányzik" in hu and "English: kész" in hu
+    zh = logged_in("owner").get(f"/feedback/admin/surveys/{survey.id}?lang=zh").text
+    assert "Magyar：缺少 2 条文本" in zh and "English：已全部填写" in zh
+
+
+def test_answers_are_headed_by_their_text_and_the_value_recorded(
+    logged_in: Callable[..., FlaskClient], site: Site, db: Session
+) -> None:
+    page = logged_in("owner").get(f"/feedback/admin/surveys/{survey_by_slug(db, site, 'loyalty').id}?lang=en").text
+    assert "Answer 1" not in page
+    legend = re.search(r"<legend>Answer “Free delivery” <span[^>]*>recorded as free_delivery</span>", page)
+    assert legend is not None
+    hu = logged_in("owner").get(f"/feedback/admin/surveys/{survey_by_slug(db, site, 'loyalty').id}?lang=hu").text
+    assert "Ingyenes szállítás" in hu

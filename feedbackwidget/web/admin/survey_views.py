@@ -18,6 +18,7 @@ from ...core.i18n import N_, SUPPORTED_LOCALES, normalize_locale
 from ...core.models import Site, Survey
 from ...provisioning import add_survey
 from ...surveys.questions import SCALE_ENDS, question_scale
+from .survey_preview import preview_configs
 from .trigger_fields import trigger_values, triggers_from_values
 from ..widget.look import with_look
 from ..widget.site_config import public_widget_settings
@@ -150,17 +151,28 @@ def look_form(site: Site) -> WidgetLookForm:
                                                "show_button": look["show_button"]})
 
 
+def missing_texts(survey: Survey, filled: set[str]) -> dict[str, int]:
+    """``{locale: how many of the texts a customer can read are empty in it}`` (the question, each
+    answer, a 0-10 question's anchors, the follow-up's texts by band)."""
+    groups = [names_of(q["key"]) for q in survey.questions]
+    groups += [names_of(q["key"], option=o["value"]) for q in survey.questions for o in q.get("options", [])]
+    groups += [names_of(q["key"], end=end) for q in survey.questions if q["type"] == "nps" for end in SCALE_ENDS]
+    groups += [names_of(q["key"], band=band) for q in survey.questions for band in q.get("text_by_band") or {}]
+    return {locale: sum(names[i] not in filled for names in groups) for i, locale in enumerate(SUPPORTED_LOCALES)}
+
+
 def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
           trigger_errors: tuple[str, ...] = (), look: WidgetLookForm | None = None, look_saved: bool = False) -> str:
     pages = form.trigger_url_match
     pages.choices = [SelectChoice(c.value, gettext(c.label)) for c in pages.choices]
     look = look or look_form(site)
     look.position.choices = [SelectChoice(value, gettext(text)) for value, text in POSITION_LABELS.items()]
+    filled = {name for name, f in form._fields.items() if isinstance(f.data, str) and f.data.strip()}
     return render_template("feedbackwidget/admin/survey.html", survey=survey, site=site, form=form, saved=saved,
                            trigger_errors=trigger_errors, look=look, look_saved=look_saved,
                            names_of=names_of, question_kinds=QUESTION_KINDS, band_labels=BAND_LABELS,
                            band_field=band_field_name,
-                           filled={name for name, f in form._fields.items() if isinstance(f.data, str) and f.data.strip()},
+                           filled=filled, missing=missing_texts(survey, filled),
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
@@ -242,8 +254,24 @@ def survey_create(site_id: int) -> Response:
 @admin.get("/surveys/<int:survey_id>/preview")
 @login_required
 def survey_preview(survey_id: int) -> str:
-    """The survey as a visitor would read it, in the chosen language (``?in=hu``), without script."""
+    """The real widget showing the survey as saved, in the chosen language (``?in=hu``)."""
     survey, site = survey_or_404(survey_id)
+    return _preview_page(survey, site, survey.questions, draft=False)
+
+
+@admin.post("/surveys/<int:survey_id>/preview")
+@login_required
+def survey_preview_draft(survey_id: int) -> str:
+    """The real widget showing the texts of the survey page's form as they are, unsaved: the page's
+    "Preview" button posts here, and nothing is stored (a wrong text shows on the survey page)."""
+    survey, site = survey_or_404(survey_id)
+    form = survey_form_class(survey)()
+    if not form.validate_on_submit():
+        return _page(survey, site, form)
+    return _preview_page(survey, site, apply_texts(survey, form.data), draft=True)
+
+
+def _preview_page(survey: Survey, site: Site, questions: list[dict[str, Any]], draft: bool) -> str:
     locale = normalize_locale(request.args.get("in")) or admin_locale()
     return render_template("feedbackwidget/admin/survey_preview.html", survey=survey, site=site, locale=locale,
-                           locales=SUPPORTED_LOCALES, scale_of=question_scale)
+                           locales=SUPPORTED_LOCALES, draft=draft, configs=preview_configs(site, survey, questions))
