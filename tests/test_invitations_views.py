@@ -108,7 +108,7 @@ def test_the_dashboard_card_speaks_hungarian_and_chinese(
     hungarian = client.get(f"{DASHBOARD}?site={site.id}&lang=hu").text
     chinese = client.get(f"{DASHBOARD}?site={site.id}&lang=zh").text
 
-    assert "E-mailes meghívások" in hungarian and figures(hungarian)["Válaszarány"] == "50%"
+    assert "E-mailes meghívók" in hungarian and figures(hungarian)["Válaszadási arány"] == "50%"
     assert "电子邮件邀请" in chinese and figures(chinese)["回复率"] == "50%"
 
 
@@ -155,7 +155,7 @@ def test_a_waiting_invitation_shows_when_it_is_due(
 
     [row] = invitation_rows(page)
     due = (utcnow() + dt.timedelta(days=3)).strftime("%Y-%m-%d")
-    assert row.startswith(f"csat Scheduled Order D-1 Channel E-mail Due {due}")
+    assert row.startswith(f"csat Scheduled Order D-1 Channel E-mail To be sent {due}")
 
 
 def test_pages_without_invitations_show_no_invitations_panel(
