@@ -7,16 +7,17 @@ import datetime as dt
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from feedbackwidget.metrics.periods import Period
-from feedbackwidget.core.models import Site
+from feedbackwidget.core.models import Response, Site
+from feedbackwidget.provisioning import create_site
 from feedbackwidget.themes import matching, store
-from feedbackwidget.themes.daily import rebuild_site
+from feedbackwidget.themes.daily import day_of, rebuild_site, refresh_days
 from feedbackwidget.themes.drivers import drivers, example_comments
 from feedbackwidget.themes.model import Theme
-from feedbackwidget.themes.models import ThemeDaily
+from feedbackwidget.themes.models import ResponseTheme, ThemeDaily
 from feedbackwidget.themes.site import SiteTaxonomy
 from feedbackwidget.themes.store import analyse_pending, save_site_edits
 
@@ -107,3 +108,105 @@ def test_an_anonymised_comment_is_no_example_any_more(app: Flask, site: Site, db
     db.commit()
     low = example_comments(db, [site.id], NOVEMBER, "delivery")
     assert [comment.text for comment in low] == ["Late delivery again"]
+
+
+SumsByDay = dict[tuple[int, dt.date, str], tuple[int, ...]]
+REASONS = ("The delivery was late", "Friendly staff", "Too expensive", None, "Late delivery and rude staff",
+           "Késett a futár", "快递太慢了，客服也不回")
+
+
+def stored_sums(db: Session) -> SumsByDay:
+    d = ThemeDaily
+    rows = db.execute(select(d.site_id, d.day, d.theme_key, d.mentions, d.detractors, d.passives, d.promoters,
+                             d.bad, d.good, d.excellent))
+    return {(site_id, on, key): tuple(sums) for site_id, on, key, *sums in rows}
+
+
+def _add(sums: dict[tuple[int, dt.date, str], list[int]], key: tuple[int, dt.date, str], score: int | None,
+         csat: str | None) -> None:
+    row = sums.setdefault(key, [0] * 7)
+    flags = (True, score is not None and score <= 6, score is not None and 7 <= score <= 8,
+             score is not None and score >= 9, csat == "bad", csat == "good", csat == "excellent")
+    for index, flag in enumerate(flags):
+        row[index] += int(flag)
+
+
+def sums_day_by_day(db: Session) -> SumsByDay:
+    """The roll-up counted here, one stored row at a time, from the responses and their stored themes."""
+    sums: dict[tuple[int, dt.date, str], list[int]] = {}
+    for site_id, at, score, csat in db.execute(select(Response.site_id, Response.created_at, Response.nps_score,
+                                                      Response.csat)):
+        _add(sums, (site_id, day_of(at), ""), score, csat)
+    themes = ResponseTheme
+    for site_id, at, key, score, csat in db.execute(select(themes.site_id, themes.created_at, themes.theme_key,
+                                                           themes.nps_score, themes.csat)):
+        _add(sums, (site_id, day_of(at), key), score, csat)
+    return {key: tuple(row) for key, row in sums.items()}
+
+
+@pytest.fixture
+def two_shops(app: Flask, site: Site, db: Session) -> tuple[Site, Site]:
+    """Two shops' answers interleaved over six days, some a moment before or at midnight, none analysed yet."""
+    other = create_site(db, "Other Shop", ["https://other.example"], templates=("nps", "csat"))
+    db.commit()
+    moments = [day(11, 1 + number // 12, (number * 5) % 24) for number in range(72)]
+    moments += [dt.datetime(2026, 11, 3, 23, 59, 59, 999000, tzinfo=dt.timezone.utc),
+                dt.datetime(2026, 11, 4, 0, 0, tzinfo=dt.timezone.utc)]
+    for number, at in enumerate(moments):
+        shop, reason = (site, other)[number % 2], REASONS[number % len(REASONS)]
+        if number % 4 == 0:
+            add_response(db, shop, survey="csat", csat=("bad", "good", "excellent")[number % 3], reason=reason, at=at)
+        else:
+            add_response(db, shop, score=number % 11, reason=reason, at=at)
+    db.commit()
+    return site, other
+
+
+def test_a_batch_over_several_days_and_shops_sums_each_day_once(db: Session, two_shops: tuple[Site, Site]) -> None:
+    analyse_pending(db, batch=25)  # each batch: both shops, two or three days
+    counted = sums_day_by_day(db)
+    assert stored_sums(db) == counted
+    assert {key for site_id, on, key in counted} == {"", "delivery", "price", "staff"}
+    assert len({(site_id, on) for site_id, on, key in counted}) == 12  # six days of two shops
+    assert sum(sums[0] for (site_id, on, key), sums in counted.items() if key == "") == 74
+    assert counted[(two_shops[0].id, dt.date(2026, 11, 3), "")][0] == 7  # 23:59:59.999 is still the 3rd
+    assert counted[(two_shops[1].id, dt.date(2026, 11, 4), "")][0] == 7  # midnight is the 4th
+
+
+def test_summing_again_replaces_the_touched_days_and_only_them(db: Session, two_shops: tuple[Site, Site]) -> None:
+    analyse_pending(db, batch=25)
+    counted = sums_day_by_day(db)
+    first, other = two_shops
+    db.execute(update(ThemeDaily).values(mentions=999))  # wrong everywhere, and a theme no one mentioned
+    db.execute(insert(ThemeDaily).values(site_id=first.id, day=dt.date(2026, 11, 2), theme_key="quality",
+                                         mentions=5, detractors=5, passives=0, promoters=0, bad=0, good=0,
+                                         excellent=0))
+    touched = {(first.id, dt.date(2026, 11, 1)), (first.id, dt.date(2026, 11, 2)), (other.id, dt.date(2026, 11, 2)),
+               (other.id, dt.date(2026, 11, 4)), (other.id, dt.date(2026, 11, 5))}
+    refresh_days(db.connection(), touched)
+    refresh_days(db.connection(), touched)  # twice: nothing counted twice
+    db.commit()
+    stored = stored_sums(db)
+    for (site_id, on, key), sums in counted.items():
+        assert stored[(site_id, on, key)] == (sums if (site_id, on) in touched else (999, *sums[1:]))
+    assert (first.id, dt.date(2026, 11, 2), "quality") not in stored
+    rebuild_site(db.connection())  # every shop's every day
+    db.commit()
+    assert stored_sums(db) == counted
+
+
+def test_a_rebuild_of_one_shop_sums_its_days_as_counted_day_by_day(db: Session,
+                                                                   two_shops: tuple[Site, Site]) -> None:
+    analyse_pending(db, batch=25)
+    first, other = two_shops
+    before = {key: sums for key, sums in stored_sums(db).items() if key[0] == other.id}
+    save_site_edits(db, first.id, SiteTaxonomy(hidden=frozenset({"staff"})))
+    db.commit()
+    analyse_pending(db, batch=9)
+    counted = sums_day_by_day(db)
+    assert stored_sums(db) == counted
+    assert {key for site_id, on, key in counted if site_id == first.id} == {"", "delivery", "price"}
+    assert {key: sums for key, sums in counted.items() if key[0] == other.id} == before
+    rebuild_site(db.connection(), first.id)
+    db.commit()
+    assert stored_sums(db) == counted
