@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import simplemma
-
+from .lemmas import is_known
 from .tokens import HAN, LATIN_WORD, Token, fold, lemma, tokenize
 
 if TYPE_CHECKING:
@@ -179,7 +178,7 @@ def _match_rest(words: tuple[str, ...], position: int, keys: list[frozenset[str]
 
 @lru_cache(maxsize=100_000)
 def _is_known(word: str) -> bool:
-    return any(simplemma.is_known(word, lang=language) for language in _LATIN)
+    return is_known(word, _LATIN)
 
 
 def _deletions(word: str) -> set[str]:

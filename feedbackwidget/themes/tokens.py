@@ -12,9 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
-
 from .chinese import segment
+from .lemmas import lemmatize
 
 LATIN_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -58,7 +57,7 @@ def lemma(word: str, language: str) -> str:
         return "not"
     if language == "zh":
         return word
-    return simplemma.lemmatize(word, lang=language).lower()
+    return lemmatize(word, language).lower()
 
 
 def _latin_token(match: re.Match[str], language: str) -> Token:
