@@ -1,4 +1,4 @@
-"""The admin area's own tables: login sessions, failed-login throttling, follow-ups.
+"""The admin area's own tables: login sessions, failed-login throttling, follow-ups and replies.
 
 Also the extra indexes of ``fw_responses`` that the dashboard's figures need
 (declared here so the metadata, and so the migration check, knows them).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.models import Base, BigId, Response, utcnow
@@ -55,6 +55,28 @@ class ResponseFollowUp(Base):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("fw_admin_users.id", ondelete="SET NULL"))
     followed_up_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ResponseReply(Base):
+    """An e-mail a manager sent to the customer of a response (see :mod:`feedbackwidget.responses.replies`).
+
+    ``message_id`` is that of its outbox message, so the next reply threads under it;
+    ``author_email`` keeps who sent it when the account is gone.
+    """
+
+    __tablename__ = "fw_response_replies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    response_id: Mapped[int] = mapped_column(BigId, ForeignKey("fw_responses.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("fw_admin_users.id", ondelete="SET NULL"))
+    author_email: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(8))
+    message_id: Mapped[str] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("fw_outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 _responses = Response.__table__

@@ -1,59 +1,25 @@
-"""Saved replies: a site's ready answers to common complaints, one per language, kept in its settings.
+"""Saved replies in the complaint workspace: the site's saved replies (:mod:`feedbackwidget.sites.saved_replies`)
+filled in for a complaint, their errors as the workflow's.
 
-A saved reply lives in ``Site.settings["saved_replies"]`` (no table of its own: a site has a
-handful).  Its text may name ``{name}`` (the customer's name), ``{reference}`` and ``{order}``;
-:func:`fill` puts the complaint's values in.  Plain functions; the caller commits.
+Plain functions; the caller commits.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
-
-from ..core.i18n import N_, SUPPORTED_LOCALES
 from ..core.models import Site
+from ..sites import saved_replies as shared
+from ..sites.saved_replies import MAX_REPLIES, PLACEHOLDERS, TITLE_MAX_LENGTH, SavedReply, find_reply, saved_replies
 from .models import Complaint
-from .workflow import MESSAGE_MAX_LENGTH, WorkflowError
+from .workflow import WorkflowError
 
-SETTINGS_KEY = "saved_replies"
-MAX_REPLIES = 100
-TITLE_MAX_LENGTH = 120
-PLACEHOLDERS = ("{name}", "{reference}", "{order}")
-
-
-@dataclass(frozen=True)
-class SavedReply:
-    id: str
-    title: str
-    locale: str
-    body: str
-
-
-def saved_replies(settings: Mapping[str, Any], locale: str | None = None) -> list[SavedReply]:
-    """The site's saved replies (those in *locale* only, when given), by title."""
-    replies = [SavedReply(str(r.get("id", "")), str(r.get("title", "")), str(r.get("locale", "")),
-                          str(r.get("body", ""))) for r in settings.get(SETTINGS_KEY) or [] if isinstance(r, dict)]
-    return sorted((r for r in replies if locale is None or r.locale == locale), key=lambda r: r.title.casefold())
-
-
-def find_reply(settings: Mapping[str, Any], reply_id: str) -> SavedReply | None:
-    return next((reply for reply in saved_replies(settings) if reply.id == reply_id), None)
+__all__ = ["MAX_REPLIES", "PLACEHOLDERS", "TITLE_MAX_LENGTH", "SavedReply", "add_saved_reply", "delete_saved_reply",
+           "fill", "find_reply", "saved_replies"]
 
 
 def fill(reply: SavedReply, complaint: Complaint) -> str:
     """*reply*'s text for *complaint*: its customer's name, reference and order number put in."""
-    values = {"{name}": complaint.customer_name, "{reference}": complaint.reference,
-              "{order}": complaint.order_number or ""}
-    text = reply.body
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
-
-
-def _store(site: Site, replies: Sequence[SavedReply]) -> None:
-    site.settings = {**(site.settings or {}), SETTINGS_KEY: [asdict(reply) for reply in replies]}
+    return shared.fill(reply, name=complaint.customer_name, reference=complaint.reference,
+                       order=complaint.order_number)
 
 
 def add_saved_reply(site: Site, title: str, locale: str, body: str) -> SavedReply:
@@ -61,24 +27,12 @@ def add_saved_reply(site: Site, title: str, locale: str, body: str) -> SavedRepl
 
     :raises WorkflowError: for a missing title or text, an unknown language, or too many replies.
     """
-    title, body = title.strip(), body.replace("\r\n", "\n").strip()
-    if not title or len(title) > TITLE_MAX_LENGTH:
-        raise WorkflowError(N_("Give the saved reply a title of 1 to %(limit)s characters."), limit=TITLE_MAX_LENGTH)
-    if not body or len(body) > MESSAGE_MAX_LENGTH:
-        raise WorkflowError(N_("Write a message of 1 to %(limit)s characters."), limit=MESSAGE_MAX_LENGTH)
-    if locale not in SUPPORTED_LOCALES:
-        raise WorkflowError(N_("Choose the language the reply is written in."))
-    existing = saved_replies(site.settings or {})
-    if len(existing) >= MAX_REPLIES:
-        raise WorkflowError(N_("A site keeps at most %(limit)s saved replies: delete one first."), limit=MAX_REPLIES)
-    reply = SavedReply(secrets.token_hex(4), title, locale, body)
-    _store(site, [*existing, reply])
-    return reply
+    try:
+        return shared.add_saved_reply(site, title, locale, body)
+    except shared.SavedReplyError as err:
+        raise WorkflowError(err.message, **err.params) from err
 
 
 def delete_saved_reply(site: Site, reply_id: str) -> bool:
     """Delete the saved reply *reply_id* of *site*; False when there was none."""
-    existing = saved_replies(site.settings or {})
-    kept = [reply for reply in existing if reply.id != reply_id]
-    _store(site, kept)
-    return len(kept) < len(existing)
+    return shared.delete_saved_reply(site, reply_id)

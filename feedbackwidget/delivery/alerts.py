@@ -34,6 +34,8 @@ REASONS = {
     "loyalty_at_or_below": N_("Loyalty program score %(score)s (alert at %(threshold)s or below)"),
 }
 SUBJECT = N_("Feedback alert for %(site)s: %(reason)s")
+#: The id of the reply form on the admin's response page.
+REPLY_ANCHOR = "reply"
 
 
 def site_delivery(site_id: int) -> SiteDelivery:
@@ -86,6 +88,8 @@ def _alert_draft(
         "customer_email": row.get("customer_email"), "loyalty_tier": row.get("loyalty_tier"),
         "score": _score(row), "response_locale": row.get("locale"),
         "admin_url": public_base_url() + "/admin/responses/{response_id}",
+        # The reply form on the response page (its anchor), for the one who takes the customer on.
+        "reply_url": public_base_url() + "/admin/responses/{response_id}#" + REPLY_ANCHOR,
     }
     return mail_draft(
         recipient=email, subject=subject, template="response_alert", context=context, locale=locale,

@@ -18,6 +18,7 @@ from ...surveys.templates import TEMPLATES
 from . import admin
 from .access import login_required, visible_sites
 from .charts import distribution_chart, meter_width, trend_charts
+from .follow_up_card import follow_up_card_context
 from .locale import gettext
 from .scope import Scope, scope_from
 from .theme_views import theme_panel_context
@@ -56,7 +57,7 @@ def dashboard() -> str:
         **_figures(list(scope.site_ids), scope),
         "setups": unfinished_setups(get_state().session(), in_scope), "setup_steps": STEPS,
         "few_answers": FEW_ANSWERS, "min_median": MIN_MEDIAN_ANSWERS, "buckets": BUCKETS,
-        **theme_panel_context(scope),
+        **theme_panel_context(scope), **follow_up_card_context(scope),
     }
     return render_template(
         "feedbackwidget/admin/dashboard.html", scope=scope, sites=sites,

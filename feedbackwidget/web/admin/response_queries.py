@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ...metrics import Period
 from ...metrics.models import StatsDaily
+from ...metrics.follow_up import is_detractor
 from ...metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ...metrics.periods import day_start
 from ...core.models import Response, Site, Survey
@@ -24,6 +25,8 @@ BANDS: dict[str, ColumnElement[bool]] = {
     "detractor": Response.nps_score <= DETRACTOR_MAX,
     "passive": and_(Response.nps_score > DETRACTOR_MAX, Response.nps_score < PROMOTER_MIN),
     "promoter": Response.nps_score >= PROMOTER_MIN,
+    # The dashboard's follow-up card counts these: NPS 0-6, or a bad CSAT rating without an NPS score.
+    "unhappy": is_detractor(),
 }
 NO_TIER = "-"
 SEARCH_MAX = 200

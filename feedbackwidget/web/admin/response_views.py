@@ -1,9 +1,9 @@
-"""Responses: the filtered list, one response's detail, follow-up and the CSV export."""
+"""Responses: the filtered list, one response's detail (with the replies to its customer), follow-up and the CSV
+export; sending a reply is in :mod:`.reply_views`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import Engine
@@ -13,25 +13,19 @@ from ...core import config
 from ...core.db import export_session
 from ...core.state import get_state
 from ...metrics.periods import utc_day_today
-from ...core.models import AdminUser, Response, Survey, utcnow
+from ...core.models import Survey, utcnow
+from ...responses.replies import mark_followed_up, undo_follow_up
 from . import admin
-from .access import access, current_admin, login_required, site_or_404, visible_sites
-from .answers import answer_rows
+from .access import current_admin, login_required, visible_sites
 from ...themes.store import themes_of_responses
 from .csv_export import csv_chunks
 from .forms import ButtonForm
-from ...accounts.models import ResponseFollowUp
-from .response_queries import (BANDS, Cursor, ResponseFilter, export_rows, find_responses, flag, order_reference_of,
-                              surveys_of, tiers_of)
+from .locale import gettext
+from .response_page import EXPIRED, render_response, response_or_404
+from .response_queries import BANDS, Cursor, ResponseFilter, export_rows, find_responses, flag, surveys_of, tiers_of
 from .scope import Scope, scope_from
 from .theme_views import response_themes, theme_arg
-
-# Endpoints of the complaint area that open a new complaint from a response (first found wins).
-COMPLAINT_FROM_RESPONSE_ENDPOINTS: tuple[str, ...] = (
-    "feedbackwidget.admin.complaints.new_from_response",
-    "feedbackwidget.admin.complaints.from_response",
-    "feedbackwidget.admin.complaints.new",
-)
+from . import reply_views  # noqa: F401  (the reply route, on the same page)
 
 
 def _survey_id(raw: str | None, scope: Scope) -> int | None:
@@ -93,52 +87,25 @@ def _stream_csv(engine: Engine, filters: ResponseFilter | None) -> Iterator[str]
                               themes_of=lambda ids: themes_of_responses(db, ids))
 
 
-def complaint_link(response: Response) -> str | None:
-    """Where "Turn into complaint" goes, when the complaint area is installed."""
-    for endpoint in COMPLAINT_FROM_RESPONSE_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, response_id=response.id)
-    return None
-
-
-def _response_or_404(response_id: int, minimum_role: str = "viewer") -> tuple[Response, Any]:
-    response = get_state().session().get(Response, response_id)
-    if response is None:
-        abort(404)
-    return response, site_or_404(response.site_id, minimum_role)
-
-
 @admin.get("/responses/<int:response_id>")
 @login_required
-def response_detail(response_id: int) -> str:
+def response_detail(response_id: int) -> tuple[str, int]:
     """One response with every answer; 404 when its site is not the user's."""
-    db = get_state().session()
-    response, site = _response_or_404(response_id)
-    survey = db.get(Survey, response.survey_id)
-    follow_up = db.get(ResponseFollowUp, response.id)
-    followed_by = db.get(AdminUser, follow_up.user_id) if follow_up and follow_up.user_id else None
-    can_manage = access().has_role(site.id, "manager")
-    return render_template(
-        "feedbackwidget/admin/response.html", response=response, site=site, survey=survey, follow_up=follow_up,
-        followed_by=followed_by, order_reference=order_reference_of(db, response.id),
-        rows=answer_rows(survey, response.answers, response.locale), can_manage=can_manage,
-        form=ButtonForm(formdata=None),
-        complaint_url=complaint_link(response) if can_manage else None,
-        **response_themes(db, [site.id], [(response,)]),
-    )
+    response, site = response_or_404(response_id)
+    return render_response(response, site)
 
 
 @admin.post("/responses/<int:response_id>/follow-up")
 @login_required
-def follow_up(response_id: int) -> HttpResponse:
+def follow_up(response_id: int) -> HttpResponse | tuple[str, int]:
     """Mark a response as followed up, or undo it (managers and owners)."""
-    response, _site = _response_or_404(response_id, "manager")
-    if ButtonForm().validate_on_submit():
-        db = get_state().session()
-        existing = db.get(ResponseFollowUp, response.id)
-        if existing is None:
-            db.add(ResponseFollowUp(response_id=response.id, user_id=current_admin().id, followed_up_at=utcnow()))
-        elif request.form.get("undo") == "1":
-            db.delete(existing)
-        db.commit()
-    return redirect(url_for("feedbackwidget.admin.response_detail", response_id=response.id))
+    response, site = response_or_404(response_id, "manager")
+    if not ButtonForm().validate_on_submit():
+        return render_response(response, site, status=400, error=gettext(EXPIRED))
+    db = get_state().session()
+    if request.form.get("undo") == "1":
+        done = "unfollowed" if undo_follow_up(db, response.id) else None
+    else:
+        done = "followed" if mark_followed_up(db, response.id, current_admin().id, utcnow()) else None
+    db.commit()
+    return redirect(url_for("feedbackwidget.admin.response_detail", response_id=response.id, done=done))
