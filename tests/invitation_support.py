@@ -47,7 +47,8 @@ def rule(db: Session, site: Site, survey: str = "nps", event: str = "paid", *, d
          time_zone: str = "Europe/Budapest", fatigue_days: int = 30, without_consent: bool = False) -> None:
     """Give the site one rule and its policy."""
     set_rule(db, site.id, RuleChanges(survey, event, delay_minutes, reminder_minutes, hours[0], hours[1], sample))
-    save_policy(db, site.id, time_zone, fatigue_days, without_consent)
+    site.settings = {**(site.settings or {}), "timezone": time_zone}
+    save_policy(db, site.id, fatigue_days, without_consent)
     db.commit()
 
 

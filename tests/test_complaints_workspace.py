@@ -171,7 +171,7 @@ def test_bulk_assign_from_the_queue(
         post_complaint(client, site, complaint_body(name=name))
     first, second, third = complaints(db)
     page = manager.get(f"{ADMIN}/?sort=oldest").text
-    anna = re.search(r'<option value="(\d+)">anna@shop.example</option>', page)
+    anna = re.search(r'<option value="(\d+)">Anna \(anna@shop.example\)</option>', page)
     assert anna is not None
     response = manager.post(f"{ADMIN}/bulk-assign", data={
         "csrf_token": csrf_token(page), "assignee": anna.group(1), "complaint": [str(first.id), str(third.id)],

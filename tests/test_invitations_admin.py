@@ -83,19 +83,20 @@ def test_managers_see_the_funnel_but_cannot_change_rules(logged_in: Callable[...
     assert logged_in("viewer").get(page_url(site)).status_code == 404
 
 
-def test_the_policy_keeps_a_time_zone_and_refuses_an_unknown_one(logged_in: Callable[..., FlaskClient], site: Site,
-                                                                 db: Session) -> None:
+def test_the_policy_page_names_the_sites_time_zone_and_keeps_fatigue_and_consent(
+        logged_in: Callable[..., FlaskClient], site: Site, db: Session) -> None:
     owner = logged_in("owner")
+    site.settings = {**(site.settings or {}), "timezone": "Asia/Shanghai"}
+    db.commit()
 
-    refused = post(owner, site, "/policy", {"time_zone": "Mars/Olympus", "fatigue_days": "30"})
-    assert "Write a time zone such as Europe/Budapest" in refused.text
-    saved = post(owner, site, "/policy", {"time_zone": "Asia/Shanghai", "fatigue_days": "14",
-                                          "survey_without_consent": "y"})
+    page = owner.get(page_url(site)).text
+    saved = post(owner, site, "/policy", {"fatigue_days": "14", "survey_without_consent": "y"})
 
+    assert "Sending hours are in the site&#39;s time zone: Asia/Shanghai." in page
+    assert "Change it in the site&#39;s settings" in page
     assert saved.status_code == 302
     row = db.get(InvitationSettings, site.id)
-    assert row is not None and (row.time_zone, row.fatigue_days, row.survey_without_consent) == (
-        "Asia/Shanghai", 14, True)
+    assert row is not None and (row.fatigue_days, row.survey_without_consent) == (14, True)
 
 
 def test_the_sites_own_words_go_into_the_mail_in_that_language(make_app: Any, smtp: SmtpServer, site: Site,

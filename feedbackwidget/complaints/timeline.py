@@ -1,7 +1,7 @@
 """A complaint's story in sentences: the audit trail and the messages merged into one timeline.
 
 :func:`timeline` turns the audit rows (:class:`~.models.ComplaintEvent`) and the messages of
-a complaint into :class:`Entry` objects that read like "anna@shop.example escalated to
+a complaint into :class:`Entry` objects that read like "Anna escalated to
 level 2: needs a technician", in the reader's language: no field names, no raw values,
 no microseconds.  Plain functions of rows; nothing here knows about HTTP.
 """
@@ -77,7 +77,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Reader:
-    """Who reads the timeline: their language, and the names of the staff by id."""
+    """Who reads the timeline: their language, and the names of the staff by id (their display names)."""
 
     locale: str
     people: Mapping[int, str]
@@ -95,7 +95,9 @@ class Reader:
             return self._("The customer")
         if event.actor == "system":
             return self._("The system")
-        return event.actor
+        # The name as it is now; the address the event kept for someone whose account is gone.
+        known = self.people.get(event.actor_id) if event.actor_id is not None else None
+        return known or event.actor
 
     def label(self, labels: Mapping[Any, str], value: Any) -> str:
         known = labels.get(value)

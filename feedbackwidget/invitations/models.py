@@ -34,8 +34,6 @@ class InvitationSettings(Base):
     __tablename__ = "fw_invitation_settings"
 
     site_id: Mapped[int] = mapped_column(ForeignKey("fw_sites.id", ondelete="CASCADE"), primary_key=True)
-    # An IANA zone (Europe/Budapest); None: the zone of the site's language (see settings.site_time_zone).
-    time_zone: Mapped[str | None] = mapped_column(String(64))
     fatigue_days: Mapped[int] = mapped_column(SmallInteger, default=30)
     # Whether an order without marketing consent still gets a service survey.
     survey_without_consent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -54,7 +54,7 @@ def run_site(session: Session, site: SiteConfig, mailing: Mailing, now: dt.datet
     """Schedule and queue one site's invitations, committing each step."""
     scheduled = schedule_site(session, site.id, site.default_locale, now)
     session.commit()
-    settings = load_settings(session, site.id, site.default_locale)
+    settings = load_settings(session, site.id)
     while (sent := send_due(session, site, settings, mailing, now)).mailed + sent.skipped:
         session.commit()
         report.sent.mailed += sent.mailed

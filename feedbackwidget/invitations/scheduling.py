@@ -140,7 +140,7 @@ def schedule_site(session: Session, site_id: int, site_locale: str, now: dt.date
 
     A repeated run, or an event that arrives twice, makes nothing twice.
     """
-    settings = load_settings(session, site_id, site_locale)
+    settings = load_settings(session, site_id)
     rules: dict[str, list[InvitationRule]] = defaultdict(list)
     for rule in site_rules(session, site_id, active_only=True):
         rules[rule.event].append(rule)

@@ -1,7 +1,7 @@
-"""A site's invitation settings: time zone, fatigue, the consent policy, and the e-mail's words.
+"""A site's invitation settings: fatigue, the consent policy, and the e-mail's words, with the site's time zone.
 
-A site that never saved them has the defaults: the time zone of its language
-(Europe/Budapest for Hungarian, Asia/Shanghai for Chinese, UTC for English), at most
+The time zone is the site's own (chosen in its settings, see :mod:`..sites.time_zones`).
+A site that never saved these settings has the defaults: at most
 one invitation per customer in 30 days, no survey to an order without marketing
 consent, and the built-in subject and introduction in each language.
 """
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from ..core.i18n import N_, SUPPORTED_LOCALES, translate
+from ..core.models import Site
+from ..sites.time_zones import site_time_zone
 from .errors import Refused
 from .models import InvitationSettings
 
-ZONE_OF_LANGUAGE: dict[str, str] = {"hu": "Europe/Budapest", "zh": "Asia/Shanghai", "en": "UTC"}
 DEFAULT_FATIGUE_DAYS = 30
 FATIGUE_DAYS_MAX = 365
 SUBJECT_MAX = 200
@@ -50,57 +51,37 @@ class SiteInvitationSettings:
         return ZoneInfo(self.time_zone)
 
 
-def site_time_zone(stored: str | None, site_locale: str) -> str:
-    """The site's time zone: the one it chose, else the zone of its language."""
-    return stored or ZONE_OF_LANGUAGE.get(site_locale, "UTC")
-
-
-def checked_time_zone(name: str) -> str:
-    """*name* if it is an IANA time zone (``Europe/Budapest``).
-
-    :raises SettingsRefused: naming what to write instead.
-    """
-    name = name.strip()
-    if name not in available_timezones():
-        raise SettingsRefused("time_zone", f"{name!r} is not a time zone: write one such as Europe/Budapest or UTC")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        raise SettingsRefused("time_zone", f"{name!r} is not a time zone: write one such as Europe/Budapest") from err
-    return name
-
-
-def load_settings(session: Session, site_id: int, site_locale: str) -> SiteInvitationSettings:
-    """The site's invitation settings, defaults for what it never saved."""
+def load_settings(session: Session, site_id: int) -> SiteInvitationSettings:
+    """The site's invitation settings, defaults for what it never saved, in the site's time zone."""
+    site = session.get_one(Site, site_id)
+    zone = site_time_zone(site.settings or {}, site.default_locale)
     row = session.get(InvitationSettings, site_id)
     if row is None:
-        return SiteInvitationSettings(site_id, site_time_zone(None, site_locale), DEFAULT_FATIGUE_DAYS, False, {}, 0)
-    return SiteInvitationSettings(site_id, site_time_zone(row.time_zone, site_locale), row.fatigue_days,
-                                  row.survey_without_consent, dict(row.texts or {}), row.last_event_id)
+        return SiteInvitationSettings(site_id, zone, DEFAULT_FATIGUE_DAYS, False, {}, 0)
+    return SiteInvitationSettings(site_id, zone, row.fatigue_days, row.survey_without_consent,
+                                  dict(row.texts or {}), row.last_event_id)
 
 
 def settings_row(session: Session, site_id: int) -> InvitationSettings:
     """The site's stored settings row, added (with the defaults) when it has none yet."""
     row = session.get(InvitationSettings, site_id)
     if row is None:
-        row = InvitationSettings(site_id=site_id, time_zone=None, fatigue_days=DEFAULT_FATIGUE_DAYS,
+        row = InvitationSettings(site_id=site_id, fatigue_days=DEFAULT_FATIGUE_DAYS,
                                  survey_without_consent=False, texts={}, last_event_id=0)
         session.add(row)
         session.flush()
     return row
 
 
-def save_policy(session: Session, site_id: int, time_zone: str | None, fatigue_days: int,
-                survey_without_consent: bool) -> None:
-    """Store the site's time zone (None: that of its language), fatigue days and consent policy.
+def save_policy(session: Session, site_id: int, fatigue_days: int, survey_without_consent: bool) -> None:
+    """Store the site's fatigue days and consent policy.
 
-    :raises SettingsRefused: for an unknown time zone or fatigue days out of 0-365.
+    :raises SettingsRefused: for fatigue days out of 0-365.
     """
-    zone = checked_time_zone(time_zone) if time_zone else None
     if not 0 <= fatigue_days <= FATIGUE_DAYS_MAX:
         raise SettingsRefused("fatigue_days", f"write a number of days from 0 to {FATIGUE_DAYS_MAX}")
     row = settings_row(session, site_id)
-    row.time_zone, row.fatigue_days, row.survey_without_consent = zone, fatigue_days, survey_without_consent
+    row.fatigue_days, row.survey_without_consent = fatigue_days, survey_without_consent
 
 
 def save_texts(session: Session, site_id: int, locale: str, subject: str, introduction: str) -> None:

@@ -54,7 +54,7 @@ def _template_context() -> dict[str, Any]:
     return {**template_context(), **TEMPLATE_HELPERS, "nav_items": nav_items(), "admin_access": found, "logout_form": logout_form}
 
 
-from . import account_views, auth_views, dashboard_views, health_views, response_views, site_views, survey_views, \
-    theme_views  # noqa: E402,F401  (routes)
+from . import account_views, auth_views, dashboard_views, health_views, name_views, response_views, site_views, \
+    survey_views, theme_views  # noqa: E402,F401  (routes)
 
 __all__ = ["admin"]

@@ -1,4 +1,4 @@
-"""The account page (language, password, sessions) and an owner's reset of a member's password.
+"""The account page (name, language, password, sessions) and an owner's reset of a member's password.
 
 Passwords are verified and hashed with no transaction open (on SQLite a transaction
 holds the write lock); a new password ends the account's other sessions.
@@ -16,7 +16,7 @@ from ...core.i18n import N_
 from ...core.models import AdminUser, Site, SiteMembership
 from . import admin
 from .access import COOKIE_NAME, access, current_admin, idle_timeout, login_required, site_or_404
-from .account_forms import ChangePasswordForm, LanguageForm, NewPasswordForm
+from .account_forms import ChangePasswordForm, LanguageForm, NameForm, NewPasswordForm, name_form
 from .auth_views import client_network_key, throttle_message, throttle_policy
 from .devices import device_parts
 from .forms import ButtonForm
@@ -28,6 +28,7 @@ ACCOUNT = "feedbackwidget.admin.account"
 MEMBER_PASSWORD = "feedbackwidget.admin.member_password"
 NOTICES = {
     "language": N_("Your language was saved."),
+    "name": N_("Your name was saved: colleagues read it in the complaint timeline."),
     "password": N_("Your password was changed, and your other sessions were ended."),
     "session": N_("The session was ended: that browser has to log in again."),
 }
@@ -43,14 +44,16 @@ def _device(user_agent: str) -> str:
     return browser or system or gettext("Unknown browser")
 
 
-def _account_page(language_form: LanguageForm | None = None, password_form: ChangePasswordForm | None = None,
-                  status: int = 200) -> tuple[str, int]:
+def account_page(language_form: LanguageForm | None = None, password_form: ChangePasswordForm | None = None,
+                 name: NameForm | None = None, status: int = 200) -> tuple[str, int]:
+    """The account page, with the forms given (posted ones keep what was typed and their errors)."""
     found = access()
     token = request.cookies.get(COOKIE_NAME)
     sessions = [] if found.via_host else sessions_of(get_state().session(), found.user.id, idle_timeout())
     page = render_template(
         "feedbackwidget/admin/account.html",
         language_form=language_form or LanguageForm(formdata=None, locale=found.user.locale),
+        name_form=name or name_form(found.user),
         password_form=None if found.via_host else password_form or ChangePasswordForm(formdata=None),
         sessions=[(row, _device(row.user_agent), is_current(row, token)) for row in sessions],
         notice=NOTICES.get(request.args.get("saved", "")), button=ButtonForm(formdata=None),
@@ -62,7 +65,7 @@ def _account_page(language_form: LanguageForm | None = None, password_form: Chan
 @login_required
 def account() -> tuple[str, int]:
     """One's own account: the admin area's language, the password, the logged-in browsers."""
-    return _account_page()
+    return account_page()
 
 
 @admin.post("/account/language")
@@ -71,7 +74,7 @@ def account_language() -> Response | tuple[str, int]:
     """Store the account's language (``?lang=`` only changes what this browser shows)."""
     form = LanguageForm()
     if not form.validate_on_submit():
-        return _account_page(language_form=form, status=400)
+        return account_page(language_form=form, status=400)
     access().user.locale = form.locale.data
     get_state().session().commit()
     choose_locale(form.locale.data)
@@ -120,10 +123,10 @@ def account_password() -> Response | tuple[str, int]:
         abort(404)
     form = ChangePasswordForm()
     if not form.validate_on_submit() or _new_password_error(form):
-        return _account_page(password_form=form, status=400)
+        return account_page(password_form=form, status=400)
     status = _current_password_error(form, found.user)
     if status is not None:
-        return _account_page(password_form=form, status=status)
+        return account_page(password_form=form, status=status)
     _store_password(found.user, form.new_password.data, request.cookies.get(COOKIE_NAME))
     return redirect(url_for(ACCOUNT, saved="password"))
 
@@ -140,7 +143,7 @@ def account_end_session(session_id: str) -> Response:
     return redirect(url_for(ACCOUNT, saved="session"))
 
 
-def _member_or_404(site: Site, user_id: int) -> AdminUser:
+def member_or_404(site: Site, user_id: int) -> AdminUser:
     db = get_state().session()
     is_member = db.scalar(select(SiteMembership.role).where(SiteMembership.site_id == site.id,
                                                             SiteMembership.user_id == user_id))
@@ -150,7 +153,7 @@ def _member_or_404(site: Site, user_id: int) -> AdminUser:
     return user
 
 
-def _may_reset(user: AdminUser) -> bool:
+def may_change_member(user: AdminUser) -> bool:
     """Only for someone whose every role is on a site the current admin owns (no way into other sites)."""
     if user.is_superuser:
         return False
@@ -159,7 +162,7 @@ def _may_reset(user: AdminUser) -> bool:
 
 
 def _member_page(site: Site, user: AdminUser, form: NewPasswordForm, status: int = 200) -> tuple[str, int]:
-    refused = None if _may_reset(user) else gettext(NOT_YOUR_MEMBER, email=user.email)
+    refused = None if may_change_member(user) else gettext(NOT_YOUR_MEMBER, email=user.email)
     page = render_template("feedbackwidget/admin/member_password.html", site=site, member=user, form=form,
                            refused=refused, saved=request.args.get("saved") == "1")
     return page, 403 if refused else status
@@ -170,9 +173,9 @@ def _member_page(site: Site, user: AdminUser, form: NewPasswordForm, status: int
 def member_password(site_id: int, user_id: int) -> Response | tuple[str, int]:
     """An owner sets a new password for a member of their site; the member's sessions end."""
     site = site_or_404(site_id, "owner")
-    user = _member_or_404(site, user_id)
+    user = member_or_404(site, user_id)
     form = NewPasswordForm()
-    if request.method == "GET" or not _may_reset(user):
+    if request.method == "GET" or not may_change_member(user):
         return _member_page(site, user, NewPasswordForm(formdata=None))
     if not form.validate_on_submit() or _new_password_error(form):
         return _member_page(site, user, form, status=400)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...accounts.names import display_name
 from ...core.customer_text import customer_text, customer_plain
 from ...metrics.formulas import change, nps_band, relative_change
 from ...surveys.templates import CSAT_LABELS
@@ -57,4 +58,5 @@ def short_page(url: str) -> str:
 
 TEMPLATE_HELPERS = {"short_page": short_page, "number": number, "delta": delta, "count_delta": count_delta, "band_of": nps_band,
                     "csat_labels": CSAT_LABELS, "customer_text": customer_text,
-                    "customer_plain": customer_plain, "score_badges": score_badges, "language_name": language_name}
+                    "customer_plain": customer_plain, "score_badges": score_badges, "language_name": language_name,
+                    "display_name": display_name}

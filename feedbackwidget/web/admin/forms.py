@@ -13,6 +13,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from ..forms import LANGUAGE_CHOICES, OneLine, ProtectedForm
 from ...core.i18n import N_
 from ...core.plain_text import entry_lines
+from ...sites.time_zones import zone_names
 from ...surveys.templates import TEMPLATES
 from .trigger_fields import ANY_PAGE, event_names, path_lines
 from ..widget.look import MIN_CONTRAST, contrast_with_white
@@ -47,6 +48,11 @@ class SiteForm(ProtectedForm):
     name = StringField(N_("Name"), validators=[DataRequired(), Length(max=200), OneLine()])
     allowed_origins = TextAreaField(N_("Allowed origins (one a line, e.g. https://shop.example)"))
     default_locale = SelectField(N_("Default language"), choices=LANGUAGE_CHOICES)
+    # Checked by site_settings.update_site, so that a wrong zone gets a sentence that says what to do.
+    time_zone = SelectField(N_("Time zone"), choices=lambda: [(name, name.replace("_", " ")) for name in zone_names()],
+                            validate_choice=False,
+                            description=N_("The site's local time: invitations are sent within their hours in it, "
+                                           "and complaint times are shown in it."))
     alert_emails = TextAreaField(N_("Alert recipients (one e-mail address a line)"))
     complaint_categories = TextAreaField(N_("Complaint categories (one a line)"))
     privacy_policy_url = URLField(N_("Privacy policy URL"), validators=[Optional(), URL(require_tld=False), Length(max=500)])

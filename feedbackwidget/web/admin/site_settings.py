@@ -16,6 +16,7 @@ from ...core.i18n import N_, SUPPORTED_LOCALES
 from ...core.models import AdminUser, Site, SiteMembership
 from ...core.plain_text import has_control_characters
 from ...sites import merged_settings, normalize_origin
+from ...sites.time_zones import SETTINGS_KEY as TIME_ZONE_KEY, is_zone, site_time_zone
 
 CATEGORY_MAX = 64
 NEW_ACCOUNT_PASSWORD = N_("This address has no account yet: give it a password of at least 12 characters "
@@ -48,6 +49,7 @@ class SiteChanges:
     complaint_categories: Sequence[str]
     privacy_policy_url: str | None
     privacy_policy_version: str | None
+    time_zone: str
 
 
 def _checked(changes: SiteChanges) -> tuple[list[str], dict[str, str]]:
@@ -60,6 +62,8 @@ def _checked(changes: SiteChanges) -> tuple[list[str], dict[str, str]]:
             errors["allowed_origins"] = N_("Write each origin as https://shop.example (no path), one a line.")
     if changes.default_locale not in SUPPORTED_LOCALES:
         errors["default_locale"] = N_("Choose English, Magyar or 中文.")
+    if changes.time_zone and not is_zone(changes.time_zone):
+        errors["time_zone"] = N_("Choose a time zone from the list, such as Europe/Budapest or Asia/Shanghai.")
     if any(len(c) > CATEGORY_MAX for c in changes.complaint_categories):
         errors["complaint_categories"] = N_("Keep each category under 64 characters.")
     if any(has_control_characters(c) for c in changes.complaint_categories):
@@ -97,6 +101,8 @@ def update_site(site: Site, changes: SiteChanges) -> None:
     settings["complaint_categories"] = list(dict.fromkeys(changes.complaint_categories))
     settings["privacy_policy_url"] = changes.privacy_policy_url or None
     settings["privacy_policy_version"] = changes.privacy_policy_version or "1"
+    # Empty (a script that does not send the field): the zone of the site's language.
+    settings[TIME_ZONE_KEY] = changes.time_zone or None
     site.settings = settings
 
 
@@ -108,6 +114,7 @@ def site_values(site: Site) -> dict[str, Any]:
         "alert_emails": "\n".join(site.alert_emails), "complaint_categories": "\n".join(settings["complaint_categories"]),
         "privacy_policy_url": settings["privacy_policy_url"] or "",
         "privacy_policy_version": settings["privacy_policy_version"] or "",
+        "time_zone": site_time_zone(settings, site.default_locale),
     }
 
 

@@ -86,7 +86,7 @@ def site_update(site_id: int) -> str:
     if not form.validate_on_submit():
         return _site_page(site, form)
     changes = SiteChanges(form.name.data, form.origins(), form.default_locale.data, form.emails(), form.categories(),
-                          form.privacy_policy_url.data, form.privacy_policy_version.data)
+                          form.privacy_policy_url.data, form.privacy_policy_version.data, form.time_zone.data or "")
     try:
         update_site(site, changes)
     except SettingsError as err:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -20,8 +19,10 @@ from ..admin.locale import admin_locale, gettext, ngettext
 from ...core.state import get_state
 from ..forms import ProtectedForm
 from ...core.i18n import N_
+from ...accounts.names import display_name, display_names
 from ...core.models import AdminUser, Site, utcnow
 from ...sites import SiteConfig, load_site_config
+from ...sites.time_zones import site_zone
 from ...complaints import labels
 from ..admin.locale import LANGUAGE_NAMES
 from .admin_forms import AssessmentForm, AssignForm, BulkAssignForm, CompensationForm, EscalateForm, MessageForm, StatusForm
@@ -144,12 +145,8 @@ def _choice(name: str, choices: tuple[str, ...]) -> str:
     return raw if raw in choices else choices[0]
 
 
-def _user_emails(ids: set[int | None]) -> dict[int, str]:
-    wanted = [user_id for user_id in ids if user_id is not None]
-    if not wanted:
-        return {}
-    rows = get_state().session().execute(select(AdminUser.id, AdminUser.email).where(AdminUser.id.in_(wanted)))
-    return {row[0]: row[1] for row in rows}
+def _names(ids: set[int | None]) -> dict[int, str]:
+    return display_names(get_state().session(), ids)
 
 
 def bulk_assignees(complaints: list[Complaint]) -> list[AdminUser]:
@@ -158,15 +155,7 @@ def bulk_assignees(complaints: list[Complaint]) -> list[AdminUser]:
     people: dict[int, AdminUser] = {}
     for site_id in sorted({c.site_id for c in complaints} & manageable):
         people.update({user.id: user for user in assignable_to(get_state().session(), site_id)})
-    return sorted(people.values(), key=lambda user: user.email)
-
-
-def site_zone(config: SiteConfig) -> dt.tzinfo:
-    """The site's time zone (``settings["timezone"]``, an IANA name), else UTC."""
-    try:
-        return ZoneInfo(str(config.settings.get("timezone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
+    return sorted(people.values(), key=display_name)
 
 
 @admin_complaints.get("/")
@@ -188,7 +177,7 @@ def index() -> str:
     return render_template(
         "feedbackwidget/admin/complaints/index.html", complaints=complaints, total=total, filters=filters,
         sites=sites, site_names={site.id: site.name for site in sites}, selected_site=raw_site,
-        status_filters=STATUS_FILTERS, assignees=_user_emails({c.assignee_id for c in complaints}),
+        status_filters=STATUS_FILTERS, assignees=_names({c.assignee_id for c in complaints}),
         can_record=bool(visible_sites("manager")), sorts=SORTS, bulk=bulk_assignees(complaints),
         bulk_form=BulkAssignForm(formdata=None), handling_flagged=flagged_among(get_state().session(), complaints),
         **{**template_helpers(), "flash": queue_flash()},
@@ -220,7 +209,7 @@ def _message_form(complaint: Complaint, config: SiteConfig) -> MessageForm:
 def _story(ctx: Context, complaint: Complaint, messages: list[ComplaintMessage]) -> list[Any]:
     events: list[ComplaintEvent] = history(ctx, complaint)
     ids = {e.actor_id for e in events} | {e.new_value for e in events if e.action == "assigned"}
-    people = _user_emails({i for i in ids if isinstance(i, int)})
+    people = _names({i for i in ids if isinstance(i, int)})
     return timeline(complaint.description, events, messages, Reader(admin_locale(), people))
 
 
@@ -233,7 +222,7 @@ def render_detail(complaint: Complaint, site: Site, error: str | None = None, st
         .order_by(ComplaintMessage.created_at, ComplaintMessage.id)
     ))
     can_act = access().has_role(site.id, "manager")
-    users = _user_emails({complaint.assignee_id, complaint.created_by_id})
+    users = _names({complaint.assignee_id, complaint.created_by_id})
     forms = _forms(config, complaint)
     forms["message"] = _message_form(complaint, config)
     page = render_template(
@@ -243,7 +232,8 @@ def render_detail(complaint: Complaint, site: Site, error: str | None = None, st
         assignable=assignable_users(ctx) if can_act else [], root_causes=labels.ROOT_CAUSES,
         compensation_types=COMPENSATION_TYPES, saved=saved_replies(config.settings, complaint.locale),
         other_saved=[r for r in saved_replies(config.settings) if r.locale != complaint.locale],
-        language_name=LANGUAGE_NAMES.get(complaint.locale, complaint.locale), zone=site_zone(config),
+        language_name=LANGUAGE_NAMES.get(complaint.locale, complaint.locale),
+        zone=site_zone(config.settings, config.default_locale),
         handling_answer=answer_of(session, complaint),
         **template_helpers(),
     )

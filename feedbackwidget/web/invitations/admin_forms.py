@@ -29,7 +29,6 @@ class RuleForm(ProtectedForm):
 
 
 class PolicyForm(ProtectedForm):
-    time_zone = StringField(N_("Time zone"), validators=[Optional(), Length(max=64)])
     fatigue_days = IntegerField(N_("Ask a customer at most once in this many days"), default=30,
                                 validators=[NumberRange(0, FATIGUE_DAYS_MAX, N_("Write a number of days from 0 to 365."))])
     survey_without_consent = BooleanField(N_("Also ask customers who did not consent to marketing e-mails "

@@ -63,7 +63,7 @@ def _rule_form(site: Site, formdata: Any = None) -> RuleForm:
 
 
 def _texts_forms(site: Site) -> dict[str, TextsForm]:
-    settings = load_settings(get_state().session(), site.id, site.default_locale)
+    settings = load_settings(get_state().session(), site.id)
     forms = {}
     for locale in SUPPORTED_LOCALES:
         own = settings.texts.get(locale) or {}
@@ -77,16 +77,16 @@ def _texts_forms(site: Site) -> dict[str, TextsForm]:
 
 def _page(site: Site, **extra: Any) -> str:
     session = get_state().session()
-    settings = load_settings(session, site.id, site.default_locale)
+    settings = load_settings(session, site.id)
     by_survey, by_week = funnel(session, site.id, utcnow())
     policy = extra.pop("policy_form", None) or PolicyForm(formdata=None, data={
-        "time_zone": settings.time_zone, "fatigue_days": settings.fatigue_days,
+        "fatigue_days": settings.fatigue_days,
         "survey_without_consent": settings.survey_without_consent})
     return render_template(
         "feedbackwidget/admin/invitations/site.html", site=site, rules=site_rules(session, site.id),
         rule_form=extra.pop("rule_form", None) or _rule_form(site), policy_form=policy,
         texts_forms={**_texts_forms(site), **extra.pop("texts_forms", {})}, by_survey=by_survey, by_week=by_week,
-        reasons=reasons(session, site.id), button=ButtonForm(formdata=None), event_labels=EVENT_LABELS,
+        time_zone=settings.time_zone, reasons=reasons(session, site.id), button=ButtonForm(formdata=None), event_labels=EVENT_LABELS,
         language_names=LANGUAGE_NAMES, reason_labels=REASON_LABELS, format_duration=format_duration, done=request.args.get("done"), **extra)
 
 
@@ -160,11 +160,10 @@ def save_site_policy(site_id: int) -> Response | str:
         return _page(site, policy_form=form)
     session = get_state().session()
     try:
-        save_policy(session, site.id, (form.time_zone.data or "").strip() or None, form.fatigue_days.data,
-                    bool(form.survey_without_consent.data))
+        save_policy(session, site.id, form.fatigue_days.data, bool(form.survey_without_consent.data))
     except SettingsRefused:
         session.rollback()
-        form.time_zone.errors = [gettext("Write a time zone such as Europe/Budapest, Asia/Shanghai or UTC.")]
+        form.fatigue_days.errors = [gettext("Write a number of days from 0 to 365.")]
         return _page(site, policy_form=form)
     session.commit()
     return redirect(url_for(".site_invitations", site_id=site.id, done="policy"))  # type: ignore[return-value]
