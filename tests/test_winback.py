@@ -83,3 +83,17 @@ def test_a_manager_sees_whom_to_call_records_the_outcome_and_downloads_the_sheet
     assert sheet.headers["Content-Disposition"] == f'attachment; filename="winback-{site.key}.csv"'
     assert "gone@example.com" in sheet.text and "recent@example.com" not in sheet.text
     assert logged_in("viewer").get(f"/feedback/admin/winback/{site.id}").status_code == 404
+
+
+def test_the_last_call_names_the_caller_and_its_time_in_the_sites_zone(
+        db: Session, site: Site, logged_in: Callable[..., FlaskClient]) -> None:
+    from feedbackwidget.invitations.winback import record_call
+
+    site.settings = {**(site.settings or {}), "timezone": "Asia/Shanghai"}
+    order(db, site, "A-1", at=utcnow() - dt.timedelta(days=100), email="gone@example.com", name="Gone Gabi")
+    record_call(db, site.id, "gone@example.com", "not_reached", None, "kovacs.eva@shop.example",
+                dt.datetime(2026, 12, 7, 22, 5, tzinfo=dt.timezone.utc))
+    db.commit()
+    manager = logged_in("manager", email="kovacs.eva@shop.example")
+    page = manager.get(f"/feedback/admin/winback/{site.id}").text
+    assert "Kovacs Eva, 2026-12-08 06:05" in page  # 22:05 UTC is 06:05 the next morning in Shanghai

@@ -59,3 +59,12 @@ def display_names(session: Session, user_ids: Iterable[int | None]) -> dict[int,
     rows = session.execute(select(AdminUser.id, AdminUser.email, AdminUser.display_name)
                            .where(AdminUser.id.in_(wanted)))
     return {user_id: name or name_from_email(email) for user_id, email, name in rows}
+
+
+def names_by_email(session: Session, emails: Iterable[str]) -> dict[str, str]:
+    """The display name of each of *emails* that has an account; an address without one is left out."""
+    wanted = sorted(set(emails))
+    if not wanted:
+        return {}
+    rows = session.execute(select(AdminUser.email, AdminUser.display_name).where(AdminUser.email.in_(wanted)))
+    return {email: name or name_from_email(email) for email, name in rows}

@@ -45,3 +45,15 @@ def keep_screenshot(page: Any, name: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+# Controls in the page's main part smaller than a 44 px touch target (a link inside running text is exempt).
+_SMALL = """(scope) => [...document.querySelectorAll(scope + ' :is(button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea, a.fw-button, summary)')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().height) + 'px')"""
+
+
+def small_touch_targets(page: Any, scope: str = "main") -> list[str]:
+    """["button#x 30px", ...]: the controls under *scope* less than 44 px tall."""
+    found: list[str] = page.evaluate(_SMALL, scope)
+    return found

@@ -13,6 +13,8 @@ from ...core.state import get_state
 from ..forms import ProtectedForm
 from ...core.i18n import N_
 from ...core.models import Site, utcnow
+from ...accounts.names import names_by_email
+from ...sites.time_zones import site_zone
 from ...invitations.winback import DEFAULT_DAYS, CallRefused, candidates, last_calls, record_call, to_csv
 from ...invitations.winback_models import OUTCOMES
 
@@ -40,8 +42,11 @@ def _days() -> int:
 def _page(site: Site, status: int = 200, error: str | None = None) -> tuple[str, int]:
     session = get_state().session()
     days = _days()
+    calls = last_calls(session, site.id)
     html = render_template("feedbackwidget/admin/winback.html", site=site, days=days, error=error,
-                           people=candidates(session, site.id, utcnow(), days), calls=last_calls(session, site.id),
+                           people=candidates(session, site.id, utcnow(), days), calls=calls,
+                           callers=names_by_email(session, [call.called_by for call in calls.values()]),
+                           zone=site_zone(site.settings or {}, site.default_locale),
                            form=CallForm(formdata=None), outcome_labels=OUTCOME_LABELS,
                            done=request.args.get("done"))
     return html, status
