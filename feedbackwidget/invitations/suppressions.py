@@ -3,11 +3,17 @@
 An address comes onto it when its owner unsubscribes, when its mail server refuses it
 for good (a 5xx reply: :func:`suppress_refused`, hooked into the outbox's failure path),
 or when the shop imports or adds it.  Addresses are kept lower-cased.
+
+When a customer's data is erased, their entry stays, as the SHA-256 of the address
+(:func:`erased_form`, ``sha256:<hex>``): it still stops mail to that address, and the list
+no longer shows it.  Keeping it is what honours their objection to further mail (a list
+that forgot them would mail them again at their next order).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +32,18 @@ SUPPRESSIONS: Table = Suppression.__table__  # type: ignore[assignment]
 INVITATIONS: Table = Invitation.__table__  # type: ignore[assignment]
 EXPORT_HEADER: tuple[str, ...] = ("email", "reason", "added_at")
 NOTE_MAX = 500
+#: What an erased address is kept as: ``sha256:`` and the hex digest of the lower-cased address.
+ERASED_PREFIX = "sha256:"
+
+
+def erased_form(email: str) -> str:
+    """The form an address is kept in once its owner's data is erased (it still matches the address)."""
+    return ERASED_PREFIX + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def _forms(email: str) -> list[str]:
+    """The address as listed, and as kept after erasure."""
+    return [email.strip().lower(), erased_form(email)]
 
 
 def suppress(connection: Connection, site_id: int, email: str, reason: str, note: str | None = None) -> bool:
@@ -48,18 +66,18 @@ def _insert_new(connection: Connection) -> Insert:
 
 
 def is_suppressed(session: Session, site_id: int, email: str) -> bool:
-    """Whether *email* is on the site's list."""
-    query = select(Suppression.id).where(Suppression.site_id == site_id, Suppression.email == email.strip().lower())
+    """Whether *email* is on the site's list (also as an erased customer's hash)."""
+    query = select(Suppression.id).where(Suppression.site_id == site_id, Suppression.email.in_(_forms(email)))
     return session.scalar(query.limit(1)) is not None
 
 
 def unsuppress(session: Session, site_id: int, email: str) -> bool:
     """Take *email* off the site's list (a shop that put it there by mistake); whether it was there."""
-    row = session.scalar(select(Suppression).where(Suppression.site_id == site_id,
-                                                   Suppression.email == email.strip().lower()))
-    if row is not None:
+    rows = list(session.scalars(select(Suppression).where(Suppression.site_id == site_id,
+                                                          Suppression.email.in_(_forms(email)))))
+    for row in rows:
         session.delete(row)
-    return row is not None
+    return bool(rows)
 
 
 def suppressed_addresses(session: Session, site_id: int, limit: int | None = None) -> list[Suppression]:

@@ -17,13 +17,15 @@ from ..core.models import Site
 
 ERASED = "[erased]"
 
-# Modules whose ``PROVIDER`` holds personal data, in export order.
+# Modules whose ``PROVIDER`` (or the attribute named after a colon) holds personal data, in export order.
 PROVIDER_MODULES: tuple[str, ...] = (
     "feedbackwidget.privacy.responses",
     "feedbackwidget.complaints.privacy",
     "feedbackwidget.privacy.outbox",
     "feedbackwidget.surveys.privacy",
     "feedbackwidget.orders.privacy",
+    "feedbackwidget.invitations.privacy",
+    "feedbackwidget.invitations.privacy:SUPPRESSIONS",
 )
 
 
@@ -62,8 +64,9 @@ class PersonalData(Protocol):
 
 
 def providers() -> Iterator[PersonalData]:
-    for module in PROVIDER_MODULES:
-        yield importlib.import_module(module).PROVIDER
+    for entry in PROVIDER_MODULES:
+        module, _, attribute = entry.partition(":")
+        yield getattr(importlib.import_module(module), attribute or "PROVIDER")
 
 
 
