@@ -1,4 +1,6 @@
-"""``feedbackwidget themes refresh``: analyse what is pending now, or recompute a site's themes."""
+"""``feedbackwidget themes refresh``: analyse what is pending now, or recompute a site's themes; then work
+out the emerging topics of the sites that are due (of every site with ``--rebuild``; of the site asked
+for with ``--site``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from ..core.state import get_state
 from ..core.models import Site
 from ..themes.pending import analyse_pending
 from ..themes.store import request_rebuild
+from ..themes.topics import refresh_topics
 
 
 @click.group("themes")
@@ -23,7 +26,8 @@ def themes_group() -> None:
 @click.option("--batch", default=500, show_default=True, help="Texts per transaction.")
 @with_appcontext
 def refresh_command(site_key: str | None, rebuild: bool, batch: int) -> None:
-    """Find the themes of every comment and complaint not analysed yet (all of them with --rebuild)."""
+    """Find the themes of every comment and complaint not analysed yet (all of them with --rebuild),
+    then the emerging topics of the sites that are due (of every site with --rebuild; of --site's always)."""
     state = get_state()
     session, site_id = state.session(), None
     if site_key:
@@ -36,3 +40,5 @@ def refresh_command(site_key: str | None, rebuild: bool, batch: int) -> None:
     session.commit()
     analysed = analyse_pending(state.engine, site_id, batch)
     click.echo(f"themes: {analysed} comment(s) and complaint(s) analysed")
+    worked_out = refresh_topics(state.engine, site_id, every=rebuild or site_id is not None)
+    click.echo(f"emerging topics: {worked_out} site(s) worked out")

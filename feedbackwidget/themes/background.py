@@ -37,7 +37,10 @@ def analyse_in_background(app: Flask) -> None:
 
 
 def install(app: Flask) -> None:
-    """Have ``app``'s background sender analyse new comments before each round."""
+    """Have ``app``'s background sender analyse new comments before each round, and work out the
+    emerging topics of the sites that are due (:func:`.topics.refresh_in_background`)."""
     from ..delivery.sender import add_sender_job
+    from .topics import refresh_in_background
 
     add_sender_job(app, analyse_in_background)
+    add_sender_job(app, refresh_in_background)

@@ -7,17 +7,18 @@ admin's templates (names in the admin's language, links, highlighted examples).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_timedelta
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...core.customer_text import visible_invisibles
 from ...metrics.periods import Period
-from ...core.models import Response, Site
-from ...themes import SiteTaxonomy, Topic, emerging_topics, store
+from ...core.models import Site
+from ...themes import SiteTaxonomy, store
 from ...themes.drivers import (
     MIN_ANSWERS,
     ComplaintThemeFigures,
@@ -30,9 +31,7 @@ from ...themes.drivers import (
     example_comments,
 )
 from ...themes.effects import is_rising
-
-EMERGING_SAMPLE = 500
-EMERGING_SHOWN = 8
+from ...themes.topics import SiteTopics, forget_topic, site_topics
 
 
 def site_edits(site: Site) -> SiteTaxonomy:
@@ -59,12 +58,20 @@ def themes_of_responses(session: Session, ids: Sequence[int]) -> dict[int, list[
     return store.themes_of_responses(session, ids)
 
 
-def emerging_for(session: Session, site: Site, edits: SiteTaxonomy) -> list[Topic]:
-    """Phrases the site's newest comments repeat that none of its themes covers."""
-    texts = session.scalars(
-        select(Response.comment).where(Response.site_id == site.id, Response.comment.is_not(None), Response.comment != "")
-        .order_by(Response.id.desc()).limit(EMERGING_SAMPLE))
-    return emerging_topics([text for text in texts if text], edits.build(), hint=site.default_locale, limit=EMERGING_SHOWN)
+def emerging_for(session: Session, site: Site) -> SiteTopics:
+    """The emerging topics the worker stored for the site (nothing is analysed in a request)."""
+    return site_topics(session, site)
+
+
+def updated_ago(computed_at: dt.datetime, now: dt.datetime, locale: str) -> str:
+    """How long ago the topics were worked out, in the admin's language ("2 hours ago", "2 órája")."""
+    since = min(computed_at - now, dt.timedelta(0))  # a worker's clock a little ahead is not "in 2 seconds"
+    return format_timedelta(since, add_direction=True, locale=locale)
+
+
+def topic_taken(session: Session, site: Site, phrase: str, language: str) -> None:
+    """Take a topic off the emerging list: it became a theme (the caller commits)."""
+    forget_topic(session, site.id, phrase, language)
 
 
 # --- the dashboard's theme panels ----------------------------------------------------------

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from ...core.state import get_state
 from ...core.i18n import N_
-from ...core.models import Site
+from ...core.models import Site, utcnow
 from ...themes import SiteTaxonomy
 from ...themes.model import THEME_KEY
 from ...themes.editing import ThemeChanges, ThemeEditError, add_theme, edit_theme, editable_theme, editable_themes
@@ -26,7 +26,7 @@ from .locale import admin_locale, gettext
 from .scope import Scope
 from ...themes.drivers import complaint_themes_between
 from .theme_data import ComplaintThemeRow, emerging_for, highlighted, save_edits, \
-    site_edits, theme_names, theme_panels, themes_of_responses
+    site_edits, theme_names, theme_panels, themes_of_responses, topic_taken, updated_ago
 from .theme_forms import NewThemeForm, ThemeForm, TopicForm, merge_choices
 
 OWNER = "owner"
@@ -73,13 +73,14 @@ def site_themes(site_id: int) -> str:
 def emerging_themes(site_id: int) -> str:
     """Phrases the newest comments repeat that no theme covers, each with "Turn into a theme".
 
-    A page of its own: finding them reads and analyses the newest comments, which the editor
-    itself never waits for.
+    Reads what the worker stored (:mod:`feedbackwidget.themes.topics`): finding them analyses
+    the newest comments, which a request never does.
     """
     site = site_or_404(site_id, OWNER)
-    topics = emerging_for(get_state().session(), site, _edits(site))
-    return render_template("feedbackwidget/admin/themes_emerging.html", site=site, topics=topics,
-                           topic_form=TopicForm(formdata=None))
+    found = emerging_for(get_state().session(), site)
+    updated = updated_ago(found.computed_at, utcnow(), admin_locale()) if found.computed_at else None
+    return render_template("feedbackwidget/admin/themes_emerging.html", site=site, found=found, topics=found.topics,
+                           updated=updated, highlighted=highlighted, topic_form=TopicForm(formdata=None))
 
 
 @admin.post("/sites/<int:site_id>/themes")
@@ -112,6 +113,7 @@ def theme_from_topic(site_id: int) -> Response:
         edits, key = add_theme(_edits(site), {form.language.data: form.phrase.data}, {form.language.data: (form.phrase.data,)})
     except ThemeEditError:
         abort(400)
+    topic_taken(get_state().session(), site, form.phrase.data, form.language.data)
     _save(site, edits)
     return redirect(url_for(".site_theme", site_id=site.id, key=key, done="added"))
 
