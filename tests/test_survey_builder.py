@@ -314,3 +314,20 @@ def test_answers_are_headed_by_their_text_and_the_value_recorded(
     assert legend is not None
     hu = logged_in("owner").get(f"/feedback/admin/surveys/{survey_by_slug(db, site, 'loyalty').id}?lang=hu").text
     assert "Ingyenes szállítás" in hu
+
+
+def test_the_preview_shows_a_look_before_it_is_saved(logged_in: Callable[..., FlaskClient], site: Site,
+                                                     db: Session) -> None:
+    owner = logged_in("owner")
+    url = f"/feedback/admin/surveys/{nps_survey(db, site).id}"
+    page = owner.get(url).text
+    assert "Preview this look" in page
+    preview = owner.post(f"{url}/preview", data={"csrf_token": csrf_token(page), "color": "#7A1F5C",
+                                                 "position": "right"})
+    look = preview_of(preview.text)["en"]["widget"]
+    assert look == {"color": "#7a1f5c", "on_color": "#fff", "position": "right", "show_button": False}
+    faint = owner.post(f"{url}/preview", data={"csrf_token": csrf_token(page), "color": "#ffd700",
+                                               "position": "right"}).text
+    assert "fw-preview-config" not in faint and field_error(faint, "color").startswith("White text is hard to read")
+    db.expire_all()
+    assert "widget" not in (db.get(Site, site.id).settings or {})  # type: ignore[union-attr]

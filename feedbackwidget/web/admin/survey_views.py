@@ -262,16 +262,29 @@ def survey_preview(survey_id: int) -> str:
 @admin.post("/surveys/<int:survey_id>/preview")
 @login_required
 def survey_preview_draft(survey_id: int) -> str:
-    """The real widget showing the texts of the survey page's form as they are, unsaved: the page's
-    "Preview" button posts here, and nothing is stored (a wrong text shows on the survey page)."""
+    """The real widget showing the survey page's texts, or its look, as they are in the form, unsaved:
+    each form's "Preview" button posts here, and nothing is stored (a wrong value shows on the survey page)."""
     survey, site = survey_or_404(survey_id)
+    if "color" in request.form:
+        return _preview_look(survey, site)
     form = survey_form_class(survey)()
     if not form.validate_on_submit():
         return _page(survey, site, form)
     return _preview_page(survey, site, apply_texts(survey, form.data), draft=True)
 
 
-def _preview_page(survey: Survey, site: Site, questions: list[dict[str, Any]], draft: bool) -> str:
+def _preview_look(survey: Survey, site: Site) -> str:
+    """The saved texts in the widget's colour, position and button of the look form."""
+    look = WidgetLookForm()
+    if not look.validate_on_submit():
+        return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)), look=look)
+    settings = with_look(site.settings, look.color.data, look.position.data, bool(look.show_button.data))
+    return _preview_page(survey, site, survey.questions, draft=True, settings=settings)
+
+
+def _preview_page(survey: Survey, site: Site, questions: list[dict[str, Any]], draft: bool,
+                  settings: dict[str, Any] | None = None) -> str:
     locale = normalize_locale(request.args.get("in")) or admin_locale()
     return render_template("feedbackwidget/admin/survey_preview.html", survey=survey, site=site, locale=locale,
-                           locales=SUPPORTED_LOCALES, draft=draft, configs=preview_configs(site, survey, questions))
+                           locales=SUPPORTED_LOCALES, draft=draft,
+                           configs=preview_configs(site, survey, questions, settings))
