@@ -219,3 +219,24 @@ def test_the_dashboard_counts_detractors_followed_up_within_48_hours(
     assert "band=unhappy" in link and "followed=no" in link
     listed = viewer.get(link).text
     assert "Nobody called me" in listed and listed.count("fw-badge fw-score") == 1
+
+
+def test_a_customers_replies_are_in_their_export_and_go_when_they_are_erased(
+        app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]) -> None:
+    from feedbackwidget.privacy.core import Person, erase_person, export_person
+
+    response = add_response(db, site, nps_score=1, customer_email="zoe@example.com")
+    manager = logged_in("manager")
+    form = reply_form(manager.get(PAGE.format(id=response.id)).text)
+    manager.post(PAGE.format(id=response.id) + "/reply", data={**form, "body": "Dear Zoe, we will call you."})
+
+    with Session(db.get_bind()) as session:
+        [exported] = export_person(session, Person(email="zoe@example.com"))["responses"]
+        assert [r["body"] for r in exported["replies"]] == ["Dear Zoe, we will call you."]
+        erase_person(session, Person(email="zoe@example.com"))
+
+    db.expire_all()
+    [kept] = db.scalars(select(ResponseReply)).all()
+    assert (kept.recipient, kept.body, kept.author_email) == ("[erased]", "[erased]", "manager-1@shop.example")
+    thread = manager.get(PAGE.format(id=response.id)).text.split('id="thread"', 1)[1]
+    assert "Dear Zoe" not in thread and "zoe@example.com" not in thread

@@ -1,4 +1,5 @@
-"""Personal data in survey responses: customer id and e-mail, free text, the page's query."""
+"""Personal data in survey responses: customer id and e-mail, free text, the page's query; and the replies
+managers sent to the customer (their address and text)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..accounts.models import ResponseReply
 from ..core.models import Response, Survey
 from .core import ERASED, Person
 
@@ -53,6 +55,19 @@ def _anonymise(session: Session, response: Response, cache: dict[int, set[str]])
     response.body_hash = None
 
 
+def _erase_replies(session: Session, response_ids: list[int]) -> None:
+    """The replies to these responses' customers keep who sent them and when, not to whom nor what."""
+    if response_ids:
+        session.execute(update(ResponseReply).where(ResponseReply.response_id.in_(response_ids))
+                        .values(recipient=ERASED, subject=ERASED, body=ERASED))
+
+
+def _replies(session: Session, response_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(ResponseReply).where(ResponseReply.response_id == response_id)
+                           .order_by(ResponseReply.id))
+    return [{"to": r.recipient, "subject": r.subject, "body": r.body, "sent_at": r.created_at.isoformat()} for r in rows]
+
+
 def as_dict(response: Response) -> dict[str, Any]:
     return {
         "id": response.id, "site_id": response.site_id, "survey_id": response.survey_id,
@@ -68,14 +83,17 @@ class ResponsesData:
     name = "responses"
 
     def export(self, session: Session, person: Person) -> list[dict[str, Any]]:
-        rows = session.scalars(select(Response).where(_matches(person)).order_by(Response.id))
-        return [as_dict(row) for row in rows]
+        rows = session.scalars(select(Response).where(_matches(person)).order_by(Response.id)).all()
+        return [{**as_dict(row), "replies": _replies(session, row.id)} for row in rows]
 
     def correct(self, session: Session, person: Person, email: str | None, customer_id: str | None) -> int:
         rows = list(session.scalars(select(Response).where(_matches(person))))
         for row in rows:
             row.customer_email = email or row.customer_email
             row.customer_id = customer_id or row.customer_id
+        if email and person.email:
+            session.execute(update(ResponseReply).where(ResponseReply.response_id.in_([r.id for r in rows]),
+                                                        ResponseReply.recipient == person.email).values(recipient=email))
         return len(rows)
 
     def erase(self, session: Session, person: Person) -> int:
@@ -83,6 +101,7 @@ class ResponsesData:
         rows = list(session.scalars(select(Response).where(_matches(person))))
         for row in rows:
             _anonymise(session, row, cache)
+        _erase_replies(session, [row.id for row in rows])
         return len(rows)
 
     def purge(self, session: Session, site_id: int, since: dt.datetime | None, before: dt.datetime) -> int:
@@ -98,6 +117,7 @@ class ResponsesData:
             ))
             for row in rows:
                 _anonymise(session, row, cache)
+            _erase_replies(session, [row.id for row in rows])
             session.flush()
             total += len(rows)
             if len(rows) < BATCH:

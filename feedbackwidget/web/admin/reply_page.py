@@ -15,7 +15,7 @@ from ...core.models import Response, Site
 from ...invitations.threads import invitation_mail_of
 from ...responses.replies import customer_of, default_subject, filled_saved_reply, replies_of, thread_of
 from ...sites.saved_replies import find_reply, saved_replies
-from .locale import LANGUAGE_NAMES, gettext
+from .locale import gettext
 
 # Where a site's saved replies are kept up (the complaint area's page), when it is installed.
 SAVED_REPLIES_ENDPOINT = "feedbackwidget.admin.complaints.saved_replies_page"
@@ -58,8 +58,7 @@ def new_reply_form(session: Session, site: Site, response: Response) -> ReplyFor
 def reply_context(session: Session, site: Site, response: Response, can_manage: bool,
                   form: ReplyForm | None = None) -> dict[str, Any]:
     """What the response page's reply part needs (the form only for managers and owners)."""
-    context: dict[str, Any] = {"thread": thread_of(session, response.id), "flash": flash_message(),
-                               "reply_language": LANGUAGE_NAMES.get(response.locale, response.locale)}
+    context: dict[str, Any] = {"thread": thread_of(session, response.id), "flash": flash_message()}
     if can_manage:
         context.update(reply_form=form or new_reply_form(session, site, response),
                        saved=saved_replies(site.settings or {}, response.locale),
