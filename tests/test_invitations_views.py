@@ -168,3 +168,29 @@ def test_pages_without_invitations_show_no_invitations_panel(
     page = logged_in("manager").get(f"/feedback/admin/complaints/{complaint.id}").text
 
     assert "fw-complaint-invitations-title" not in page
+
+
+def test_an_unanswered_invitation_shows_its_reminder_and_an_answered_one_none(
+        app: Flask, db: Session, site: Site, smtp: SmtpServer, logged_in: Callable[..., FlaskClient]) -> None:
+    now = utcnow()
+    set_rule(db, site.id, RuleChanges("nps", "paid", 0, 4 * 24 * 60, 0, 24, 100))
+    db.commit()
+    for number, email in enumerate(("ann@example.com", "cecil@example.com")):
+        order(db, site, f"R-{number}", at=now - dt.timedelta(hours=1), email=email, customer_id=f"R{number}")
+    run_invitations(app, now)
+    drain(get_state(app).engine, WorkerSettings.for_app(app), now=utcnow() + dt.timedelta(seconds=1), limit=100)
+    [ann] = [mail for mail in smtp.wait_for(2) if mail["To"] == "ann@example.com"]
+    assert answer(app, score_links(ann)["9"]).status_code == 302
+    for email in ("ann@example.com", "cecil@example.com"):
+        assert post_complaint(app.test_client(), site, complaint_body(email=email, order_number="")).status_code == 201
+    db.expire_all()
+    first, second = db.scalars(select(Complaint).order_by(Complaint.id)).all()
+    db.commit()
+    manager = logged_in("manager")
+
+    [answered] = invitation_rows(manager.get(f"/feedback/admin/complaints/{first.id}").text)
+    [waiting] = invitation_rows(manager.get(f"/feedback/admin/complaints/{second.id}").text)
+
+    assert answered.startswith("nps Answered Order R-0") and "Reminder None" in answered and "the answer" in answered
+    due = (now + dt.timedelta(days=4)).strftime("%Y-%m-%d")
+    assert waiting.startswith("nps Sent, not answered yet Order R-1") and f"Reminder due {due}" in waiting
