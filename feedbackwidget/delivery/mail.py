@@ -8,7 +8,6 @@ keeps every customer value inert in the HTML part.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,16 +18,11 @@ from ..core.addresses import AddressError, parse_address
 from ..core.customer_text import customer_plain, customer_text
 from ..core.i18n import negotiate_locale, translate
 from ..core.plain_text import shown
+from .mime import header_safe as header_safe  # where the other areas have always imported it from
 from .outbox import OutboxDraft
 
-HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 RECIPIENT_MAX = 254
 NOT_SENT = "Not sent, the recipient was refused (correct it where it is stored, then retry):"
-
-
-def header_safe(value: str) -> str:
-    """*value* with CR, LF and other control characters replaced by spaces (no header injection)."""
-    return HEADER_UNSAFE.sub(" ", value).strip()
 
 
 def translator(locale: str) -> Callable[..., str]:

@@ -3,11 +3,14 @@
 Code that wants an e-mail or a webhook sent never talks to SMTP or HTTP: it adds
 an :class:`OutboxDraft` with :func:`enqueue` on the connection of its own
 transaction, and a worker delivers it later.  A draft's ``dedupe_key`` makes
-enqueueing idempotent; its Message-ID is fixed here, once.
+enqueueing idempotent; its Message-ID is fixed here, once.  An e-mail is also written
+out as MIME here, once (see :mod:`feedbackwidget.delivery.mime`), so that sending it
+is only handing those bytes to the mail server, and a resend sends the same bytes.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,10 +19,13 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.addresses import AddressError, parse_address
 from ..core.models import OutboxMessage, utcnow
+from .mime import rendered_mail
 
 MESSAGE_ID_DOMAIN = "feedbackwidget"
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ def _fill(value: Any, fields: dict[str, Any]) -> Any:
 
 def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:
     """The ``fw_outbox`` row of *draft*, with ``{name}`` placeholders filled from *fields*."""
-    return {
+    now = utcnow()
+    row = {
         "site_id": draft.site_id,
         "kind": draft.kind,
         "dedupe_key": _fill(draft.dedupe_key, fields),
@@ -71,9 +78,28 @@ def outbox_row(draft: OutboxDraft, **fields: Any) -> dict[str, Any]:
         "status": "pending" if draft.error is None else "failed",
         "last_error": draft.error,
         "attempts": 0,
-        "next_attempt_at": utcnow(),
-        "created_at": utcnow(),
+        "next_attempt_at": now,
+        "created_at": now,
     }
+    row["rendered"] = mail_bytes(row) if draft.kind == "mail" and draft.error is None else None
+    return row
+
+
+def mail_bytes(row: dict[str, Any]) -> bytes | None:
+    """The MIME of mail *row* without ``From``; None (the sender builds it then, and says what is wrong)
+    when the recipient is not a normalised address or the message cannot be written."""
+    try:
+        if parse_address(row["recipient"]) != row["recipient"]:
+            return None
+        payload = row["payload"]
+        return rendered_mail(subject=row["subject"] or "", to=row["recipient"], message_id=row["message_id"],
+                             date=row["created_at"].timestamp(), text=payload.get("text") or "",
+                             html=payload.get("html") or None, headers=payload.get("headers"))
+    except AddressError:
+        return None
+    except Exception:  # the cause (a response, a complaint) is stored whatever its mail holds
+        log.exception("feedbackwidget: could not write out outbox mail %s", row["dedupe_key"])
+        return None
 
 
 def _insert_new(connection: Connection) -> Insert:
@@ -89,7 +115,13 @@ def enqueue(connection: Connection, drafts: Iterable[OutboxDraft], **fields: Any
     A draft whose dedupe key is already in the outbox is skipped, so causes
     that may run twice (a digest, a retried job) still send once.
     """
-    rows = [outbox_row(draft, **fields) for draft in drafts]
+    return enqueue_rows(connection, [outbox_row(draft, **fields) for draft in drafts])
+
+
+def enqueue_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """Write rows made beforehand with :func:`outbox_row` (their MIME written outside the transaction, which
+    then holds SQLite's write lock for less); return how many were new.  Skips stored dedupe keys as
+    :func:`enqueue` does."""
     if not rows:
         return 0
     return len(connection.execute(_insert_new(connection), rows).all())

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from flask import Flask
@@ -26,11 +26,9 @@ from flask_mail import BadHeaderError, Connection, Mail, Message
 
 from ..core.models import utcnow
 from .errors import DeliveryError
-from .mail import checked_recipient, header_safe
+from .mail import checked_recipient
+from .mime import from_header, header_safe, mime_message, safe_headers
 
-# RFC 5322 allows 998 characters a line; folding at 78 makes Python move a whole
-# subject to a continuation line, which some readers then show with a leading space.
-MAIL_POLICY = SMTP_POLICY.clone(max_line_length=998)
 log = logging.getLogger(__name__)
 MAIL_EXTENSION_KEY = "mail"
 FALLBACK_SENDER = "feedbackwidget@localhost"
@@ -68,30 +66,25 @@ class TimeoutConnection(Connection):
 
 
 class OutboxMail(Message):
-    """Flask-Mail's message, written out by the standard library's ``email`` package: headers
-    RFC 2047-encoded and not folded before 998 characters, a text part and an HTML alternative."""
+    """Flask-Mail's message, written out by the standard library's ``email`` package (see
+    :mod:`feedbackwidget.delivery.mime`): the bytes written when it was queued, when it has them,
+    after the ``From`` line of its sender."""
+
+    rendered: bytes | None = None
 
     def as_email(self) -> EmailMessage:
-        message = EmailMessage(policy=MAIL_POLICY)
-        message["Subject"] = self.subject
-        message["From"] = self.sender
-        message["To"] = ", ".join(str(recipient) for recipient in self.recipients)
-        if self.reply_to:
-            message["Reply-To"] = self.reply_to
-        message["Message-ID"] = self.msgId
-        message["Date"] = formatdate(self.date, localtime=False)
-        for name, value in (self.extra_headers or {}).items():
-            message[name] = value
-        message.set_content(self.body or "")
-        if self.html:
-            message.add_alternative(self.html, subtype="html")
-        return message
+        return mime_message(subject=self.subject, to=", ".join(str(recipient) for recipient in self.recipients),
+                            message_id=self.msgId, date=self.date or time.time(), text=self.body or "",
+                            html=self.html, headers=self.extra_headers or {}, sender=str(self.sender),
+                            reply_to=str(self.reply_to) if self.reply_to else None)
 
     def as_bytes(self) -> bytes:
+        if self.rendered is not None:
+            return from_header(str(self.sender)) + self.rendered
         return self.as_email().as_bytes()
 
     def as_string(self) -> str:
-        return self.as_email().as_string()
+        return self.as_bytes().decode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True)
@@ -118,7 +111,8 @@ class Mailer:
 
 
 def build_message(mailer: Mailer, row: Mapping[str, Any], recipient: str) -> OutboxMail:
-    """The e-mail of outbox *row* (text and, when it has one, HTML), with its fixed Message-ID."""
+    """The e-mail of outbox *row* (text and, when it has one, HTML), with its fixed Message-ID; sent as the
+    bytes written when it was queued when the row has them (and they are for *recipient*)."""
     payload = row["payload"] or {}
     message = OutboxMail(
         subject=header_safe(row["subject"] or ""), recipients=[recipient], sender=header_safe(mailer.sender),
@@ -127,8 +121,9 @@ def build_message(mailer: Mailer, row: Mapping[str, Any], recipient: str) -> Out
     )
     message.msgId = row["message_id"]
     # Headers the cause chose (List-Unsubscribe of an invitation); never a line break in them.
-    message.extra_headers = {header_safe(str(name)): header_safe(str(value))
-                             for name, value in (payload.get("headers") or {}).items()}
+    message.extra_headers = safe_headers(payload.get("headers"))
+    if recipient == row["recipient"]:
+        message.rendered = row.get("rendered")
     return message
 
 
