@@ -68,6 +68,7 @@ def test_the_builder_and_the_preview_of_a_draft_in_three_languages(
     survey = db.scalar(select(Survey).where(Survey.site_id == site.id, Survey.slug == "nps"))
     assert survey is not None
     published = {code: survey.questions[0]["text"][code] for code in DRAFT}
+    loyalty_id = db.scalar(select(Survey.id).where(Survey.site_id == site.id, Survey.slug == "loyalty"))
     found: dict[str, list[str]] = {}
     for size_name, (width, height) in SIZES.items():
         page = log_in(browser, live_server, width, height)
@@ -99,6 +100,9 @@ def test_the_builder_and_the_preview_of_a_draft_in_three_languages(
             found[f"preview thanks {OTHER[lang]} {size_name}"] = sideways_overflow(preview) + axe_violations(preview)
             keep_screenshot(preview, f"survey-preview-thanks-{OTHER[lang]}-{size_name}")
             preview.close()
+            page.goto(f"{live_server.url}/feedback/admin/surveys/{loyalty_id}?lang={lang}")  # answers of a choice
+            found[f"loyalty {lang} {size_name}"] = sideways_overflow(page) + axe_violations(page)
+            keep_screenshot(page, f"survey-loyalty-{lang}-{size_name}")
         page.context.close()
     assert found == {name: [] for name in found}
     db.expire_all()
