@@ -29,6 +29,7 @@ from ..invitations.suppressions import is_suppressed
 from ..core.models import Response
 from ..sites import SiteConfig
 from ..responses.links import LinkDetails, create_link
+from ..responses.purposes import COMPLAINT_LINK_PREFIX, is_complaint_handling
 from ..surveys.models import SurveyLink
 from .models import Complaint
 
@@ -47,7 +48,7 @@ INTRODUCTION = N_("Your complaint %(reference)s is closed. One question about ho
 
 def link_reference(complaint: Complaint) -> str:
     """The ``order_reference`` of the complaint's survey link."""
-    return f"complaint:{complaint.reference}"
+    return f"{COMPLAINT_LINK_PREFIX}{complaint.reference}"
 
 
 def survey_link(session: Session, complaint: Complaint) -> SurveyLink | None:
@@ -89,16 +90,11 @@ def send_survey(session: Session, site: SiteConfig, complaint: Complaint, public
     return True
 
 
-def _answers(site_id: int, since: dt.datetime | None = None,
-             until: dt.datetime | None = None) -> Select[str | None, str | None]:
+def _answers(site_id: int) -> Select[str | None, str | None]:
     query = (select(SurveyLink.order_reference, Response.csat)
              .join(Response, Response.id == SurveyLink.response_id)
-             .where(SurveyLink.site_id == site_id, SurveyLink.order_reference.like("complaint:%"),
+             .where(SurveyLink.site_id == site_id, SurveyLink.order_reference.like(f"{COMPLAINT_LINK_PREFIX}%"),
                     Response.csat.is_not(None)))
-    if since is not None:
-        query = query.where(Response.created_at >= since)
-    if until is not None:
-        query = query.where(Response.created_at < until)
     return query
 
 
@@ -112,7 +108,7 @@ def answer_of(session: Session, complaint: Complaint) -> str | None:
 
 def flagged_ids(session: Session, site_id: int) -> set[int]:
     """The complaints of the site whose customer answered :data:`LOW`: for a manager to look at."""
-    references = [(ref or "").removeprefix("complaint:") for ref, csat in session.execute(_answers(site_id))
+    references = [(ref or "").removeprefix(COMPLAINT_LINK_PREFIX) for ref, csat in session.execute(_answers(site_id))
                   if csat == LOW]
     if not references:
         return set()
@@ -145,9 +141,15 @@ class HandlingSatisfaction:
 
 def handling_satisfaction(session: Session, site_id: int, since: dt.datetime | None = None,
                           until: dt.datetime | None = None) -> HandlingSatisfaction:
-    """How many answered the handling survey in the period, and how many were satisfied."""
-    rows = _answers(site_id, since, until).subquery()
+    """How many answered the handling survey in the period, and how many were satisfied.
+
+    Counted from the responses marked as answers about complaint handling, so an answer whose survey
+    link is gone (erasure, retention) still counts.
+    """
+    window = [Response.site_id == site_id, is_complaint_handling(), Response.csat.is_not(None)]
+    window += [Response.created_at >= since] if since is not None else []
+    window += [Response.created_at < until] if until is not None else []
     answers, satisfied = session.execute(select(
-        func.count(), func.coalesce(func.sum(case((rows.c.csat.in_(SATISFIED), 1), else_=0)), 0)
-    ).select_from(rows)).one()
+        func.count(), func.coalesce(func.sum(case((Response.csat.in_(SATISFIED), 1), else_=0)), 0)
+    ).where(*window)).one()
     return HandlingSatisfaction(int(answers), int(satisfied))

@@ -150,6 +150,8 @@ class Response(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Set by the themes worker once the free text is analysed (see feedbackwidget.themes.store).
     themes_analysed_at: Mapped[dt.datetime | None] = mapped_column()
+    # None: the site's own feedback; "complaint_handling": the survey after a complaint (see responses.purposes).
+    purpose: Mapped[str | None] = mapped_column(String(32))
 
 
 class AdminUser(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.models import Response
+from ..responses.purposes import is_site_feedback
 from .periods import Period, day_start
 
 FEED_SIZE = 8
@@ -18,5 +19,6 @@ def latest_comments(db: Session, site_ids: Sequence[int], period: Period, limit:
     query = select(Response).where(
         Response.site_id.in_(list(site_ids)), Response.comment.is_not(None), Response.comment != "",
         Response.created_at >= day_start(period.start), Response.created_at < day_start(period.end),
+        is_site_feedback(),
     ).order_by(Response.created_at.desc(), Response.id.desc()).limit(limit)
     return list(db.scalars(query))

@@ -15,6 +15,7 @@ from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, cas
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..core.models import Response, Survey
+from ..responses.purposes import is_site_feedback
 from .formulas import DETRACTOR_MAX, PROMOTER_MIN
 from .models import MEASURE_NAMES
 
@@ -90,8 +91,9 @@ def dimension_value(dialect: str, dim: str) -> tuple[ColumnElement[str], list[Co
 
 @lru_cache(maxsize=32)
 def grouped_responses(dialect: str, dim: str) -> Select[Any]:
-    """Sums of the responses stored in [``:since``, ``:until``) of the sites ``:site_ids``, per site,
-    UTC day and *dim* value: the roll-up rows, computed from the responses themselves.
+    """Sums of the site feedback (not the complaint-handling survey's answers) stored in [``:since``,
+    ``:until``) of the sites ``:site_ids``, per site, UTC day and *dim* value: the roll-up rows, computed
+    from the responses themselves.
 
     Built once per dialect and dimension (building SQLAlchemy expressions costs more
     than running them); execute it with the three parameters.
@@ -99,7 +101,8 @@ def grouped_responses(dialect: str, dim: str) -> Select[Any]:
     value, conditions = dimension_value(dialect, dim)
     day = utc_day(dialect, Response.created_at)
     window = and_(Response.site_id.in_(bindparam("site_ids", expanding=True)),
-                  Response.created_at >= bindparam("since"), Response.created_at < bindparam("until"))
+                  Response.created_at >= bindparam("since"), Response.created_at < bindparam("until"),
+                  is_site_feedback())
     columns: list[Any] = [Response.site_id.label("site_id"), literal(dim, String).label("dim"), day.label("day"),
                           value.label("value"), *(m.label(name) for name, m in measures().items())]
     return select(*columns).where(window, *conditions).group_by(Response.site_id, day, value)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..core.models import Response
+from ..responses.purposes import is_site_feedback
 from .formulas import DETRACTOR_MAX
 from .periods import Period, day_start
 
@@ -37,7 +38,7 @@ def low_score_comments(db: Session, site_ids: Sequence[int], period: Period, lim
     query = (
         select(Response.comment)
         .where(Response.site_id.in_(site_ids), Response.created_at >= day_start(period.start),
-               Response.created_at < day_start(period.end), low, Response.comment.is_not(None))
+               Response.created_at < day_start(period.end), low, Response.comment.is_not(None), is_site_feedback())
         .order_by(Response.created_at.desc())
         .limit(limit)
     )

@@ -29,6 +29,7 @@ from ..core.models import Response
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..metrics.sql import utc_day
+from ..responses.purposes import is_site_feedback
 from .models import ResponseTheme, ThemeDaily
 
 __all__ = ["ALL_ANSWERS", "DAILY", "day_of", "day_ranges", "rebuild_site", "refresh_days"]
@@ -100,7 +101,7 @@ def _sum_again(connection: Connection, where: _Where, removed: ColumnElement[boo
     """Delete the sums ``removed``, then sum the stored themes and every answer ``where`` in one upsert."""
     dialect = connection.dialect.name
     rows = union_all(_grouped(THEMES, THEMES.c.theme_key, where(THEMES), dialect),
-                     _grouped(RESPONSES, literal(ALL_ANSWERS), where(RESPONSES), dialect))
+                     _grouped(RESPONSES, literal(ALL_ANSWERS), where(RESPONSES) & is_site_feedback(), dialect))
     upsert = dialect_insert(dialect, DAILY).from_select([*KEY_COLUMNS, *SUM_COLUMNS], rows)
     connection.execute(delete(DAILY).where(removed))
     connection.execute(upsert.on_conflict_do_update(index_elements=list(KEY_COLUMNS),

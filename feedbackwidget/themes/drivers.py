@@ -32,6 +32,7 @@ from ..complaints.models import Complaint
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import Period, day_start
 from ..core.models import Response, Site, Survey, utcnow
+from ..responses.purposes import is_site_feedback
 from .daily import ALL_ANSWERS
 from .effects import MIN_ANSWERS, Bands, Effect, csat_effect, is_rising, nps_effect, percent
 from .models import ComplaintTheme, ResponseTheme, ThemeDaily
@@ -151,11 +152,12 @@ def _totals(session: Session, site_ids: Sequence[int], period: Period, rolled_un
     if start < end:
         for score, rating, count in session.execute(
                 select(r.nps_score, r.csat, func.count()).where(r.site_id.in_(site_ids), r.created_at >= start,
-                                                                r.created_at < end).group_by(r.nps_score, r.csat)):
+                                                                r.created_at < end, is_site_feedback())
+                .group_by(r.nps_score, r.csat)):
             tally.add(score, rating, int(count))
     if before < start:
         tally.previous += int(session.scalar(select(func.count()).select_from(r).where(
-            r.site_id.in_(site_ids), r.created_at >= before, r.created_at < start)) or 0)
+            r.site_id.in_(site_ids), r.created_at >= before, r.created_at < start, is_site_feedback())) or 0)
     return tally
 
 

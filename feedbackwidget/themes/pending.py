@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from ..complaints.models import Complaint
 from ..core.db import dialect_insert
 from ..core.models import Response, Site, Survey, utcnow
+from ..responses.purposes import COMPLAINT_HANDLING
 from .analysis import analyse
 from .daily import day_of, refresh_days
 from .model import Taxonomy
@@ -115,7 +116,8 @@ def _response_rows(rows: Sequence[Any], context: _Context) -> list[dict[str, Any
     for row in rows:
         texts = response_texts(row.answers, row.comment, context.survey_keys.get(row.survey_id, ()))
         taxonomy = context.taxonomies.get(row.site_id)
-        if taxonomy is None or not texts:
+        # An answer about a complaint's handling is not about the shop: it is marked analysed, with no themes.
+        if taxonomy is None or not texts or row.purpose == COMPLAINT_HANDLING:
             continue
         for key, matched in matched_themes(texts, language_hint(row.locale), taxonomy).items():
             stored.append({"response_id": row.id, "theme_key": key, "site_id": row.site_id,
@@ -157,7 +159,7 @@ class _Kind:
 
 
 RESPONSE_KIND = _Kind(RESPONSES, ("id", "site_id", "survey_id", "answers", "comment", "locale", "created_at",
-                                  "nps_score", "csat"), RESPONSE_THEMES, "response_id", _response_rows,
+                                  "nps_score", "csat", "purpose"), RESPONSE_THEMES, "response_id", _response_rows,
                       "response_cursor")
 COMPLAINT_KIND = _Kind(COMPLAINTS, ("id", "site_id", "description", "locale"), COMPLAINT_THEMES, "complaint_id",
                        _complaint_rows, "complaint_cursor")

@@ -17,6 +17,7 @@ from ...metrics.follow_up import is_detractor
 from ...metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ...metrics.periods import day_start
 from ...core.models import Response, Site, Survey
+from ...responses.purposes import COMPLAINT_HANDLING, is_complaint_handling, is_site_feedback
 from ...surveys.models import SurveyLink
 from ...themes.store import mentions_theme
 from ...accounts.models import ResponseFollowUp
@@ -46,11 +47,14 @@ class ResponseFilter:
     followed_up: bool | None = None
     search: str | None = None
     theme: str | None = None
+    # None: the site's own feedback; "complaint_handling": only the answers about how complaints were handled.
+    purpose: str | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [
             Response.site_id.in_(self.site_ids) if len(self.site_ids) != 1 else Response.site_id == self.site_ids[0],
             Response.created_at >= day_start(self.period.start), Response.created_at < day_start(self.period.end),
+            is_complaint_handling() if self.purpose == COMPLAINT_HANDLING else is_site_feedback(),
         ]
         if self.survey_id is not None:
             found.append(Response.survey_id == self.survey_id)

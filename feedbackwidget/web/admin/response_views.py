@@ -15,6 +15,7 @@ from ...core.state import get_state
 from ...metrics.periods import utc_day_today
 from ...core.models import Survey, utcnow
 from ...responses.replies import mark_followed_up, undo_follow_up
+from ...responses.purposes import COMPLAINT_HANDLING
 from . import admin
 from .access import current_admin, login_required, visible_sites
 from ...themes.store import themes_of_responses
@@ -46,7 +47,7 @@ def filters_from_request() -> tuple[Scope, ResponseFilter]:
         band=args.get("band") if args.get("band") in BANDS else None, page=args.get("page") or None,
         tier=args.get("tier") or None, has_comment=args.get("comment") == "1",
         followed_up=flag(args, "followed"), search=(args.get("q") or "").strip() or None,
-        theme=theme_arg(args.get("theme")),
+        theme=theme_arg(args.get("theme")), purpose=COMPLAINT_HANDLING if args.get("purpose") == COMPLAINT_HANDLING else None,
     )
     return scope, filters
 

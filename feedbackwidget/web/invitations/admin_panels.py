@@ -1,9 +1,10 @@
-"""What other admin pages show of invitations: the dashboard's funnel card, and the invitations of a
-response's or a complaint's order and customer.
+"""What other admin pages show of invitations: the dashboard's funnel card, the invitations of a
+response's or a complaint's order and customer, and the answers to the survey mailed after a complaint
+(kept apart from the site's feedback: :mod:`feedbackwidget.responses.purposes`).
 
 Each page includes a partial (``admin/_invitations_card.html``, ``admin/_response_invitations.html``,
-``admin/_complaint_invitations.html``) that calls one of the functions below, which the admin's
-templates get as callables: nothing is read unless a page shows the partial.
+``admin/complaints/_invitations.html``, ``admin/_responses_purpose.html``) that calls one of the functions
+below, which the admin's templates get as callables: nothing is read unless a page shows the partial.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import exists, select
 
 from ...complaints.models import Complaint
 from ...core.models import Response, utcnow
@@ -19,6 +21,7 @@ from ...core.i18n import N_
 from ...core.state import get_state
 from ...invitations.funnel import FunnelRow, funnel_total, uses_invitations
 from ...invitations.history import InvitationEntry, invitations_about
+from ...responses.purposes import COMPLAINT_HANDLING, is_complaint_handling
 from ...metrics.periods import day_start, utc_day_today
 from ..admin import admin
 from ..admin.access import current_access
@@ -86,11 +89,19 @@ def complaint_invitations(complaint: Complaint) -> list[InvitationEntry]:
                              complaint.customer_email, utcnow())
 
 
+def has_complaint_handling_answers(scope: Scope) -> bool:
+    """Whether the scope's sites have answers to the complaint-handling survey in its period (kept apart)."""
+    window = [Response.site_id.in_(list(scope.site_ids)), is_complaint_handling(),
+              Response.created_at >= day_start(scope.period.start), Response.created_at < day_start(scope.period.end)]
+    return bool(scope.site_ids) and bool(get_state().session().scalar(select(exists().where(*window))))
+
+
 @admin.context_processor
 def _invitation_panels() -> dict[str, Any]:
     from .admin_views import REASON_LABELS  # that module imports this one
 
     return {"invitations_card": invitations_card, "response_invitations": response_invitations,
-            "complaint_invitations": complaint_invitations, "invitation_words": {
+            "complaint_invitations": complaint_invitations,
+            "has_complaint_handling_answers": has_complaint_handling_answers, "invitation_words": {
                 "standings": STANDING_LABELS, "tones": STANDING_TONES, "channels": CHANNEL_LABELS,
-                "reasons": REASON_LABELS}}
+                "reasons": REASON_LABELS}, "complaint_handling": COMPLAINT_HANDLING}

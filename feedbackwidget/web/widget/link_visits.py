@@ -28,6 +28,7 @@ from ...core.models import utcnow
 from ...responses import IdempotencyConflict, record_response
 from ...sites import CompiledSurvey, SiteConfig
 from ...responses.links import answer_key, change_answer, create_link, find_link, mark_answered
+from ...responses.purposes import purpose_of_link
 from ...surveys.models import SurveyLink
 from .hosted import posted_answers
 from .links import LEGACY_LINKS_HONOURED_UNTIL, LEGACY_PARAM, LINK_PARAM, legacy_details, read_reference
@@ -94,6 +95,7 @@ def store_linked(site: SiteConfig, survey: CompiledSurvey, body: dict[str, Any],
         _, row = submission_row(site, body, answer_key(link))
     except ApiError as err:
         return dict(getattr(err, "fields", {})) or {"": err.description or ""}
+    row["purpose"] = purpose_of_link(link.order_reference)
     drafts = [draft for hook in get_state().response_hooks for draft in hook(site, survey, row)]
     try:
         response_id = record_response(get_state().engine, row, drafts, submit_engine=get_state().submit_engine).id
