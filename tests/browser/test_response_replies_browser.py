@@ -1,5 +1,6 @@
-"""A response's page with a reply thread and the reply form, in a browser at 375 and 1280 px, in English,
-Hungarian and Chinese: the thread and the form are there, no sideways scrolling, nothing axe-core finds."""
+"""A response's page with a reply thread and the reply form, and the dashboard's follow-up card, in a browser
+at 375 and 1280 px, in English, Hungarian and Chinese: both are there, no sideways scrolling, nothing axe-core
+finds."""
 
 from __future__ import annotations
 
@@ -65,5 +66,11 @@ def test_the_response_page_with_its_thread_fits_a_phone_and_axe_finds_nothing(
             assert re.search(r"<h1>.+</h1>", page.content())
             keep_screenshot(page, f"response-replies-{lang}-{width}")
             found[f"{lang} {width}"] = sideways_overflow(page) + axe_violations(page)
+            page.goto(f"{live_server.url}/feedback/admin/?site={site.id}&lang={lang}")
+            card = {"en": "1 of 1 followed up within 48 h", "hu": "1 kritikusból 1 megkeresve 48 órán belül",
+                    "zh": "1 位中有 1 位在 48 小时内得到跟进"}[lang]
+            assert card in page.inner_text(".fw-followup")
+            keep_screenshot(page, f"dashboard-followup-{lang}-{width}")
+            found[f"dashboard {lang} {width}"] = sideways_overflow(page) + axe_violations(page)
         context.close()
     assert found == {name: [] for name in found}
