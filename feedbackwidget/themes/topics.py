@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, Table, delete, select
 from sqlalchemy.orm import Session
 
-from ..core.db import dialect_insert
+from ..core.db import dialect_insert, reading_engine
 from ..core.models import Response, Site, Survey, utcnow
 from ..core.state import get_state
 from .drivers import ExampleComment
@@ -90,7 +90,7 @@ def refresh_topics(engine: Engine, site_id: int | None = None, *, every: bool = 
     :returns: how many sites were worked out.
     """
     now = now or utcnow()
-    with engine.connect() as connection:
+    with reading_engine(engine).connect() as connection:
         sites = _sites(connection, site_id, None if every else now)
     done = 0
     for each in sites[:limit]:
@@ -105,7 +105,7 @@ def work_out(engine: Engine, site_id: int, now: dt.datetime | None = None) -> in
     Reads in one short transaction, analyses outside any, writes in another.
     """
     now = now or utcnow()
-    with engine.connect() as connection:
+    with reading_engine(engine).connect() as connection:  # on SQLite, a read that holds no write lock
         settings = connection.scalar(select(Site.settings).where(Site.id == site_id))
         rows = _newest_rows(connection, site_id)
         keys = _survey_keys(connection, {row.survey_id for row in rows})
