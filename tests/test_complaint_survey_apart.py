@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.complaints.satisfaction import handling_satisfaction
 from feedbackwidget.core.models import Response, Site, Survey, utcnow
-from feedbackwidget.metrics import refresh
+from feedbackwidget.digest import low_score_reasons, period_stats
+from feedbackwidget.metrics import last_days, refresh
+from feedbackwidget.metrics.follow_up import follow_up_share
 from feedbackwidget.privacy import Person, erase_person
 from feedbackwidget.themes.models import ResponseTheme
 from feedbackwidget.themes.pending import analyse_pending
@@ -135,3 +137,19 @@ def test_the_themes_worker_finds_no_themes_in_them(mail_app: Flask, site: Site, 
 
     themed = set(session.scalars(select(ResponseTheme.response_id)))
     assert response_id not in themed and len(themed) == 1
+
+
+def test_the_follow_up_share_and_the_weekly_digest_leave_them_out_too(
+        mail_app: Flask, site: Site, session: Session, staff: Actor, smtp: SmtpServer) -> None:
+    site_csat(session, site, "excellent")
+    unhappy_with_handling(mail_app, site, session, staff, smtp)
+    now = utcnow()
+
+    follow_up = follow_up_share(session, [site.id], last_days(7), now)
+    session.commit()
+    with get_state(mail_app).engine.connect() as connection:
+        week = period_stats(connection, site.id, now - dt.timedelta(days=7), now + dt.timedelta(minutes=1))
+        reasons = low_score_reasons(connection, site.id, now - dt.timedelta(days=7), now + dt.timedelta(minutes=1))
+
+    assert follow_up.detractors == 0, "a bad answer about a complaint's handling is no detractor of the shop"
+    assert (week.responses, week.csat) == (1, 100.0) and reasons == []

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..core.i18n import N_, translate
 from ..core.models import Base, Response, Site, load_all_models
+from ..responses.purposes import is_site_feedback
 from ..themes.drivers import RisingTheme, rising_complaint_theme
 from ..delivery.alerts import public_base_url, recipient_key
 from ..delivery.mail import mail_draft
@@ -87,7 +88,8 @@ def period_stats(connection: Connection, site_id: int, start: dt.datetime, end: 
             func.count(),
             func.count(nps), func.sum(case((nps >= 9, 1), else_=0)), func.sum(case((nps <= 6, 1), else_=0)),
             func.count(csat), func.sum(case((csat.in_(("excellent", "good")), 1), else_=0)),
-        ).where(RESPONSES.c.site_id == site_id, RESPONSES.c.created_at >= start, RESPONSES.c.created_at < end)
+        ).where(RESPONSES.c.site_id == site_id, RESPONSES.c.created_at >= start, RESPONSES.c.created_at < end,
+                is_site_feedback())
     ).one()
     total, nps_count, promoters, detractors, csat_count, satisfied = (int(v or 0) for v in row)
     return PeriodStats(
@@ -102,7 +104,7 @@ def low_score_reasons(connection: Connection, site_id: int, start: dt.datetime, 
     c = RESPONSES.c
     low = or_(c.nps_score <= LOW_SCORE, c.loyalty_score <= LOW_SCORE, c.csat == "bad", c.in_stock.is_(False))
     query = select(c.comment).where(c.site_id == site_id, c.created_at >= start, c.created_at < end,
-                                    c.comment.is_not(None), low)
+                                    c.comment.is_not(None), low, is_site_feedback())
     return [str(text) for text in connection.scalars(query)]
 
 

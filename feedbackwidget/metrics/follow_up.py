@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import ResponseFollowUp
 from ..core.models import Response
+from ..responses.purposes import is_site_feedback
 from .formulas import DETRACTOR_MAX
 from .periods import Period, day_start
 
@@ -69,7 +70,7 @@ def follow_up_share(db: Session, site_ids: Sequence[int], period: Period, now: d
         select(func.count(), _count_if(in_time), _count_if(not_followed), _count_if(waiting))
         .select_from(Response).outerjoin(ResponseFollowUp, ResponseFollowUp.response_id == Response.id)
         .where(Response.site_id.in_(list(site_ids)), Response.created_at >= day_start(period.start),
-               Response.created_at < day_start(period.end), is_detractor())
+               Response.created_at < day_start(period.end), is_detractor(), is_site_feedback())
     ).one()
     return FollowUpShare(detractors=int(row[0]), in_time=int(row[1]), not_followed=int(row[2]), waiting=int(row[3]),
                          hours=hours)
