@@ -14,21 +14,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Update, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, select, update
 from sqlalchemy.orm import Session
 
-from ..privacy.core import Person
+from ..privacy.core import Person, about_person, changed_rows
 from .models import Invitation, Suppression
 from .suppressions import erased_form
 
 CUSTOMER_FIELDS_CLEARED = {"customer_id": None, "customer_email": None, "customer_name": None}
-
-
-def _changed(session: Session, statement: Update) -> int:
-    result = cast("CursorResult[Any]", session.execute(statement.execution_options(synchronize_session=False)))
-    return result.rowcount
 
 
 def _within(person: Person, site_id: Any, condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -36,12 +31,7 @@ def _within(person: Person, site_id: Any, condition: ColumnElement[bool]) -> Col
 
 
 def _invitations_of(person: Person) -> ColumnElement[bool]:
-    conditions = []
-    if person.email:
-        conditions.append(func.lower(Invitation.customer_email) == person.email)
-    if person.customer_id:
-        conditions.append(Invitation.customer_id == person.customer_id)
-    return _within(person, Invitation.site_id, or_(*conditions)) if conditions else false()
+    return about_person(person, Invitation.site_id, Invitation.customer_email, Invitation.customer_id)
 
 
 def _suppressions_of(person: Person) -> ColumnElement[bool]:
@@ -77,13 +67,13 @@ class InvitationsData:
 
     def correct(self, session: Session, person: Person, email: str | None, customer_id: str | None) -> int:
         values = {key: value for key, value in (("customer_email", email), ("customer_id", customer_id)) if value}
-        return _changed(session, update(Invitation).where(_invitations_of(person)).values(values))
+        return changed_rows(session, update(Invitation).where(_invitations_of(person)).values(values))
 
     def erase(self, session: Session, person: Person) -> int:
         mine = _invitations_of(person)
         session.execute(update(Invitation).where(mine, Invitation.status == "scheduled")
                         .values(status="cancelled").execution_options(synchronize_session=False))
-        return _changed(session, update(Invitation).where(mine).values({**CUSTOMER_FIELDS_CLEARED,
+        return changed_rows(session, update(Invitation).where(mine).values({**CUSTOMER_FIELDS_CLEARED,
                                                                            "reminder_due_at": None}))
 
     def purge(self, session: Session, site_id: int, since: dt.datetime | None, before: dt.datetime) -> int:
@@ -92,7 +82,7 @@ class InvitationsData:
                   | Invitation.customer_name.is_not(None)]
         if since is not None:
             window.append(Invitation.created_at >= since)
-        return _changed(session, update(Invitation).where(*window).values(CUSTOMER_FIELDS_CLEARED))
+        return changed_rows(session, update(Invitation).where(*window).values(CUSTOMER_FIELDS_CLEARED))
 
 
 class SuppressionsData:

@@ -8,12 +8,12 @@ personal data, and keeping the row keeps a re-sent event from being stored again
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Update, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from ..privacy.core import Person
+from ..privacy.core import Person, about_person, changed_rows
 from .models import StoredOrderEvent
 
 CUSTOMER_FIELDS_CLEARED = {"customer_id": None, "customer_email": None, "customer_name": None,
@@ -21,21 +21,8 @@ CUSTOMER_FIELDS_CLEARED = {"customer_id": None, "customer_email": None, "custome
 
 
 def _matches(person: Person) -> ColumnElement[bool]:
-    conditions = []
-    if person.email:
-        conditions.append(func.lower(StoredOrderEvent.customer_email) == person.email)
-    if person.customer_id:
-        conditions.append(StoredOrderEvent.customer_id == person.customer_id)
-    if not conditions:
-        return false()
-    if person.site_ids is not None:
-        return and_(StoredOrderEvent.site_id.in_(person.site_ids), or_(*conditions))
-    return or_(*conditions)
-
-
-def _changed(session: Session, statement: Update) -> int:
-    result = cast("CursorResult[Any]", session.execute(statement.execution_options(synchronize_session=False)))
-    return result.rowcount
+    return about_person(person, StoredOrderEvent.site_id, StoredOrderEvent.customer_email,
+                        StoredOrderEvent.customer_id)
 
 
 def as_dict(event: StoredOrderEvent) -> dict[str, Any]:
@@ -59,10 +46,10 @@ class OrderEventsData:
 
     def correct(self, session: Session, person: Person, email: str | None, customer_id: str | None) -> int:
         values = {key: value for key, value in (("customer_email", email), ("customer_id", customer_id)) if value}
-        return _changed(session, update(StoredOrderEvent).where(_matches(person)).values(values))
+        return changed_rows(session, update(StoredOrderEvent).where(_matches(person)).values(values))
 
     def erase(self, session: Session, person: Person) -> int:
-        return _changed(session, update(StoredOrderEvent).where(_matches(person)).values(CUSTOMER_FIELDS_CLEARED))
+        return changed_rows(session, update(StoredOrderEvent).where(_matches(person)).values(CUSTOMER_FIELDS_CLEARED))
 
     def purge(self, session: Session, site_id: int, since: dt.datetime | None, before: dt.datetime) -> int:
         window = [StoredOrderEvent.site_id == site_id, StoredOrderEvent.received_at < before,
@@ -70,7 +57,7 @@ class OrderEventsData:
                   | StoredOrderEvent.customer_name.is_not(None)]
         if since is not None:
             window.append(StoredOrderEvent.received_at >= since)
-        return _changed(session, update(StoredOrderEvent).where(*window).values(CUSTOMER_FIELDS_CLEARED))
+        return changed_rows(session, update(StoredOrderEvent).where(*window).values(CUSTOMER_FIELDS_CLEARED))
 
 
 PROVIDER = OrderEventsData()

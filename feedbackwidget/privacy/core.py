@@ -6,9 +6,9 @@ import datetime as dt
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, CursorResult, Delete, Update, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts import normalize_email
@@ -61,6 +61,25 @@ class PersonalData(Protocol):
 
     def purge(self, session: Session, site_id: int, since: dt.datetime | None, before: dt.datetime) -> int:
         """Anonymise the personal fields of *site_id*'s rows created in [since, before)."""
+
+
+def about_person(person: Person, site_id: Any, email: Any = None, customer_id: Any = None) -> ColumnElement[bool]:
+    """A condition on a table's *site_id*, *email* and *customer_id* columns: the rows about *person*, by their
+    address (compared lower-cased) or customer id, on the person's sites."""
+    conditions: list[ColumnElement[bool]] = []
+    if person.email and email is not None:
+        conditions.append(func.lower(email) == person.email)
+    if person.customer_id and customer_id is not None:
+        conditions.append(customer_id == person.customer_id)
+    if not conditions:
+        return false()
+    return and_(site_id.in_(person.site_ids), or_(*conditions)) if person.site_ids is not None else or_(*conditions)
+
+
+def changed_rows(session: Session, statement: Update | Delete) -> int:
+    """Run a bulk UPDATE or DELETE in *session*; how many rows it changed."""
+    result = cast("CursorResult[Any]", session.execute(statement.execution_options(synchronize_session=False)))
+    return result.rowcount
 
 
 def providers() -> Iterator[PersonalData]:

@@ -8,32 +8,17 @@ it was for must not attach a new answer to anyone (it then opens as a damaged li
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Delete, Update, and_, delete, false, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
-from ..privacy.core import Person
+from ..privacy.core import Person, about_person, changed_rows
 from .models import SurveyLink
 
 
 def _matches(person: Person) -> ColumnElement[bool]:
-    conditions = []
-    if person.email:
-        conditions.append(func.lower(SurveyLink.customer_email) == person.email)
-    if person.customer_id:
-        conditions.append(SurveyLink.customer_id == person.customer_id)
-    if not conditions:
-        return false()
-    if person.site_ids is not None:
-        return and_(SurveyLink.site_id.in_(person.site_ids), or_(*conditions))
-    return or_(*conditions)
-
-
-def _changed(session: Session, statement: Update | Delete) -> int:
-    """Run a bulk UPDATE or DELETE in *session*; how many rows it changed."""
-    result = cast("CursorResult[Any]", session.execute(statement.execution_options(synchronize_session=False)))
-    return result.rowcount
+    return about_person(person, SurveyLink.site_id, SurveyLink.customer_email, SurveyLink.customer_id)
 
 
 def as_dict(link: SurveyLink) -> dict[str, Any]:
@@ -57,16 +42,16 @@ class SurveyLinksData:
 
     def correct(self, session: Session, person: Person, email: str | None, customer_id: str | None) -> int:
         values = {key: value for key, value in (("customer_email", email), ("customer_id", customer_id)) if value}
-        return _changed(session, update(SurveyLink).where(_matches(person)).values(values))
+        return changed_rows(session, update(SurveyLink).where(_matches(person)).values(values))
 
     def erase(self, session: Session, person: Person) -> int:
-        return _changed(session, delete(SurveyLink).where(_matches(person)))
+        return changed_rows(session, delete(SurveyLink).where(_matches(person)))
 
     def purge(self, session: Session, site_id: int, since: dt.datetime | None, before: dt.datetime) -> int:
         window = [SurveyLink.site_id == site_id, SurveyLink.created_at < before]
         if since is not None:
             window.append(SurveyLink.created_at >= since)
-        return _changed(session, delete(SurveyLink).where(*window))
+        return changed_rows(session, delete(SurveyLink).where(*window))
 
 
 PROVIDER = SurveyLinksData()
