@@ -1,10 +1,6 @@
 /* feedbackwidget: the embeddable survey widget. One hand-written ES2017 file, no dependencies.
  * Embed: <script src="https://HOST/feedback/widget.js" data-site="KEY" async></script>
  * Optional: data-lang, data-position (bottom-right|bottom-left|right), data-color, data-debug.
- * Preview mode (the admin's survey preview): data-preview names a <script type="application/json">
- * holding {locale: site config}; the widget takes the config of data-lang (or setLanguage()'s code)
- * from there instead of fetching one, stores and sends nothing, and its thanks adds config.preview
- * ("Preview: nothing was recorded."). The tag keeps its data-site, as a shop's does.
  * Everything renders in a Shadow DOM; every server or visitor text goes through textContent.
  *
  * This file runs as it is (the unit tests run it raw). Shops get it minified by `npm run build`:
@@ -28,7 +24,6 @@
   const BASE = new URL(".", S.src).href;  // https://HOST/feedback/
   const API = BASE + "api/v1/sites/" + encodeURIComponent(SITE);
   const DEBUG = attr("debug") != null && attr("debug") != "false";
-  const PREVIEW = attr("preview");
   // Filled in by the build (widget.css up to its @complaint marker); raw, the stylesheet is linked.
   const CSS = "__FW_CSS__";
   const now = () => Date.now();
@@ -102,7 +97,6 @@
     return Object.assign({queue: [], seen: {}, rolls: {}}, data);
   }
   function save(change) {
-    if (PREVIEW) return;
     const data = load();
     change(data);
     try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { log(LOG_STORAGE, e); }
@@ -206,7 +200,6 @@
   // Spam defences: the honeypot's value and the time spent on the form go along; an answer given
   // quicker than the site's min_fill_ms waits in the outbox until that much time has passed.
   function enqueue(path, data) {
-    if (PREVIEW) return;
     const opened = dialog ? openedAt : now(), minFill = config.min_fill_ms;
     data.hp = dialog ? trap.value : "";
     data.elapsed_ms = Math.max(Math.round(now() - opened), minFill);
@@ -402,7 +395,7 @@
   function thanks(text) {
     const close = makeButton("fw-primary", str(STRING_CLOSE), () => closeDialog());
     body.textContent = "";
-    body.append(h("div", {class: "fw-thanks", role: "status"}, [h("p", {text}), PREVIEW && h("p", {class: "fw-note", text: config.preview}),
+    body.append(h("div", {class: "fw-thanks", role: "status"}, [h("p", {text}),
       N.onLine === false && h("p", {class: "fw-note", text: str(STRING_OFFLINE)}), close]));
     close.focus();
   }
@@ -485,7 +478,6 @@
   // first it has of data-lang, setLanguage(), the browser's languages; else the site's default) and
   // the look (data-color and data-position if valid, else the site's, with the text colour on it).
   function fetchConfig() {
-    if (PREVIEW) return Promise.resolve(JSON.parse(D.getElementById(PREVIEW).textContent)[lang || attr("lang")]);
     const asked = [["locale", [attr("lang"), lang].concat(N.languages).filter(Boolean).join()],
       ["color", attr("color")], ["position", attr("position")]];
     return fetch(API + "/config?" + new URLSearchParams(asked.filter((pair) => pair[1])), {credentials: "omit"})

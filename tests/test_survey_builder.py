@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget.core.models import Response, Site, Survey
 from feedbackwidget.web.admin.trigger_fields import trigger_values, triggers_from_values
+from feedbackwidget.web.widget.strings import CONFIG_STRINGS
 
 from .conftest import csrf_token
 
@@ -221,10 +222,10 @@ def test_the_preview_runs_the_real_widget_script_in_preview_mode(
     site.settings = {**(site.settings or {}), "widget": {"color": "#7a1f5c", "position": "bottom-left"}}
     db.commit()
     page = logged_in("viewer").get(f"/feedback/admin/surveys/{nps_survey(db, site).id}/preview?in=hu").text
+    glue = page.index('<script src="/feedback/static/admin/survey-preview.js" defer>')
     tag = re.search(r'<script src="/feedback/widget.js"([^>]*)>', page)
-    assert tag is not None
-    assert f'data-site="{site.key}"' in tag.group(1) and 'data-preview="fw-preview-config"' in tag.group(1)
-    assert 'data-lang="hu"' in tag.group(1)
+    assert tag is not None and glue < tag.start()  # the preview mode is ready before the widget starts
+    assert 'data-site="fw-preview"' in tag.group(1) and 'data-preview-lang="hu"' in tag.group(1)
     # No inline script: each script is a file, or data the browser never runs.
     assert all("src=" in t or 'type="application/json"' in t for t in re.findall(r"<script[^>]*>", page))
     configs = preview_of(page)
@@ -233,9 +234,12 @@ def test_the_preview_runs_the_real_widget_script_in_preview_mode(
     assert [s["slug"] for s in configs["hu"]["surveys"]] == ["nps"]
     assert configs["hu"]["surveys"][0]["triggers"]["manual"] is True  # the preview opens it, no trigger does
     assert configs["hu"]["surveys"][0]["questions"][0]["text"] == nps_survey(db, site).questions[0]["text"]["hu"]
-    assert configs["en"]["preview"] == "Preview: nothing was recorded."
-    assert configs["hu"]["preview"] == "Előnézet: semmit sem rögzítettünk."
-    assert configs["zh"]["preview"] == "预览：未记录任何内容。"
+    # What the widget sends there is refused in the page; it then says so, after its thanks.
+    refused = CONFIG_STRINGS.index("refused")
+    assert configs["en"]["strings"][refused] == "Thank you for your feedback! Preview: nothing was recorded."
+    assert configs["hu"]["strings"][refused].endswith(" Előnézet: semmit sem rögzítettünk.")
+    assert configs["zh"]["strings"][refused].endswith(" 预览：未记录任何内容。")
+    assert configs["en"]["min_fill_ms"] == 0
     assert "The survey as it is saved." in page
 
 
@@ -283,6 +287,8 @@ def test_previewing_records_nothing(logged_in: Callable[..., FlaskClient], site:
     changed_at = survey.updated_at
     owner.get(f"{url}/preview")
     owner.post(f"{url}/preview", data={"csrf_token": token, **NO_TRIGGERS, "text__score____en": "Draft"})
+    # Should the page's preview mode fail, the widget's requests go to a site that does not exist.
+    assert owner.get("/feedback/api/v1/sites/fw-preview/config").status_code == 404
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Response)) == 0
     assert nps_survey(db, site).updated_at == changed_at

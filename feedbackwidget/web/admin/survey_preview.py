@@ -1,8 +1,8 @@
 """The survey preview's configs: what the widget would fetch for a site whose only survey is the draft.
 
-The preview page hands them to the real widget script in preview mode (``data-preview``, see
-``static/widget.js``), one config per language, so the owner sees the draft's texts, in the site's colour
-and position, before saving; the widget neither stores nor sends anything there.
+The preview page holds them, one config per language, and ``static/admin/survey-preview.js`` hands them to
+the real widget script when it asks for its config, so the owner sees the draft's texts, in the site's
+colour and position, before saving; what the widget sends there never leaves the page.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from ...core.i18n import N_, SUPPORTED_LOCALES, translate
 from ...core.models import Site, Survey
 from ...sites import SiteConfig, compile_survey, merged_settings
 from ..widget.site_config import public_site_config
+from ..widget.strings import CONFIG_STRINGS
 
-#: Under the widget's thanks in the preview, in the preview's language.
+#: After the widget's thanks in the preview, in the preview's language.
 PREVIEW_NOTE = N_("Preview: nothing was recorded.")
+THANKS, REFUSED = CONFIG_STRINGS.index("thanks"), CONFIG_STRINGS.index("refused")
 
 
 def draft_site_config(site: Site, survey: Survey, questions: list[dict[str, Any]],
@@ -34,7 +36,14 @@ def draft_site_config(site: Site, survey: Survey, questions: list[dict[str, Any]
 def preview_configs(site: Site, survey: Survey, questions: list[dict[str, Any]],
                     settings: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """``{locale: config}`` for every supported language: the site config the widget would fetch,
-    with the draft's questions (and look, in *settings*) and the preview's note."""
+    with the draft's questions (and look, in *settings*); what the widget sends the preview refuses
+    (``static/admin/survey-preview.js``), so its "refused" text is the thanks with the preview's note,
+    and it sends at once (no wait against bots)."""
     site_config = draft_site_config(site, survey, questions, settings)
-    return {locale: {**public_site_config(site_config, locale), "preview": translate(locale, PREVIEW_NOTE)}
-            for locale in SUPPORTED_LOCALES}
+    return {locale: _previewed(public_site_config(site_config, locale), locale) for locale in SUPPORTED_LOCALES}
+
+
+def _previewed(config: dict[str, Any], locale: str) -> dict[str, Any]:
+    strings = list(config["strings"])
+    strings[REFUSED] = f"{strings[THANKS]} {translate(locale, PREVIEW_NOTE)}"
+    return {**config, "strings": strings, "min_fill_ms": 0}
