@@ -184,3 +184,12 @@ def test_the_background_sender_works_out_topics_now_and_then(app: Flask, site: S
     db.commit()
     refresh_in_background(app)  # checked a moment ago: waits
     assert stored(db, site) == []
+
+
+def test_a_site_whose_themes_cannot_be_read_still_gets_its_topics(app: Flask, site: Site, db: Session) -> None:
+    with_colour_comments(db, site)
+    site.settings = {**(site.settings or {}), "themes": {"added": [{"names": {"en": "No key"}}]}}
+    db.commit()
+
+    assert refresh_topics(get_state(app).engine) == 1
+    assert any("colour" in phrase for phrase, _, _ in stored(db, site))  # read with the built-in themes

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,8 +34,10 @@ from ..core.models import Response, Site, Survey, utcnow
 from ..core.state import get_state
 from .drivers import ExampleComment
 from .emerging import RecurringPhrase, recurring_phrases
+from .model import Taxonomy
 from .models import EmergingTopic, EmergingTopicRun
 from .settings import SETTINGS_KEY, taxonomy_of_settings
+from .taxonomy import BUILT_IN
 from .texts import language_hint, response_texts, text_keys
 
 log = logging.getLogger(__name__)
@@ -91,12 +94,10 @@ def refresh_topics(engine: Engine, site_id: int | None = None, *, every: bool = 
     """
     now = now or utcnow()
     with reading_engine(engine).connect() as connection:
-        sites = _sites(connection, site_id, None if every else now)
-    done = 0
-    for each in sites[:limit]:
+        sites = list(itertools.islice(_sites(connection, site_id, None if every else now), limit))
+    for each in sites:
         work_out(engine, each, now)
-        done += 1
-    return done
+    return len(sites)
 
 
 def work_out(engine: Engine, site_id: int, now: dt.datetime | None = None) -> int:
@@ -110,7 +111,7 @@ def work_out(engine: Engine, site_id: int, now: dt.datetime | None = None) -> in
         rows = _newest_rows(connection, site_id)
         keys = _survey_keys(connection, {row.survey_id for row in rows})
     sources = list(_texts(rows, keys))
-    found = recurring_phrases(sources, taxonomy_of_settings(settings), MIN_COUNT, SHOWN)
+    found = recurring_phrases(sources, _taxonomy(site_id, settings), MIN_COUNT, SHOWN)
     with engine.begin() as connection:
         _store(connection, site_id, found, now)
         _store_run(connection, {"site_id": site_id, "computed_at": now, "taxonomy_hash": themes_hash(settings),
@@ -118,7 +119,15 @@ def work_out(engine: Engine, site_id: int, now: dt.datetime | None = None) -> in
     return len(found)
 
 
-def _sites(connection: Connection, site_id: int | None, due_at: dt.datetime | None) -> list[int]:
+def _taxonomy(site_id: int, settings: Mapping[str, Any] | None) -> Taxonomy:
+    try:
+        return taxonomy_of_settings(settings)
+    except ValueError:  # one site's broken edits must not hold up every site's topics
+        log.exception("feedbackwidget: site %s's themes cannot be read; using the built-in ones", site_id)
+        return BUILT_IN
+
+
+def _sites(connection: Connection, site_id: int | None, due_at: dt.datetime | None) -> Iterator[int]:
     """The sites to work out, the most needed first; every one (or ``site_id``) when ``due_at`` is None."""
     query = (select(Site.id, Site.settings, RUNS.c.computed_at, RUNS.c.taxonomy_hash, RUNS.c.through_response_id)
              .outerjoin(RUNS, RUNS.c.site_id == Site.id).order_by(RUNS.c.computed_at.is_not(None), RUNS.c.computed_at,
@@ -127,10 +136,11 @@ def _sites(connection: Connection, site_id: int | None, due_at: dt.datetime | No
         query = query.where(Site.id == site_id)
     rows = list(connection.execute(query))
     if due_at is None:
-        return [row.id for row in rows]
-    first = [row.id for row in rows if row.computed_at is None or row.taxonomy_hash != themes_hash(row.settings)]
-    rest = [row.id for row in rows if row.id not in first and _stale(connection, row, due_at)]
-    return first + rest
+        yield from (row.id for row in rows)
+        return
+    first = {row.id for row in rows if row.computed_at is None or row.taxonomy_hash != themes_hash(row.settings)}
+    yield from (row.id for row in rows if row.id in first)
+    yield from (row.id for row in rows if row.id not in first and _stale(connection, row, due_at))
 
 
 def _stale(connection: Connection, run: Any, now: dt.datetime) -> bool:
