@@ -10,7 +10,8 @@ analyses.
 - :func:`themes_of`: the themes of one text under a :class:`Taxonomy`, with the spans
   to highlight; :data:`BUILT_IN` is the built-in shop taxonomy, :class:`SiteTaxonomy`
   a site's renames, merges, hidden and added themes and seeds;
-- :func:`emerging_topics`: phrases that recur and match no theme;
+- :func:`emerging_topics`: phrases that recur and match no theme (worked out by the worker and
+  stored per site, :mod:`.topics`);
 - :func:`analyse`: all of it for one text, as a worker runs it.
 """
 
