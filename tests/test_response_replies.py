@@ -240,3 +240,18 @@ def test_a_customers_replies_are_in_their_export_and_go_when_they_are_erased(
     assert (kept.recipient, kept.body, kept.author_email) == ("[erased]", "[erased]", "manager-1@shop.example")
     thread = manager.get(PAGE.format(id=response.id)).text.split('id="thread"', 1)[1]
     assert "Dear Zoe" not in thread and "zoe@example.com" not in thread
+
+
+def test_an_empty_or_overlong_reply_is_a_form_error_in_the_admins_language(
+        app: Flask, site: Site, db: Session, logged_in: Callable[..., FlaskClient]) -> None:
+    response = add_response(db, site, nps_score=2, customer_email="bob@example.com")
+    manager = logged_in("manager")
+    form = reply_form(manager.get(PAGE.format(id=response.id) + "?lang=hu").text)
+
+    empty = manager.post(PAGE.format(id=response.id) + "/reply", data={**form, "body": "  "})
+    overlong = manager.post(PAGE.format(id=response.id) + "/reply", data={**form, "body": "x" * 10_001})
+
+    for refused in (empty, overlong):
+        assert refused.status_code == 422
+        assert "Írjon 1–10 000 karakteres választ." in refused.text.split('id="body-error"', 1)[1].split("</span>")[0]
+    assert db.scalars(select(ResponseReply)).all() == []

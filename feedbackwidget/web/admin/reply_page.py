@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, request, url_for
 from sqlalchemy.orm import Session
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length
 
 from ..forms import ProtectedForm
 from ...core.i18n import N_
@@ -28,12 +27,13 @@ FLASH: dict[str, str] = {
 
 
 class ReplyForm(ProtectedForm):
-    """A reply to the customer of a response; what may go is checked by :func:`responses.replies.checked`."""
+    """A reply to the customer of a response; what may go is checked (with messages in the admin's language)
+    by :func:`feedbackwidget.responses.replies.checked`, not by validators here."""
 
-    recipient = StringField(N_("To"), validators=[Length(max=254)],
+    recipient = StringField(N_("To"),
                             description=N_("The customer's e-mail address, as they gave it: correct it if needed."))
-    subject = StringField(N_("Subject"), validators=[Length(max=200)])
-    body = TextAreaField(N_("Message"), validators=[Length(max=10_000)])
+    subject = StringField(N_("Subject"))
+    body = TextAreaField(N_("Message"))
 
 
 def flash_message() -> str | None:
