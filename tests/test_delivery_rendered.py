@@ -19,7 +19,7 @@ from feedbackwidget.core.models import OutboxMessage, Site, utcnow
 from feedbackwidget.delivery.mail import mail_draft
 from feedbackwidget.delivery.outbox import enqueue
 from feedbackwidget.delivery.smtp import send_batch
-from feedbackwidget.delivery.worker import WorkerSettings, claim, drain
+from feedbackwidget.delivery.worker import WorkerSettings, claim, drain, run_once
 
 from .smtp import SmtpServer
 
@@ -128,3 +128,22 @@ def test_a_mail_queued_before_the_upgrade_without_its_bytes_is_built_when_sent(
     assert mail["Message-ID"] == rows(db)[0].message_id and mail["Subject"] == "Új válasz #0: 2/10"
     assert mail["From"] == "feedback@shop.example"
     assert "Lassú szállítás #0" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_batch_longer_than_its_lease_sends_what_fits_and_puts_the_rest_back_without_counting_an_attempt(
+    make_app: Callable[..., Flask], site: Site, db: Session, smtp: SmtpServer
+) -> None:
+    # Each send may take 2 x 2 s: with a 5 s lease, no message starts after the first second of the batch.
+    app = make_app(**smtp.config(), FEEDBACKWIDGET_SMTP_TIMEOUT_SECONDS=2.0,
+                   FEEDBACKWIDGET_WEBHOOK_TIMEOUT_SECONDS=2.0, FEEDBACKWIDGET_OUTBOX_LEASE_SECONDS=5.0)
+    queue_alerts(app, site, 6)
+    smtp.delay_seconds = 0.4
+    first = run_once(engine_of(app), WorkerSettings.for_app(app), limit=6)
+    assert 1 <= first["sent"] < 6 and first["sent"] + first["released"] == 6
+    put_back = [row for row in rows(db) if row.status == "pending"]
+    assert len(put_back) == first["released"] and {row.attempts for row in put_back} == {0}
+
+    assert drain(engine_of(app), WorkerSettings.for_app(app), limit=6) == {"sent": first["released"]}
+    received = Counter(mail["Message-ID"] for mail in smtp.wait_for(6))
+    assert len(received) == 6 and set(received.values()) == {1}
+    assert {row.status for row in rows(db)} == {"sent"} and {row.attempts for row in rows(db)} == {1}

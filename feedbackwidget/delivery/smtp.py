@@ -144,17 +144,28 @@ class ConnectionLost(DeliveryError):
         super().__init__(message, permanent=False)
 
 
-def send_batch(mailer: Mailer, rows: Sequence[Mapping[str, Any]]) -> list[DeliveryError | None]:
+class NotAttempted(DeliveryError):
+    """The batch's lease was running out before this message's turn: it was not sent, and goes back to the queue."""
+
+    def __init__(self) -> None:
+        super().__init__("not attempted: the batch's lease was running out", permanent=False)
+
+
+def send_batch(mailer: Mailer, rows: Sequence[Mapping[str, Any]],
+               deadline: float | None = None) -> list[DeliveryError | None]:
     """Hand outbox *rows* to the mail server over one connection; for each, None (sent) or why not.
 
     A refused message does not end the connection (smtplib resets the transaction); a lost
     connection is opened again for the next message, and when it cannot be, the rest of the
-    batch fails temporarily with the reason.
+    batch fails temporarily with the reason.  No message but the first starts after *deadline*
+    (a :func:`time.monotonic` value): those left are :class:`NotAttempted`.
     """
     outcomes: list[DeliveryError | None] = []
     with mailer.app.app_context(), ExitStack() as stack:
         connection: TimeoutConnection | None = None
         for row in rows:
+            if deadline is not None and outcomes and time.monotonic() >= deadline:
+                return outcomes + [NotAttempted()] * (len(rows) - len(outcomes))
             if connection is None:
                 try:
                     connection = stack.enter_context(TimeoutConnection(mailer.mail, mailer.timeout))

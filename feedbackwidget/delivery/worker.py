@@ -7,6 +7,11 @@ is ``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent workers never take the
 same row; on SQLite the claim's transaction is ``BEGIN IMMEDIATE``, which
 serialises writers, so the select and the update are one atomic step.
 
+A batch's messages are sent one after another, each of which may take up to twice the
+timeout; none starts once less than that is left of the lease (measured on the monotonic
+clock from before the claim): those go back to the queue, their attempt not counted, so a
+batch may hold more messages than the lease could cover one by one at their slowest.
+
 Every function takes ``now`` so that tests (and the retry schedule) need no sleeping.
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +34,7 @@ from ..core.models import OutboxMessage, utcnow
 from .errors import DeliveryError
 from .models import Webhook
 from .safe_http import Resolver, system_resolver
-from .smtp import Mailer, send_batch
+from .smtp import Mailer, NotAttempted, send_batch
 from .webhooks import deliver_webhook, webhook_body
 
 log = logging.getLogger(__name__)
@@ -170,56 +176,79 @@ def process(engine: Engine, settings: WorkerSettings, row: Mapping[str, Any], no
 
 
 def process_mails(engine: Engine, settings: WorkerSettings, rows: Sequence[Mapping[str, Any]],
-                  now: dt.datetime) -> list[str]:
-    """Deliver claimed mail *rows* over one SMTP connection and record each outcome."""
+                  now: dt.datetime, deadline: float | None = None) -> list[str]:
+    """Deliver claimed mail *rows* over one SMTP connection (none started after *deadline*, a
+    :func:`time.monotonic` value: those are released) and record each outcome."""
     if not rows:
         return []
     try:
-        errors = send_batch(settings.mailer, rows)
+        errors = send_batch(settings.mailer, rows, deadline)
     except Exception as err:  # a bad row must not stop the worker; the batch fails after its attempts
         log.exception("feedbackwidget: could not deliver a batch of %d outbox mails", len(rows))
         errors = [DeliveryError(repr(err), permanent=False)] * len(rows)
-    failed = [(row, error) for row, error in zip(rows, errors) if error is not None]
+    release(engine, [row for row, error in zip(rows, errors) if isinstance(error, NotAttempted)], now)
+    failed = [(row, error) for row, error in zip(rows, errors) if error is not None and not isinstance(error, NotAttempted)]
     mark_sent_many(engine, [row for row, error in zip(rows, errors) if error is None], now)
     statuses = {row["id"]: mark_failed_attempt(engine, settings, row, error, now) for row, error in failed}
+    statuses.update({row["id"]: "released" for row, error in zip(rows, errors) if isinstance(error, NotAttempted)})
     return [statuses.get(row["id"], "sent") for row in rows]
+
+
+def _update_owned(connection: Connection, rows: Sequence[Mapping[str, Any]], **values: Any) -> None:
+    """Update the *rows* this worker still holds (claimed with these attempts), one statement per attempts count."""
+    for attempts in {row["attempts"] for row in rows}:
+        ids = [row["id"] for row in rows if row["attempts"] == attempts]
+        connection.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "sending",
+                                                OUTBOX.c.attempts == attempts).values(**values))
 
 
 def mark_sent_many(engine: Engine, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> None:
     """Record *rows* as sent, in one transaction."""
-    if not rows:
-        return
-    with engine.begin() as connection:
-        for attempts in {row["attempts"] for row in rows}:
-            ids = [row["id"] for row in rows if row["attempts"] == attempts]
-            connection.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "sending",
-                                                    OUTBOX.c.attempts == attempts)
-                               .values(status="sent", sent_at=now, last_error=None))
+    if rows:
+        with engine.begin() as connection:
+            _update_owned(connection, rows, status="sent", sent_at=now, last_error=None)
+
+
+def release(engine: Engine, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> None:
+    """Put claimed *rows* that were not attempted back in the queue, due at *now*, their attempt not counted."""
+    if rows:
+        with engine.begin() as connection:
+            _update_owned(connection, rows, status="pending", attempts=OUTBOX.c.attempts - 1, next_attempt_at=now)
 
 
 def run_once(
     engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None, limit: int = CLAIM_BATCH
 ) -> Counter[str]:
-    """Claim and deliver one batch of due messages (its mails over one connection); how many ended in each status."""
+    """Claim and deliver one batch of due messages (its mails over one connection); how many ended in each
+    status (``released``: not attempted before the lease ran short, due again at once)."""
     now = now or utcnow()
     outcomes: Counter[str] = Counter()
-    # Claim no more than can be sent well within the lease, or another worker retakes the rest.
+    # No message starts unless the slowest send still ends within the lease, or another worker retakes it.
     slowest = 2 * max(settings.mailer.timeout, settings.webhook_timeout)
-    limit = max(1, min(limit, int(settings.lease_seconds // slowest)))
+    deadline = time.monotonic() + settings.lease_seconds - slowest
     rows = claim(engine, now, settings.lease_seconds, limit)
-    outcomes.update(process_mails(engine, settings, [row for row in rows if row["kind"] == "mail"], now))
+    outcomes.update(process_mails(engine, settings, [row for row in rows if row["kind"] == "mail"], now, deadline))
     for row in rows:
-        if row["kind"] != "mail":
+        if row["kind"] == "mail":
+            continue
+        if outcomes and time.monotonic() >= deadline:
+            release(engine, [row], now)
+            outcomes["released"] += 1
+        else:
             outcomes[process(engine, settings, row, now)] += 1
     return outcomes
 
 
 def drain(engine: Engine, settings: WorkerSettings, now: dt.datetime | None = None,
           limit: int = CLAIM_BATCH) -> Counter[str]:
-    """Run batches (each batch's mails over one SMTP connection) until nothing is due at *now*."""
+    """Run batches (each batch's mails over one SMTP connection) until nothing is due at *now*; how many
+    ended in each status."""
     total: Counter[str] = Counter()
     while True:
         outcomes = run_once(engine, settings, now, limit)
         if not outcomes:
             return total
+        released = outcomes.pop("released", 0)
         total.update(outcomes)
+        if released and not outcomes:  # nothing could start in a whole batch: leave the rest to the next drain
+            return total
