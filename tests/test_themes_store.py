@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +16,10 @@ from feedbackwidget import get_state
 from feedbackwidget.cli import feedbackwidget_group
 from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.core.models import Response, Site
-from feedbackwidget.themes import SiteTaxonomy, Theme
+from feedbackwidget.themes import BUILT_IN, SiteTaxonomy, Theme, analyse
+from feedbackwidget.themes.evaluation import read_labelled
 from feedbackwidget.themes.models import ComplaintTheme, ResponseTheme, ThemeRebuild
+from feedbackwidget.themes.pending import matched_themes
 from feedbackwidget.themes.store import (
     analyse_pending,
     complaint_theme_filter,
@@ -33,6 +36,7 @@ from .conftest import SHOP_ORIGIN
 from .themes_rows import add_complaint, add_response
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone.utc)
+LABELLED = Path(__file__).resolve().parent / "themes" / "labelled"
 
 
 def submit(app: Flask, site: Site, body: dict[str, object], locale: str = "en") -> int:
@@ -196,3 +200,19 @@ def test_a_site_with_unreadable_theme_edits_does_not_hold_up_the_others(
     assert analyse_pending(db) == 1
     assert themes_of_responses(db, [late.id])[late.id] == ["delivery"]  # the built-in themes
     assert "themes cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("language", ["en", "hu", "zh"])
+def test_the_worker_stores_the_themes_and_words_a_full_analysis_finds(language: str) -> None:
+    """The worker skips the terms (a fifth of its time), never a theme or a highlighted word."""
+    labelled = read_labelled(LABELLED / f"{language}.jsonl")
+    with_themes = 0
+    for text, _ in labelled:
+        analysis = analyse(text, language)
+        expected = {key: {"text": 0, "language": analysis.language,
+                          "spans": [list(span) for span in analysis.assignment.spans(key)],
+                          "words": [text[start:end] for start, end in analysis.assignment.spans(key)]}
+                    for key in analysis.assignment.themes}
+        assert matched_themes([text], language, BUILT_IN) == expected, text
+        with_themes += bool(expected)
+    assert with_themes > len(labelled) // 2
