@@ -25,6 +25,15 @@ one sender per web worker).
     .venv/bin/python bench/themes_dashboard_bench.py                  # SQLite in a temp folder
     .venv/bin/python bench/themes_dashboard_bench.py --database postgresql://postgres@127.0.0.1:5432/themes_bench
 
+With ``--backfill-all`` the responses are loaded unanalysed instead, each with its own
+generated comment, in id and time order, and the whole backfill is timed as
+``feedbackwidget themes refresh`` runs it (:func:`analyse_pending` over the site, batches
+of 500, one process): comments per CPU second of this process, and on PostgreSQL also
+the server's CPU (its backend's, from ``/proc``); the panels are then measured on the
+roll-up that backfill kept. ``--profile FILE`` writes its cProfile statistics.
+
+    .venv/bin/python bench/themes_dashboard_bench.py --backfill-all --responses 1000000 --runs 3
+
 Targets: a theme panel under 100 ms at 1,000,000 responses; the backfill of 1,000,000
 comments under 10 minutes.
 """
@@ -32,6 +41,7 @@ comments under 10 minutes.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import datetime as dt
 import os
@@ -68,6 +78,7 @@ CHUNK = 20_000
 DISTINCT_COMMENTS = 20_000
 COMPLAINTS = 20_000
 ONE_MILLION = 1_000_000
+PROGRESS_BATCHES = 100
 
 
 def fresh_database(url: str | None) -> str:
@@ -129,6 +140,67 @@ def load_responses(engine: Engine, site_id: int, survey_id: int, count: int, com
             connection.execute(insert(Response), responses)
             if themes:
                 connection.execute(insert(ResponseTheme), themes)
+
+
+def load_unanalysed(engine: Engine, site_id: int, survey_id: int, texts: list[str]) -> None:
+    """One response per text, over the last 365 days in id order, none analysed yet (a backfill's start)."""
+    rng = random.Random(14)
+    now = dt.datetime.now(dt.timezone.utc)
+    with engine.connect() as connection:
+        first_id = (connection.scalar(select(func.max(Response.id))) or 0) + 1
+    seconds_apart = 365 * 86400 / len(texts)
+    for start in range(0, len(texts), CHUNK):
+        rows = []
+        for index in range(start, min(start + CHUNK, len(texts))):
+            score, text = rng.choices(range(11), (2, 1, 1, 2, 2, 3, 4, 8, 12, 18, 20))[0], texts[index]
+            created = now - dt.timedelta(seconds=int(seconds_apart * (len(texts) - index)))
+            rows.append({"id": first_id + index, "site_id": site_id, "survey_id": survey_id, "nps_score": score,
+                         "comment": text, "answers": {"score": score, "reason": text}, "locale": "hu",
+                         "created_at": created, "themes_analysed_at": None})
+        with engine.begin() as connection:
+            connection.execute(insert(Response), rows)
+
+
+def server_cpu(engine: Engine) -> float:
+    """CPU seconds used so far by the PostgreSQL backends of this engine's database (0 on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    with engine.connect() as connection:
+        pids = list(connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def backfill_all(engine: Engine, site_id: int, profile: str | None) -> None:
+    """Time the backfill of every pending response of the site, as ``themes refresh`` runs it."""
+    for language_hint, sample in (("hu", "A futár késett"), ("en", "late delivery"), ("zh", "快递太慢")):
+        analyse(sample, language_hint)  # dictionaries loaded before the clock starts, as in a running worker
+    load, server = os.getloadavg()[0], server_cpu(engine)
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    analysed = 0
+    while done := analyse_pending(engine, site_id, max_batches=PROGRESS_BATCHES):
+        analysed += done
+        print(f"  {analysed:,} analysed: {time.perf_counter() - wall:.0f} s wall, {time.process_time() - cpu:.0f} s CPU, "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    cpu, wall, server = time.process_time() - cpu, time.perf_counter() - wall, server_cpu(engine) - server
+    print(f"backfill of every response: {analysed:,} comments, load average {load:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after; {wall:.1f} s wall, {cpu:.1f} s CPU in this process"
+          + (f", {server:.1f} s CPU in the PostgreSQL server" if server else "")
+          + f"\n{analysed / cpu:,.0f} comments per CPU second of the worker"
+          + (f", {analysed / (cpu + server):,.0f} counting the server's CPU too" if server else "")
+          + f", {analysed / wall:,.0f} per wall second\n")
 
 
 def load_complaints(engine: Engine, site_id: int, comments: Comments) -> None:
@@ -243,6 +315,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reuse", help="the URL of a database this bench filled before: measure only")
     parser.add_argument("--skip-panels", action="store_true", help="with --reuse: the backfill only")
+    parser.add_argument("--backfill-all", action="store_true",
+                        help="load every response unanalysed, time their whole backfill, then the panels")
+    parser.add_argument("--profile", help="with --backfill-all: write the backfill's cProfile statistics here")
     args = parser.parse_args()
     if args.reuse:
         engine = create_feedback_engine(args.reuse)
@@ -265,17 +340,30 @@ def main() -> None:
     assert survey_id is not None
     started = time.perf_counter()
     comments = Comments(DISTINCT_COMMENTS)
-    load_responses(engine, site_id, survey_id, args.responses, comments)
+    if args.backfill_all:
+        load_unanalysed(engine, site_id, survey_id, generated_corpus(args.responses, seed=99))
+    else:
+        load_responses(engine, site_id, survey_id, args.responses, comments)
     load_complaints(engine, site_id, comments)
     with engine.begin() as connection:
-        rebuild_site(connection, site_id)  # the daily sums the worker keeps, for rows loaded in bulk
+        if not args.backfill_all:
+            rebuild_site(connection, site_id)  # the daily sums the worker keeps, for rows loaded in bulk
         stored = connection.scalar(select(func.count()).select_from(ResponseTheme))
         connection.execute(text("ANALYZE"))
     print(f"{engine.dialect.name}: {args.responses:,} responses, {stored:,} stored themes, {COMPLAINTS:,} complaints "
           f"loaded in {time.perf_counter() - started:.0f} s\n")
+    if args.backfill_all:
+        backfill_all(engine, site_id, args.profile)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+            stored = connection.scalar(select(func.count()).select_from(ResponseTheme))
+        print(f"{stored:,} stored themes\n\nload average before: {os.getloadavg()[0]:.1f}\n")
+        report(engine, site_id, args.runs)
+        return
     print(f"load average before: {os.getloadavg()[0]:.1f}\n")
     report(engine, site_id, args.runs)
-    print_backfill(*backfill(engine, site_id, survey_id, args.backfill))
+    if args.backfill:
+        print_backfill(*backfill(engine, site_id, survey_id, args.backfill))
     engine.dispose()
 
 
