@@ -189,8 +189,8 @@ def backfill_all(engine: Engine, site_id: int, profile: str | None) -> None:
     analysed = 0
     while done := analyse_pending(engine, site_id, max_batches=PROGRESS_BATCHES):
         analysed += done
-        print(f"  {analysed:,} analysed: {time.perf_counter() - wall:.0f} s wall, {time.process_time() - cpu:.0f} s CPU, "
-              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"  {analysed:,} analysed: {time.perf_counter() - wall:.0f} s wall, "
+              f"{time.process_time() - cpu:.0f} s CPU, load average {os.getloadavg()[0]:.1f}", flush=True)
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
