@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from feedbackwidget import get_state
 from feedbackwidget.cli import feedbackwidget_group
 from feedbackwidget.core.models import Response, Site, utcnow
+from feedbackwidget.responses.purposes import COMPLAINT_HANDLING
 from feedbackwidget.themes import emerging, model, tokens, topics
 from feedbackwidget.themes.models import EmergingTopic, EmergingTopicRun
 from feedbackwidget.themes.topics import refresh_in_background, refresh_topics, work_out
@@ -193,3 +194,12 @@ def test_a_site_whose_themes_cannot_be_read_still_gets_its_topics(app: Flask, si
 
     assert refresh_topics(get_state(app).engine) == 1
     assert any("colour" in phrase for phrase, _, _ in stored(db, site))  # read with the built-in themes
+
+
+def test_answers_about_a_complaints_handling_are_no_topic(app: Flask, site: Site, db: Session) -> None:
+    for response in with_colour_comments(db, site):
+        response.purpose = COMPLAINT_HANDLING
+    db.commit()
+    refresh_topics(get_state(app).engine)
+
+    assert stored(db, site) == []

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ..core.db import dialect_insert, reading_engine
 from ..core.models import Response, Site, Survey, utcnow
 from ..core.state import get_state
+from ..responses.purposes import is_site_feedback
 from .drivers import ExampleComment
 from .emerging import RecurringPhrase, recurring_phrases
 from .model import Taxonomy
@@ -150,7 +151,8 @@ def _stale(connection: Connection, run: Any, now: dt.datetime) -> bool:
 
 
 def _newest(site_id: int) -> Any:
-    return (select(Response.id).where(Response.site_id == site_id)
+    """The site's own feedback, newest first (answers about a complaint's handling are not about the shop)."""
+    return (select(Response.id).where(Response.site_id == site_id, is_site_feedback())
             .order_by(Response.created_at.desc(), Response.id.desc()))
 
 
