@@ -1,5 +1,6 @@
 """Invitations on other admin pages in a browser at 375 and 1280 px, in English, Hungarian and Chinese: the
-dashboard's funnel card and the response page's invitations fit a phone, and axe-core finds nothing."""
+dashboard's funnel card and the invitations on a response's and a complaint's page fit a phone, and axe-core
+finds nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
+from feedbackwidget.complaints.models import Complaint
 from feedbackwidget.core.models import Response, Site, Survey, utcnow
 from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.invitations import Invitation, RuleChanges, set_rule
@@ -20,6 +22,7 @@ from feedbackwidget.responses.links import mark_answered
 
 from ..conftest import ADMIN_PASSWORD
 from ..invitation_support import order
+from ..test_complaints_api import complaint_body, post_complaint
 from .checks import axe_violations, keep_screenshot, sideways_overflow
 from .conftest import LiveServer
 
@@ -54,10 +57,15 @@ def invited_and_answered(live_server: LiveServer, db: Session, site: Site) -> in
     return answered.id
 
 
-def test_the_invitations_card_and_the_response_pages_invitations_fit_a_phone_and_axe_finds_nothing(
+def test_the_invitations_card_and_the_invitations_of_a_response_and_a_complaint_fit_a_phone_and_pass_axe(
         browser: Any, live_server: LiveServer, make_admin: Any, site: Site, db: Session) -> None:
     make_admin("manager@shop.example", sites=[(site, "manager")])
     response_id = invited_and_answered(live_server, db, site)
+    made = post_complaint(live_server.app.test_client(), site, complaint_body(
+        email="vasarlo.nagyon.hosszu.nevvel0@example.com", order_number="WEB-2026-0000"))
+    assert made.status_code == 201
+    complaint_id = db.scalar(select(Complaint.id).where(Complaint.reference == made.get_json()["reference"]))
+    db.commit()
     found: dict[str, list[str]] = {}
     for width, height in ((375, 740), (1280, 800)):
         context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": height})
@@ -67,11 +75,13 @@ def test_the_invitations_card_and_the_response_pages_invitations_fit_a_phone_and
         page.fill("#password", ADMIN_PASSWORD)
         page.click("button[type=submit]")
         for lang in ("en", "hu", "zh"):
-            for name, tail in (("dashboard", f"/?site={site.id}&lang={lang}"),
-                               ("response", f"/responses/{response_id}?lang={lang}")):
+            for name, tail, panel in (
+                    ("dashboard", f"/?site={site.id}&lang={lang}", "fw-invitations-card-title"),
+                    ("response", f"/responses/{response_id}?lang={lang}", "fw-response-invitations-title"),
+                    ("complaint", f"/complaints/{complaint_id}?lang={lang}", "fw-complaint-invitations-title")):
                 page.goto(f"{live_server.url}/feedback/admin{tail}")
                 html = page.content()
-                assert ("fw-invitations-card-title" if name == "dashboard" else "fw-response-invitations-title") in html
+                assert panel in html
                 assert re.search(r"<h1[^>]*>.+</h1>", html)
                 keep_screenshot(page, f"invitations-{name}-{lang}-{width}")
                 found[f"{name} {lang} {width}"] = sideways_overflow(page) + axe_violations(page)
