@@ -91,11 +91,11 @@ def send_survey(session: Session, site: SiteConfig, complaint: Complaint, public
 
 
 def _answers(site_id: int) -> Select[str | None, str | None]:
-    query = (select(SurveyLink.order_reference, Response.csat)
-             .join(Response, Response.id == SurveyLink.response_id)
-             .where(SurveyLink.site_id == site_id, SurveyLink.order_reference.like(f"{COMPLAINT_LINK_PREFIX}%"),
-                    Response.csat.is_not(None)))
-    return query
+    """(link reference, CSAT answer) of the site's answered complaint-survey links."""
+    return (select(SurveyLink.order_reference, Response.csat)
+            .join(Response, Response.id == SurveyLink.response_id)
+            .where(SurveyLink.site_id == site_id, SurveyLink.order_reference.like(f"{COMPLAINT_LINK_PREFIX}%"),
+                   Response.csat.is_not(None)))
 
 
 def answer_of(session: Session, complaint: Complaint) -> str | None:

@@ -25,7 +25,6 @@ from ...responses.purposes import COMPLAINT_HANDLING, is_complaint_handling
 from ...metrics.periods import day_start, utc_day_today
 from ..admin import admin
 from ..admin.access import current_access
-from ..admin.response_queries import order_reference_of
 from ..admin.scope import Scope
 
 MANAGER = "manager"
@@ -76,11 +75,11 @@ def invitations_card(scope: Scope) -> InvitationsCard:
     return InvitationsCard(funnel_total(session, scope.site_ids, day_start(scope.period.start), until), url)
 
 
-def response_invitations(response: Response) -> list[InvitationEntry]:
-    """The invitations of the response's order (the survey link it answered) and of its customer's address."""
-    session = get_state().session()
-    order = order_reference_of(session, response.id)
-    return invitations_about(session, response.site_id, order, response.customer_email, utcnow())
+def response_invitations(response: Response, order_reference: str | None) -> list[InvitationEntry]:
+    """The invitations of the response's order (the page's order reference: of the survey link it answered)
+    and of its customer's address."""
+    return invitations_about(get_state().session(), response.site_id, order_reference, response.customer_email,
+                             utcnow())
 
 
 def complaint_invitations(complaint: Complaint) -> list[InvitationEntry]:
