@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from feedbackwidget import get_state
 from feedbackwidget.accounts.models import ResponseFollowUp, ResponseReply
-from feedbackwidget.core.models import OutboxMessage, Response, Site, Survey
+from feedbackwidget.core.models import AdminUser, OutboxMessage, Response, Site, Survey
 from feedbackwidget.delivery.worker import WorkerSettings, drain
 from feedbackwidget.metrics.follow_up import follow_up_share
 from feedbackwidget.metrics.periods import last_days
@@ -105,7 +105,7 @@ def test_the_customer_gets_the_reply_in_their_language_threaded_under_the_invita
     shown = manager.get(sent.headers["Location"]).text
     assert "Your reply is on its way to the customer, and the response is marked followed up." in shown
     thread = shown.split('id="thread"', 1)[1].split('id="reply"', 1)[0]
-    assert "manager-1@shop.example wrote to anna@example.com" in thread and "B-77 rendelés késett" in thread
+    assert "Manager 1 wrote to anna@example.com" in thread and "B-77 rendelés késett" in thread
     assert db.get(ResponseFollowUp, response.id) is not None
 
 
@@ -125,6 +125,30 @@ def test_a_second_reply_threads_under_the_first(
     thread = owner.get(PAGE.format(id=response.id)).text.split('id="thread"', 1)[1].split('id="reply"', 1)[0]
     assert thread.index("We are sorry, Bob.") < thread.index("Did our call help?")
     assert thread.count("Delivered to the mail server") == 2
+
+
+def test_the_thread_names_the_sender_by_their_display_name_else_the_address_kept(
+        app: Flask, site: Site, db: Session, smtp: SmtpServer, logged_in: Callable[..., FlaskClient]) -> None:
+    response = add_response(db, site, nps_score=2, customer_email="bob@example.com", comment="Broken lid")
+    manager = logged_in("manager", email="kovacs.anna@shop.example")
+    form = reply_form(manager.get(PAGE.format(id=response.id)).text)
+    assert manager.post(PAGE.format(id=response.id) + "/reply", data={**form, "body": "Sorry, Bob."}).status_code == 302
+    owner = logged_in("owner")
+
+    def sender_line() -> str:
+        page = owner.get(PAGE.format(id=response.id)).text
+        return unescape(page.split('class="fw-thread-who">', 1)[1].split("</span>", 1)[0])
+
+    assert sender_line() == "Kovacs Anna wrote to bob@example.com"
+    author = db.scalar(select(AdminUser).where(AdminUser.email == "kovacs.anna@shop.example"))
+    assert author is not None
+    author.display_name = "Kovács Anna (ügyfélszolgálat)"
+    db.commit()
+    assert sender_line() == "Kovács Anna (ügyfélszolgálat) wrote to bob@example.com"
+    assert "Followed up by Kovács Anna (ügyfélszolgálat) on" in owner.get(PAGE.format(id=response.id)).text
+    db.delete(author)
+    db.commit()
+    assert sender_line() == "kovacs.anna@shop.example wrote to bob@example.com", "the address kept on the reply"
 
 
 def test_a_viewer_cannot_reply_and_sees_no_form(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from wtforms import StringField, TextAreaField
 
 from ..forms import ProtectedForm
+from ...accounts.names import display_names
 from ...core.i18n import N_
 from ...core.models import Response, Site
 from ...invitations.threads import invitation_mail_of
@@ -58,7 +59,9 @@ def new_reply_form(session: Session, site: Site, response: Response) -> ReplyFor
 def reply_context(session: Session, site: Site, response: Response, can_manage: bool,
                   form: ReplyForm | None = None) -> dict[str, Any]:
     """What the response page's reply part needs (the form only for managers and owners)."""
-    context: dict[str, Any] = {"thread": thread_of(session, response.id), "flash": flash_message()}
+    thread = thread_of(session, response.id)
+    context: dict[str, Any] = {"thread": thread, "flash": flash_message(),
+                               "author_names": display_names(session, [entry.reply.author_id for entry in thread])}
     if can_manage:
         context.update(reply_form=form or new_reply_form(session, site, response),
                        saved=saved_replies(site.settings or {}, response.locale),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, url_for
 
 from ...accounts.models import ResponseFollowUp
+from ...accounts.names import display_name
 from ...core.i18n import N_
 from ...core.models import AdminUser, Response, Site, Survey
 from ...core.state import get_state
@@ -50,7 +51,7 @@ def render_response(response: Response, site: Site, reply_form: ReplyForm | None
     can_manage = access().has_role(site.id, "manager")
     page = render_template(
         "feedbackwidget/admin/response.html", response=response, site=site, survey=survey, follow_up=follow_up,
-        followed_by=followed_by, order_reference=order_reference_of(db, response.id),
+        followed_by=display_name(followed_by) if followed_by else None, order_reference=order_reference_of(db, response.id),
         rows=answer_rows(survey, response.answers, response.locale), can_manage=can_manage,
         form=ButtonForm(formdata=None), error=error,
         complaint_url=complaint_link(response) if can_manage else None,
