@@ -19,6 +19,7 @@ from .access import COOKIE_NAME, access, current_admin, idle_timeout, login_requ
 from .account_forms import ChangePasswordForm, LanguageForm, NameForm, NewPasswordForm, name_form
 from .auth_views import client_network_key, throttle_message, throttle_policy
 from .devices import device_parts
+from ..forms import ProtectedForm
 from .forms import ButtonForm
 from .locale import choose_locale, gettext
 from .login_throttle import Throttled, account_key, clear_account
@@ -161,11 +162,17 @@ def may_change_member(user: AdminUser) -> bool:
     return all(access().has_role(site_id, "owner") for site_id in site_ids)
 
 
-def _member_page(site: Site, user: AdminUser, form: NewPasswordForm, status: int = 200) -> tuple[str, int]:
-    refused = None if may_change_member(user) else gettext(NOT_YOUR_MEMBER, email=user.email)
-    page = render_template("feedbackwidget/admin/member_password.html", site=site, member=user, form=form,
-                           refused=refused, saved=request.args.get("saved") == "1")
+def member_page(template: str, site: Site, user: AdminUser, form: ProtectedForm, status: int = 200,
+                refusal: str = NOT_YOUR_MEMBER) -> tuple[str, int]:
+    """A page where an owner changes a member (*template*): a 403 saying *refusal* when they may not."""
+    refused = None if may_change_member(user) else gettext(refusal, email=user.email)
+    page = render_template(template, site=site, member=user, form=form, refused=refused,
+                           saved=request.args.get("saved") == "1")
     return page, 403 if refused else status
+
+
+def _member_page(site: Site, user: AdminUser, form: NewPasswordForm, status: int = 200) -> tuple[str, int]:
+    return member_page("feedbackwidget/admin/member_password.html", site, user, form, status)
 
 
 @admin.route("/sites/<int:site_id>/members/<int:user_id>/password", methods=["GET", "POST"])

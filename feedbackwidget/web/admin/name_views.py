@@ -5,7 +5,7 @@ The name is how colleagues read a person in the complaint timeline ("Anna escala
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from ...accounts.names import NameRefused, set_display_name
@@ -15,7 +15,7 @@ from ...core.state import get_state
 from . import admin
 from .access import access, login_required, site_or_404
 from .account_forms import MemberNameForm, NameForm, name_form
-from .account_views import ACCOUNT, account_page, may_change_member, member_or_404
+from .account_views import ACCOUNT, account_page, may_change_member, member_or_404, member_page
 from .locale import gettext
 
 MEMBER_NAME = "feedbackwidget.admin.member_name"
@@ -48,10 +48,7 @@ def account_name() -> Response | tuple[str, int]:
 
 
 def _member_name_page(site: Site, user: AdminUser, form: NameForm, status: int = 200) -> tuple[str, int]:
-    refused = None if may_change_member(user) else gettext(NOT_YOUR_MEMBER, email=user.email)
-    page = render_template("feedbackwidget/admin/member_name.html", site=site, member=user, form=form,
-                           refused=refused, saved=request.args.get("saved") == "1")
-    return page, 403 if refused else status
+    return member_page("feedbackwidget/admin/member_name.html", site, user, form, status, NOT_YOUR_MEMBER)
 
 
 @admin.route("/sites/<int:site_id>/members/<int:user_id>/name", methods=["GET", "POST"])
