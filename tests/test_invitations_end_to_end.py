@@ -79,7 +79,7 @@ def test_from_a_shopify_webhook_to_the_reply_the_customer_receives(
     hook = post_shopify(shop.test_client(), site, fulfilled_shopify_order(), topic="orders/fulfilled")
     assert hook.status_code == 200 and hook.json is not None and hook.json["stored"] is True
     assert time.monotonic() - started < 1.0, "Shopify retries endpoints slower than a second"
-    assert stored_orders(db) == [("450789469", "fulfilled", "ann@example.com")]
+    assert stored_orders(db) == [("#1001", "fulfilled", "ann@example.com")]
     assert invitations(db) == [] and smtp.messages == [], "the webhook stores; the work comes after"
 
     run(shop, DUE - dt.timedelta(hours=1))
@@ -88,6 +88,7 @@ def test_from_a_shopify_webhook_to_the_reply_the_customer_receives(
     [invitation] = smtp.wait_for(1)
     assert invitation["To"] == "ann@example.com" and invitation["Subject"] == "How was your order from Test Shop?"
     assert text_part(invitation).startswith("Hello Ann Smith,")
+    assert "Thank you for your order #1001." in text_part(invitation), "the number Shopify showed the customer"
 
     scanner = shop.test_client()
     assert {scanner.get(path(url), follow_redirects=True).status_code for url in links(invitation)} == {200}
@@ -100,7 +101,7 @@ def test_from_a_shopify_webhook_to_the_reply_the_customer_receives(
     [response] = responses(db)
     assert (response.nps_score, response.comment) == (3, "The parcel came a week late")
     link = db.scalar(select(SurveyLink).where(SurveyLink.response_id == response.id))
-    assert link is not None and (link.order_reference, link.channel) == ("450789469", "email")
+    assert link is not None and (link.order_reference, link.channel) == ("#1001", "email")
 
     manager = logged_in("manager")
     form = reply_form(manager.get(PAGE.format(id=response.id)).text)

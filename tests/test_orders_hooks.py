@@ -103,7 +103,7 @@ def test_a_signed_shopify_paid_order_is_stored_with_its_customer(client: FlaskCl
     assert response.status_code == 200
     assert response.json["stored"] is True
     [event] = stored(db)
-    assert (event.order_id, event.event, event.source, event.channel) == ("450789469", "paid", "shopify", "web")
+    assert (event.order_id, event.event, event.source, event.channel) == ("#1001", "paid", "shopify", "web")
     assert (event.customer_id, event.customer_email, event.customer_name) == ("207119551", "jon@doe.ca", "Jon Doe")
     assert (event.customer_language, event.marketing_consent) == ("hu", True)
     assert event.occurred_at.isoformat() == "2026-11-10T16:05:00+00:00"
@@ -183,7 +183,7 @@ def test_a_signed_order_without_an_email_is_still_stored(client: FlaskClient, si
 @pytest.mark.usefixtures("secrets_set")
 def test_a_signed_body_that_is_no_order_gets_a_json_error(client: FlaskClient, site: Site, db: Session) -> None:
     broken = post_shopify(client, site, None, body=b"{not json")
-    no_id = post_shopify(client, site, shopify_order(id=None))
+    no_id = post_shopify(client, site, shopify_order(id=None, name=None))
 
     assert (broken.status_code, broken.json["code"]) == (400, "invalid_json")
     assert (no_id.status_code, no_id.json["code"]) == (422, "unusable_order")
@@ -208,6 +208,16 @@ def test_woocommerce_orders_map_by_status(client: FlaskClient, site: Site, db: S
     assert stored_event.occurred_at.isoformat() == moment
     assert (stored_event.customer_id, stored_event.customer_email, stored_event.customer_name) == (
         "26", "anna@example.com", "Anna Kovács")
+
+
+@pytest.mark.usefixtures("secrets_set")
+def test_orders_are_known_by_the_number_the_customer_was_shown(client: FlaskClient, site: Site, db: Session) -> None:
+    post_shopify(client, site, shopify_order(name="#SK-1042"), webhook_id="w-1")
+    post_shopify(client, site, shopify_order(id=450789470, name=None), webhook_id="w-2")
+    post_woo(client, site, woo_order(id=731, number="WC-2026-0042"))  # a sequential-numbers plugin
+    post_woo(client, site, woo_order(id=732, number=""))
+
+    assert [event.order_id for event in stored(db)] == ["#SK-1042", "450789470", "WC-2026-0042", "732"]
 
 
 @pytest.mark.usefixtures("secrets_set")

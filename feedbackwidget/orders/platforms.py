@@ -1,12 +1,12 @@
 """Shopify's and WooCommerce's order webhooks, turned into order events.
 
 Field names follow the platforms' documented order payloads: Shopify's REST
-``Order`` (``id``, ``email``, ``contact_email``, ``customer``, ``customer_locale``,
+``Order`` (``name``, ``id``, ``email``, ``contact_email``, ``customer``, ``customer_locale``,
 ``buyer_accepts_marketing``, ``source_name``, ``processed_at``, ``updated_at``,
 ``cancelled_at``, ``fulfillments[].created_at``) and WooCommerce's REST v3 order
-(``id``, ``status``, ``customer_id``, ``billing``, ``created_via``, ``date_*_gmt``).
+(``number``, ``id``, ``status``, ``customer_id``, ``billing``, ``created_via``, ``date_*_gmt``).
 A customer field that is missing or unusable (a POS order without an e-mail) is
-left unknown; only an order without id or time is refused.
+left unknown; only an order without number, id or time is refused.
 """
 
 from __future__ import annotations
@@ -82,8 +82,11 @@ def _moment(value: Any, *, naive_is_utc: bool = False) -> dt.datetime | None:
     return moment.astimezone(dt.timezone.utc)
 
 
-def _order_id(order: Mapping[str, Any]) -> str:
-    order_id = _clean(order.get("id"), LIMITS["order_id"])
+def _order_id(order: Mapping[str, Any], number_field: str) -> str:
+    """The order's number as its customer and the shop's staff know it (Shopify's ``name`` "#1001",
+    WooCommerce's ``number``), else the platform's internal ``id``: the mail, the reply and a complaint
+    naming the order all speak of that number."""
+    order_id = _clean(order.get(number_field), LIMITS["order_id"]) or _clean(order.get("id"), LIMITS["order_id"])
     if order_id is None:
         raise UnusablePayload("the order has no id")
     return order_id
@@ -125,7 +128,8 @@ def shopify_event(topic: str, order: Mapping[str, Any], webhook_id: str | None) 
     customer = _dict(order.get("customer"))
     billing = _dict(order.get("billing_address"))
     return OrderEvent(
-        order_id=_order_id(order), event=SHOPIFY_TOPICS[topic], occurred_at=_shopify_time(SHOPIFY_TOPICS[topic], order),
+        order_id=_order_id(order, "name"), event=SHOPIFY_TOPICS[topic],
+        occurred_at=_shopify_time(SHOPIFY_TOPICS[topic], order),
         customer=Customer(
             id=_clean(customer.get("id"), CUSTOMER_LIMITS["id"]),
             email=_address(order.get("email"), order.get("contact_email"), customer.get("email")),
@@ -152,7 +156,7 @@ def woocommerce_event(order: Mapping[str, Any]) -> OrderEvent | None:
     customer_id = order.get("customer_id")
     times = [_moment(order.get(name), naive_is_utc=True) for name in WOOCOMMERCE_TIMES[event]]
     return OrderEvent(
-        order_id=_order_id(order), event=event, occurred_at=_first_time(*times),
+        order_id=_order_id(order, "number"), event=event, occurred_at=_first_time(*times),
         customer=Customer(
             # 0 is WooCommerce's guest checkout: no customer account.
             id=_clean(customer_id, CUSTOMER_LIMITS["id"]) if customer_id not in (0, "0", None) else None,
