@@ -62,6 +62,8 @@ def test_the_response_page_with_its_thread_fits_a_phone_and_axe_finds_nothing(
             page.goto(f"{live_server.url}/feedback/admin/responses/{response.id}?lang={lang}#reply")
             assert page.locator("#thread li").count() == 1
             assert "holnap felhívjuk" in page.inner_text("#thread")
+            who = page.inner_text(".fw-thread-who")
+            assert "Manager" in who and "manager@shop.example" not in who, "named as colleagues read them"
             assert page.locator("#reply textarea[name=body]").is_visible()
             assert re.search(r"<h1>.+</h1>", page.content())
             keep_screenshot(page, f"response-replies-{lang}-{width}")
