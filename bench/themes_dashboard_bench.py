@@ -326,7 +326,8 @@ def main() -> None:
         print(f"load average before: {os.getloadavg()[0]:.1f}\n")
         if not args.skip_panels:
             report(engine, found.site_id, args.runs)
-        print_backfill(*backfill(engine, found.site_id, found.id, args.backfill))
+        if args.backfill:
+            print_backfill(*backfill(engine, found.site_id, found.id, args.backfill))
         return
 
     url = fresh_database(args.database)
