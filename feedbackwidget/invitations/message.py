@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from ..core.i18n import N_, translate
 from ..sites import CompiledSurvey
-from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question
+from ..surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question, own_answer_text
 from ..surveys.templates import CSAT_LABELS
 
 #: The hosted page's query parameter of a link's token (as :data:`feedbackwidget.web.widget.links.LINK_PARAM`).
@@ -57,7 +57,9 @@ def first_question(survey: CompiledSurvey, locale: str, fallback: str) -> FirstQ
         answers = tuple((str(n), str(n)) for n in range(NPS_MIN, NPS_MAX + 1))
         anchors = tuple(_text(question.scale[end], locale, fallback) for end in SCALE_ENDS if end in question.scale)
     else:
-        answers = tuple((value, translate(locale, CSAT_LABELS[value])) for value in CSAT_VALUES)
+        # In the question's own words where the shop gave them, as the hosted page and the widget show them.
+        answers = tuple((value, own_answer_text(question.answer_texts, value, locale)
+                         or translate(locale, CSAT_LABELS[value])) for value in CSAT_VALUES)
         anchors = ()
     return FirstQuestion(question.key, question.type, _text(question.text, locale, fallback), answers, anchors)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.i18n import N_, in_every_locale
+from ..core.plain_text import has_control_characters
 
 NPS_MIN, NPS_MAX = 0, 10
 # The ends of a 0-10 scale; each question names them in its own words ("scale": {"low": {locale: text}, ...}).
@@ -21,6 +22,10 @@ SCALE_ENDS: tuple[str, ...] = ("low", "high")
 # The anchors of a 0-10 question that has none of its own (one stored before questions had them).
 DEFAULT_SCALE: dict[str, str] = {"low": N_("0 = Not at all likely"), "high": N_("10 = Extremely likely")}
 CSAT_VALUES: tuple[str, ...] = ("excellent", "good", "bad")
+# The answers of the types whose answers are fixed, as a shop may word them itself ("answer_texts":
+# {answer: {locale: text}}; a language without one gets the built-in translation).
+FIXED_ANSWERS: dict[str, tuple[str, ...]] = {"csat": CSAT_VALUES, "yes_no": ("yes", "no")}
+ANSWER_TEXT_MAX = 60
 DEFAULT_TEXT_MAX_LENGTH = 2000
 # Control characters other than tab and line breaks, which free text may hold.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -57,6 +62,8 @@ class Question:
     text_by_band: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # A 0-10 question's anchors by end ("low", "high"), each {locale: text}.
     scale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # A three-answer or yes/no question's own wording of its answers by answer, each {locale: text}.
+    answer_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def is_shown(self, answers: Mapping[str, Any]) -> bool:
         """Whether the visitor is asked this question, given the other *answers*."""
@@ -157,6 +164,29 @@ def _check_scale(key: str, kind: str, scale: Any) -> None:
             raise ValueError(f"question {key!r} has scale {end!r} {texts!r}: give it as {{locale: text}}, e.g. {example}")
 
 
+def own_answer_text(answer_texts: Mapping[str, Any] | None, answer: str, locale: str) -> str:
+    """A question's own text of fixed *answer* (``"good"``, ``"yes"``) in *locale*, "" when it has none."""
+    by_locale = (answer_texts or {}).get(answer)
+    text = by_locale.get(locale) if isinstance(by_locale, Mapping) else None
+    return text if isinstance(text, str) else ""
+
+
+def _check_answer_texts(key: str, kind: str, texts: Any) -> None:
+    """:raises ValueError: unless *texts* words answers of a question with fixed ones, one line each."""
+    example = '{"excellent": {"hu": "Kiváló!"}}' if kind != "yes_no" else '{"yes": {"zh": "有"}}'
+    answers = FIXED_ANSWERS.get(kind)
+    if answers is None:
+        raise ValueError(f"question {key!r} of type {kind!r} has 'answer_texts': only {sorted(FIXED_ANSWERS)} have them")
+    if not isinstance(texts, Mapping) or not set(texts) <= set(answers):
+        raise ValueError(f"question {key!r} has answer_texts {texts!r}: word its answers {list(answers)}, e.g. {example}")
+    for answer, by_locale in texts.items():
+        if not isinstance(by_locale, Mapping) or not all(
+                isinstance(text, str) and len(text) <= ANSWER_TEXT_MAX and not has_control_characters(text)
+                for text in by_locale.values()):
+            raise ValueError(f"question {key!r} has answer text {answer!r} {by_locale!r}: give it as {{locale: text}}, "
+                             f"one line of at most {ANSWER_TEXT_MAX} characters, e.g. {example}")
+
+
 def parse_question(raw: Mapping[str, Any]) -> Question:
     """Build a :class:`Question` from its stored JSON form.
 
@@ -174,6 +204,8 @@ def parse_question(raw: Mapping[str, Any]) -> Question:
         raise ValueError(f"choice question {key!r} has no options: add at least one")
     if "scale" in raw:
         _check_scale(key, kind, raw["scale"])
+    if "answer_texts" in raw:
+        _check_answer_texts(key, kind, raw["answer_texts"])
     return Question(
         key=key,
         type=kind,
@@ -186,4 +218,5 @@ def parse_question(raw: Mapping[str, Any]) -> Question:
         follow_up_of=raw.get("follow_up_of"),
         text_by_band=raw.get("text_by_band", {}),
         scale=question_scale(raw) if kind == "nps" else {},
+        answer_texts=raw.get("answer_texts", {}),
     )

@@ -17,7 +17,10 @@ from ...core.state import get_state
 from ...core.i18n import N_, SUPPORTED_LOCALES, normalize_locale
 from ...core.models import Site, Survey
 from ...provisioning import add_survey
+from ...sites.widget_texts import with_site_texts
 from ...surveys.questions import SCALE_ENDS
+from .survey_own_texts import (SITE_TEXT_LABELS, answer_headings, builtin_texts, edited_site_texts, fixed_answers,
+                               posted_data, site_names_of)
 from .survey_preview import preview_configs
 from .survey_texts import (BAND_LABELS, apply_texts, band_field_name, missing_texts, names_of, scale_field_name,
                            survey_form_class, survey_values, text_field_name)
@@ -73,17 +76,24 @@ def _page(survey: Survey, site: Site, form: ProtectedForm, saved: bool = False,
                            trigger_errors=trigger_errors, look=look, look_saved=look_saved,
                            names_of=names_of, question_kinds=QUESTION_KINDS, band_labels=BAND_LABELS,
                            band_field=band_field_name,
-                           filled=filled, missing=missing_texts(survey, filled),
+                           filled=filled, missing=missing_texts(survey, filled), placeholders=builtin_texts(survey),
+                           site_text_labels=SITE_TEXT_LABELS, site_names_of=site_names_of, fixed_answers=fixed_answers,
+                           answer_labels=answer_headings(survey, admin_locale()),
                            locales=SUPPORTED_LOCALES, field_name=text_field_name, scale_field=scale_field_name,
                            scale_ends=SCALE_ENDS, button=ButtonForm(formdata=None),
                            is_owner=access().has_role(site.id, "owner"))
+
+
+def saved_form(survey: Survey, site: Site) -> ProtectedForm:
+    """The survey's form showing what is stored."""
+    return survey_form_class(survey)(formdata=None, data=survey_values(survey, site.settings))
 
 
 @admin.get("/surveys/<int:survey_id>")
 @login_required
 def survey_detail(survey_id: int) -> str:
     survey, site = survey_or_404(survey_id)
-    return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)))
+    return _page(survey, site, saved_form(survey, site))
 
 
 @admin.post("/surveys/<int:survey_id>")
@@ -99,11 +109,13 @@ def survey_update(survey_id: int) -> str:
         triggers = parse_triggers(legacy) if legacy is not None else triggers_from_values(form.data)
     except ValueError as err:
         return _page(survey, site, form, trigger_errors=(str(err),))
-    survey.questions = apply_texts(survey, form.data)
+    posted = posted_data(form)
+    survey.questions = apply_texts(survey, posted)
     survey.triggers = triggers
+    site.settings = with_site_texts(site.settings, edited_site_texts(site.settings, posted))
     get_state().session().commit()
     get_state().sites.invalidate(site.key)
-    return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)), saved=True)
+    return _page(survey, site, saved_form(survey, site), saved=True)
 
 
 @admin.post("/surveys/<int:survey_id>/look")
@@ -111,7 +123,7 @@ def survey_update(survey_id: int) -> str:
 def survey_look(survey_id: int) -> str:
     """The widget's colour, position and button, for the whole site (set from a survey's page)."""
     survey, site = survey_or_404(survey_id, "owner")
-    form = survey_form_class(survey)(formdata=None, data=survey_values(survey))
+    form = saved_form(survey, site)
     look = WidgetLookForm()
     if not look.validate_on_submit():
         return _page(survey, site, form, look=look)
@@ -171,14 +183,16 @@ def survey_preview_draft(survey_id: int) -> str:
     form = survey_form_class(survey)()
     if not form.validate_on_submit():
         return _page(survey, site, form)
-    return _preview_page(survey, site, apply_texts(survey, form.data), draft=True)
+    posted = posted_data(form)
+    settings = with_site_texts(site.settings, edited_site_texts(site.settings, posted))
+    return _preview_page(survey, site, apply_texts(survey, posted), draft=True, settings=settings)
 
 
 def _preview_look(survey: Survey, site: Site) -> str:
     """The saved texts in the widget's colour, position and button of the look form."""
     look = WidgetLookForm()
     if not look.validate_on_submit():
-        return _page(survey, site, survey_form_class(survey)(formdata=None, data=survey_values(survey)), look=look)
+        return _page(survey, site, saved_form(survey, site), look=look)
     settings = with_look(site.settings, look.color.data, look.position.data, bool(look.show_button.data))
     return _preview_page(survey, site, survey.questions, draft=True, settings=settings)
 

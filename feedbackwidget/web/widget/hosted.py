@@ -19,7 +19,7 @@ from ..spam import SpamGuardedForm
 from ...core.i18n import translate
 from ...metrics.formulas import nps_band
 from ...sites import CompiledSurvey
-from ...surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question
+from ...surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, SCALE_ENDS, Question, own_answer_text
 from ...surveys.templates import CSAT_LABELS
 from .strings import yes_no_texts
 
@@ -42,14 +42,16 @@ def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
 
 
 def answer_choices(question: Question, locale: str, fallback: str) -> list[tuple[str, str]]:
-    """``(posted value, label)`` pairs of a question with fixed answers."""
+    """``(posted value, label)`` pairs of a question's answers; fixed ones in the question's own words
+    where it has them in *locale* (as the widget shows them), else built-in."""
+    own = question.answer_texts
     if question.type == "nps":
         return [(str(n), str(n)) for n in range(NPS_MIN, NPS_MAX + 1)]
     if question.type == "csat":
-        return [(v, translate(locale, CSAT_LABELS[v])) for v in CSAT_VALUES]
+        return [(v, own_answer_text(own, v, locale) or translate(locale, CSAT_LABELS[v])) for v in CSAT_VALUES]
     if question.type == "yes_no":
         yes, no = yes_no_texts(question.metric, locale)
-        return [("yes", yes), ("no", no)]
+        return [("yes", own_answer_text(own, "yes", locale) or yes), ("no", own_answer_text(own, "no", locale) or no)]
     return [(o.value, _text(o.text, locale, fallback)) for o in question.options]
 
 

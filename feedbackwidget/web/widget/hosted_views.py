@@ -29,6 +29,7 @@ from ..ratelimit import enforce, from_own_page
 from ..spam import form_looks_human
 from ...responses import IdempotencyConflict, record_response
 from ...sites import CompiledSurvey, SiteConfig
+from ...sites.widget_texts import SETTINGS_KEY as WIDGET_TEXTS, own_text
 from ...responses.links import is_expired
 from ...surveys.models import SurveyLink
 from .hosted import (FIELD_PREFIX, HostedSurveyForm, answer_choices, hosted_form_class, linked_scores, posted_value,
@@ -54,8 +55,16 @@ def page_locale(site: SiteConfig) -> str:
     return negotiate_locale([request.args.get("lang"), browser], site.default_locale)
 
 
-def _translator(locale: str) -> Callable[..., str]:
+#: The page's texts a site words itself for its widget too (``sites.widget_texts``): the heading and the thanks.
+OWN_TEXTS = {"title": "dialog_title", "thanks": "thanks"}
+
+
+def _translator(locale: str, site: SiteConfig | None = None) -> Callable[..., str]:
+    own = site.settings.get(WIDGET_TEXTS) if site is not None else None
+
     def t(name: str, **values: Any) -> str:
+        if name in OWN_TEXTS and (text := own_text(own, OWN_TEXTS[name], locale)):
+            return text
         return translate(locale, PAGE_STRINGS[name]).format(**values)
 
     return t
@@ -183,7 +192,7 @@ def thanks_page(site_key: str, slug: str) -> Response:
 def _page(template: str, site: SiteConfig, locale: str, status: int = 200, **context: Any) -> Response:
     links = {code: url_for(request.endpoint or ".survey_page", **{**(request.view_args or {}), **request.args, "lang": code})
              for code in SUPPORTED_LOCALES}
-    html = render_template(template, site=site, locale=locale, t=_translator(locale), language_links=links,
+    html = render_template(template, site=site, locale=locale, t=_translator(locale, site), language_links=links,
                            gettext=partial(translate, locale), **context)
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP

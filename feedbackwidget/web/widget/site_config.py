@@ -32,7 +32,8 @@ from ...core.state import get_state
 from ...core.i18n import translate
 from ...metrics.formulas import NPS_BANDS
 from ...sites import CompiledSurvey, SiteConfig
-from ...surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, question_scale
+from ...sites.widget_texts import SETTINGS_KEY as WIDGET_TEXTS
+from ...surveys.questions import CSAT_VALUES, NPS_MAX, NPS_MIN, own_answer_text, question_scale
 from ...surveys.templates import CSAT_LABELS
 from .encoding import Encoded
 from .strings import category_label, config_strings, yes_no_texts
@@ -48,16 +49,20 @@ def _text(texts: Mapping[str, str], locale: str, fallback: str) -> str:
     return texts.get(locale) or texts.get(fallback) or texts.get("en") or next(iter(texts.values()), "")
 
 
-def fixed_options(kind: str, locale: str, metric: str | None = None) -> list[dict[str, Any]]:
+def fixed_options(kind: str, locale: str, metric: str | None = None,
+                  own: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The options of a question type with fixed answers (none for choice and text), in *locale*
-    (a yes/no question's in the words of its *metric*: a stock question's answers are its own)."""
+    (a yes/no question's in the words of its *metric*: a stock question's answers are its own), each
+    in the question's *own* words (its ``answer_texts``) where it has them in *locale*."""
     if kind == "nps":
         return [{"value": n, "text": str(n)} for n in range(NPS_MIN, NPS_MAX + 1)]
     if kind == "csat":
-        return [{"value": v, "text": translate(locale, CSAT_LABELS[v])} for v in CSAT_VALUES]
+        return [{"value": v, "text": own_answer_text(own, v, locale) or translate(locale, CSAT_LABELS[v])}
+                for v in CSAT_VALUES]
     if kind == "yes_no":
         yes, no = yes_no_texts(metric, locale)
-        return [{"value": True, "text": yes}, {"value": False, "text": no}]
+        return [{"value": True, "text": own_answer_text(own, "yes", locale) or yes},
+                {"value": False, "text": own_answer_text(own, "no", locale) or no}]
     return []
 
 
@@ -78,8 +83,8 @@ def public_question(raw: Mapping[str, Any], locale: str, fallback: str) -> dict[
         question["options"] = [
             {"value": o["value"], "text": _text(o.get("text", {}), locale, fallback)} for o in raw["options"]
         ]
-    elif fixed_options(raw["type"], locale):
-        question["options"] = fixed_options(raw["type"], locale, raw.get("metric"))
+    elif raw["type"] in ("nps", "csat", "yes_no"):
+        question["options"] = fixed_options(raw["type"], locale, raw.get("metric"), raw.get("answer_texts"))
     if raw["type"] == "nps":
         question["scale"] = {end: _text(texts, locale, fallback) for end, texts in question_scale(raw).items()}
     if raw.get("show_if"):
@@ -171,7 +176,7 @@ def public_site_config(site: SiteConfig, locale: str) -> dict[str, Any]:
     is offered.
     """
     complaints = public_complaints(site, locale)
-    strings = config_strings(locale, complaints["enabled"])
+    strings = config_strings(locale, complaints["enabled"], site.settings.get(WIDGET_TEXTS))
     return {
         "site": {"key": site.key, "name": site.name, "default_locale": site.default_locale},
         "locale": locale,

@@ -6,8 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...complaints.labels import CATEGORY_LABELS
 from ...core.i18n import N_, translate, translate_in_context
+from ...sites.widget_texts import own_text
 
 WIDGET_STRINGS: dict[str, str] = {
     "button": N_("Feedback"),
@@ -69,10 +73,11 @@ def widget_strings(locale: str) -> dict[str, str]:
     return {name: translate(locale, message) for name, message in WIDGET_STRINGS.items()}
 
 
-def config_strings(locale: str, complaints: bool) -> list[str]:
-    """The site config's ``strings`` in *locale*: :data:`CONFIG_STRINGS`' texts, "Tell us" only with *complaints*."""
+def config_strings(locale: str, complaints: bool, own: Mapping[str, Any] | None = None) -> list[str]:
+    """The site config's ``strings`` in *locale*: :data:`CONFIG_STRINGS`' texts, "Tell us" only with *complaints*;
+    the site's *own* texts (``settings["widget_texts"]``: button, title, thanks) where it has them in *locale*."""
     names = CONFIG_STRINGS if complaints else CONFIG_STRINGS[:-1]
-    return [translate(locale, WIDGET_STRINGS[name]) for name in names]
+    return [own_text(own, name, locale) or translate(locale, WIDGET_STRINGS[name]) for name in names]
 
 
 def category_label(locale: str, category: str) -> str:
