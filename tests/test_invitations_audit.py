@@ -19,6 +19,8 @@ from feedbackwidget.surveys.models import SurveyLink
 from .invitation_support import form_fields, invitations, order, path, run, score_links, tomorrow_at
 from .smtp import SmtpServer
 from .test_invitations_admin import page_url
+from .test_invitations_unsubscribe import suppressed, unsubscribe_url
+from .test_orders_api import make_secret, order_body, post_order
 
 DAY = dt.timedelta(days=1)
 
@@ -80,3 +82,38 @@ def test_an_invitations_link_expires_after_the_configured_days_and_then_takes_no
     assert posted.status_code == 410
     db.expire_all()
     assert db.scalars(select(Response)).all() == []
+
+
+def test_a_widget_answer_counts_as_a_contact_whatever_the_case_of_the_addresss_domain(
+        mail_app: Flask, site: Site, db: Session, smtp: SmtpServer) -> None:
+    only_a_rule(db, site)
+    sent = mail_app.test_client().post(f"/feedback/api/v1/sites/{site.key}/responses", json={
+        "survey": "nps", "answers": {"score": 9}, "customer": {"email": "Ann.Smith@Example.COM"}},
+        headers={"Origin": "https://shop.example", "Idempotency-Key": "widget-case"})
+    assert sent.status_code == 201, sent.text
+    reported = post_order(mail_app.test_client(), site, order_body(
+        occurred_at=utcnow().isoformat(), customer={"email": "Ann.Smith@Example.COM"}),
+        make_secret(mail_app, site))
+    assert reported.status_code == 201, reported.text
+
+    run(mail_app, utcnow() + dt.timedelta(minutes=1))
+
+    assert smtp.messages == [] and [i.reason for i in invitations(db)] == ["fatigue"]
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_the_one_click_post_needs_no_session_cookie_or_csrf_token(
+        mail_app: Flask, site: Site, db: Session, smtp: SmtpServer, content_type: str) -> None:
+    assert mail_app.config.get("WTF_CSRF_ENABLED", True), "forms check their token in these tests"
+    only_a_rule(db, site)
+    order(db, site, at=tomorrow_at(10))
+    run(mail_app, tomorrow_at(10))
+    [mail] = smtp.wait_for(1)
+
+    # What a mailbox provider sends (RFC 8058 section 3.2): no cookie, no token, no Origin or Referer.
+    provider = mail_app.test_client(use_cookies=False)
+    clicked = provider.post(path(unsubscribe_url(mail)), data={"List-Unsubscribe": "One-Click"},
+                            content_type=content_type)
+
+    assert clicked.status_code == 200
+    assert suppressed(db) == [("ann@example.com", "unsubscribed")]

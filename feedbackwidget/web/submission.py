@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from flask import Request
 
 from ..core import config
+from ..core.addresses import AddressError, parse_address
 from . import spam
 from ..core.i18n import negotiate_locale
 from .ratelimit import enforce_site_cap, from_allowed_origin
@@ -116,6 +117,17 @@ def _customer(raw: Any, errors: dict[str, str]) -> dict[str, str | None]:
     return customer
 
 
+def stored_address(email: str | None) -> str | None:
+    """The customer's address as orders and invitations store it (its domain lower-cased), so that survey
+    fatigue knows the widget's customer as the order's; one the parser refuses is kept as given."""
+    if not email:
+        return None
+    try:
+        return parse_address(email)
+    except AddressError:
+        return email
+
+
 def _survey(site: SiteConfig, body: Mapping[str, Any], errors: dict[str, str]) -> CompiledSurvey | None:
     slug = body.get("survey")
     if not isinstance(slug, str) or slug not in site.surveys:
@@ -168,7 +180,7 @@ def submission_row(site: SiteConfig, body: dict[str, Any], key: str | None) -> t
         "page_url": page_url,
         "locale": negotiate_locale([locale], site.default_locale),
         "customer_id": customer.get("id"),
-        "customer_email": customer.get("email"),
+        "customer_email": stored_address(customer.get("email")),
         "loyalty_tier": customer.get("loyalty_tier"),
         "idempotency_key": key,
         "body_hash": digest,
