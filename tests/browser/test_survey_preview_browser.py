@@ -1,7 +1,8 @@
 """The survey builder's texts and its preview in a real browser, at 375x740 and 1280x800, in English,
 Hungarian and Chinese: the languages of a text sit side by side on a wide screen and stack on a phone; an
-owner changes the question's text, previews it unsaved and sees the real widget ask the new text, in each
-language, while the published survey stays as it was; answering in the preview records nothing. No page
+owner changes the question's text and the thanks, previews them unsaved and sees the real widget ask the new
+text and thank in the new words, in each language, while the published survey stays as it was; answering
+in the preview records nothing. No page
 scrolls sideways and axe-core finds no violation (``FW_SCREENSHOTS=/some/dir`` keeps a screenshot of each)."""
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ SIZES = {"phone": (375, 740), "desktop": (1280, 800)}
 DRAFT = {"en": "Would you recommend our new shop to a friend?", "hu": "Ajánlaná új boltunkat egy barátjának?",
          "zh": "您会向朋友推荐我们的新店吗？"}
 NOTE = {"en": "Preview: nothing was recorded.", "hu": "Előnézet: semmit sem rögzítettünk.", "zh": "预览：未记录任何内容。"}
+THANKS = {"en": "Thank you from all of us at the shop!", "hu": "Köszönjük, üdvözlet a bolt csapatától!",
+          "zh": "全体店员感谢您的反馈！"}
 PREVIEW_BUTTON = {"en": "Preview these texts", "hu": "Előnézet ezekkel a szövegekkel", "zh": "预览这些文本"}
 OTHER = {"en": "hu", "hu": "zh", "zh": "en"}
 
@@ -81,6 +84,9 @@ def test_the_builder_and_the_preview_of_a_draft_in_three_languages(
                 assert en["x"] == hu["x"] == zh["x"] and en["y"] < hu["y"] < zh["y"]  # stacked
             for code, text in DRAFT.items():
                 page.fill(f"#text__score____{code}", text)
+            assert page.locator("#own__thanks__hu").get_attribute("placeholder") == "Köszönjük a visszajelzését!"
+            for code, text in THANKS.items():
+                page.fill(f"#own__thanks__{code}", text)
             found[f"builder {lang} {size_name}"] = sideways_overflow(page) + axe_violations(page)
             keep_screenshot(page, f"survey-texts-{lang}-{size_name}")
 
@@ -96,7 +102,7 @@ def test_the_builder_and_the_preview_of_a_draft_in_three_languages(
                 arg=DRAFT[OTHER[lang]])
             assert preview.locator(f"[data-preview-lang={OTHER[lang]}]").get_attribute("aria-current") == "true"
             thanks = answer_in_the_preview(preview)
-            assert NOTE[OTHER[lang]] in thanks
+            assert thanks.startswith(THANKS[OTHER[lang]]) and NOTE[OTHER[lang]] in thanks  # the draft's thanks
             found[f"preview thanks {OTHER[lang]} {size_name}"] = sideways_overflow(preview) + axe_violations(preview)
             keep_screenshot(preview, f"survey-preview-thanks-{OTHER[lang]}-{size_name}")
             preview.close()
@@ -111,6 +117,7 @@ def test_the_builder_and_the_preview_of_a_draft_in_three_languages(
     assert stored is not None and {code: stored.questions[0]["text"][code] for code in DRAFT} == published
     config = client.get(f"/feedback/api/v1/sites/{site.key}/config?locale=en").get_json()
     assert next(s for s in config["surveys"] if s["slug"] == "nps")["questions"][0]["text"] == published["en"]
+    assert "Thank you for your feedback!" in config["strings"] and THANKS["en"] not in config["strings"]
 
 
 def test_the_preview_runs_under_the_admin_pages_strict_csp(
