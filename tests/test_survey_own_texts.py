@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from feedbackwidget.sites.widget_texts import with_site_texts
 from feedbackwidget.surveys.questions import parse_question
 from feedbackwidget.web.widget.strings import CONFIG_STRINGS
 
-from .conftest import SHOP_ORIGIN, csrf_token
+from .conftest import SHOP_ORIGIN, admin_login, csrf_token
 
 NO_TRIGGERS = {"trigger_url_match": "any"}
 HU_THANKS = "Köszönjük, hogy segít jobbá tenni a Kovács Virágboltot!"
@@ -75,6 +76,24 @@ def test_a_hungarian_thanks_reaches_hungarian_visitors_only(
     assert string(config(client, site, "hu"), "button") == "Visszajelzés"  # the others stay built-in
     db.expire_all()
     assert db.get(Site, site.id).settings["widget_texts"] == {"thanks": {"hu": HU_THANKS}}  # type: ignore[union-attr]
+
+
+def test_an_edit_reaches_a_widget_whose_site_is_cached_at_once(
+    make_app: Callable[..., Flask], make_admin: Callable[..., Any], site: Site, db: Session
+) -> None:
+    app = make_app(FEEDBACKWIDGET_SITE_CACHE_SECONDS=3600)  # as in production: the site is read once an hour
+    visitor, owner = app.test_client(), app.test_client()
+    make_admin("owner@shop.example", sites=[(site, "owner")])
+    assert admin_login(owner, "owner@shop.example").status_code == 302
+    assert string(config(visitor, site, "hu"), "button") == "Visszajelzés"
+    site.settings = with_site_texts(site.settings, {"button": {"hu": "Behind the cache's back"}})
+    db.commit()
+    assert string(config(visitor, site, "hu"), "button") == "Visszajelzés"  # the cached site answers
+    save(owner, survey_by_slug(db, "nps", site), own__button__hu="Vélemény")
+    assert string(config(visitor, site, "hu"), "button") == "Vélemény"
+    assert f"<h1>{HU_THANKS}</h1>" not in visitor.get(f"/feedback/s/{site.key}/nps/thanks?lang=hu").text
+    save(owner, survey_by_slug(db, "nps", site), own__thanks__hu=HU_THANKS)
+    assert f"<h1>{HU_THANKS}</h1>" in visitor.get(f"/feedback/s/{site.key}/nps/thanks?lang=hu").text
 
 
 def test_the_texts_belong_to_the_site_and_show_on_every_survey_page(
