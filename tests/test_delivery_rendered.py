@@ -20,6 +20,7 @@ from feedbackwidget.delivery.mail import mail_draft
 from feedbackwidget.delivery.outbox import enqueue
 from feedbackwidget.delivery.smtp import send_batch
 from feedbackwidget.delivery.worker import WorkerSettings, claim, drain, run_once
+from feedbackwidget.privacy import Person, correct_person, erase_person
 
 from .smtp import SmtpServer
 
@@ -147,3 +148,26 @@ def test_a_batch_longer_than_its_lease_sends_what_fits_and_puts_the_rest_back_wi
     received = Counter(mail["Message-ID"] for mail in smtp.wait_for(6))
     assert len(received) == 6 and set(received.values()) == {1}
     assert {row.status for row in rows(db)} == {"sent"} and {row.attempts for row in rows(db)} == {1}
+
+
+def test_erasing_a_person_leaves_no_copy_of_their_mail_and_a_corrected_address_gets_the_mail(
+    make_app: Callable[..., Flask], site: Site, db: Session, smtp: SmtpServer
+) -> None:
+    app = mail_app(make_app, smtp)
+    with app.test_request_context(), engine_of(app).begin() as connection:
+        enqueue(connection, [
+            mail_draft(recipient=f"{name}@example.com", subject="Your complaint", template="response_alert",
+                       context={"site_name": site.name, "answers": [("Comment", f"I am {name.title()}")]},
+                       locale="en", dedupe_key=f"to:{name}", site_id=site.id) for name in ("ann", "bob")])
+    assert all(b"I am" in (row.rendered or b"") for row in rows(db))
+
+    erase_person(db, Person(email="ann@example.com"))
+    correct_person(db, Person(email="bob@example.com"), email="bob.new@example.com")
+
+    erased, corrected = rows(db)
+    assert erased.rendered is None and erased.status == "cancelled"
+    assert drain(engine_of(app), WorkerSettings.for_app(app)) == {"sent": 1}
+    [mail] = smtp.wait_for(1)
+    assert mail["To"] == "bob.new@example.com" and mail["Message-ID"] == corrected.message_id
+    assert smtp.envelopes == [("feedback@shop.example", ["bob.new@example.com"])]
+    assert "I am Bob" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]

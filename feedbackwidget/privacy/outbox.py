@@ -36,7 +36,8 @@ def _redact(session: Session, where: ColumnElement[bool], person_email: str | No
     if not ids:
         return 0
     chosen = OutboxMessage.id.in_(ids)
-    session.execute(update(OutboxMessage).where(chosen).values(payload=REDACTED_PAYLOAD, subject=""))
+    # The MIME written when the message was queued holds the same text: it goes too.
+    session.execute(update(OutboxMessage).where(chosen).values(payload=REDACTED_PAYLOAD, subject="", rendered=None))
     session.execute(update(OutboxMessage).where(chosen, OutboxMessage.status == "pending").values(status=CANCELLED))
     if person_email:
         session.execute(update(OutboxMessage).where(chosen, OutboxMessage.recipient == person_email)
@@ -60,7 +61,8 @@ class OutboxData:
         mine = [OutboxMessage.recipient == person.email, OutboxMessage.status == "pending"]
         if person.site_ids is not None:
             mine.append(OutboxMessage.site_id.in_(person.site_ids))
-        result = session.execute(update(OutboxMessage).where(*mine).values(recipient=email))
+        # Without the MIME written for the old address, the message is built for the new one when sent.
+        result = session.execute(update(OutboxMessage).where(*mine).values(recipient=email, rendered=None))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def erase(self, session: Session, person: Person) -> int:
