@@ -117,3 +117,20 @@ def test_the_one_click_post_needs_no_session_cookie_or_csrf_token(
 
     assert clicked.status_code == 200
     assert suppressed(db) == [("ann@example.com", "unsubscribed")]
+
+
+def test_a_survey_link_the_shop_printed_for_the_customer_counts_as_a_contact(
+        mail_app: Flask, site: Site, db: Session, smtp: SmtpServer) -> None:
+    only_a_rule(db, site)
+    printed = mail_app.test_cli_runner().invoke(args=[
+        "feedbackwidget", "survey-link", site.key, "nps", "--order", "P-1", "--email", "ann@example.com"])
+    assert printed.exit_code == 0, printed.output
+    order(db, site, "A-2", at=utcnow() - dt.timedelta(minutes=5))
+    order(db, site, "A-3", at=utcnow() + 31 * DAY)
+
+    run(mail_app, utcnow())
+    run(mail_app, utcnow() + 31 * DAY)
+
+    assert [(i.order_id, i.status, i.reason) for i in invitations(db)] == [
+        ("A-2", "skipped", "fatigue"), ("A-3", "mailed", None)]
+    assert len(smtp.wait_for(1)) == 1
