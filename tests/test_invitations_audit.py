@@ -1,5 +1,6 @@
 """Points of issue #16 that had no test of their own: the defaults of a site that never saved its policy,
-and an invitation's link expiring."""
+an invitation's link expiring, survey fatigue across channels, one-click unsubscribing as a mailbox
+provider does it, and reminders inside the sending hours."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from feedbackwidget.core.models import Response, Site, utcnow
 from feedbackwidget.invitations import RuleChanges, set_rule
 from feedbackwidget.surveys.models import SurveyLink
 
-from .invitation_support import form_fields, invitations, order, path, run, score_links, tomorrow_at
+from .invitation_support import form_fields, invitations, order, path, rule, run, score_links, tomorrow_at
 from .smtp import SmtpServer
 from .test_invitations_admin import page_url
 from .test_invitations_unsubscribe import suppressed, unsubscribe_url
@@ -134,3 +135,17 @@ def test_a_survey_link_the_shop_printed_for_the_customer_counts_as_a_contact(
     assert [(i.order_id, i.status, i.reason) for i in invitations(db)] == [
         ("A-2", "skipped", "fatigue"), ("A-3", "mailed", None)]
     assert len(smtp.wait_for(1)) == 1
+
+
+def test_a_reminder_waits_for_the_sending_hours_too(mail_app: Flask, site: Site, db: Session,
+                                                    smtp: SmtpServer) -> None:
+    rule(db, site, reminder_minutes=12 * 60, hours=(9, 20))
+    order(db, site, at=tomorrow_at(19))
+    run(mail_app, tomorrow_at(19))
+    smtp.wait_for(1)
+
+    run(mail_app, tomorrow_at(19) + dt.timedelta(hours=13))  # 8:00 the next morning in Budapest
+    assert len(smtp.messages) == 1, "not at night"
+    run(mail_app, tomorrow_at(19) + dt.timedelta(hours=14))
+
+    assert [mail["Subject"] for mail in smtp.wait_for(2)][1] == "Reminder: How was your order from Test Shop?"
