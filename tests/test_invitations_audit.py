@@ -149,3 +149,18 @@ def test_a_reminder_waits_for_the_sending_hours_too(mail_app: Flask, site: Site,
     run(mail_app, tomorrow_at(19) + dt.timedelta(hours=14))
 
     assert [mail["Subject"] for mail in smtp.wait_for(2)][1] == "Reminder: How was your order from Test Shop?"
+
+
+def test_the_unsubscribe_link_still_works_once_the_survey_link_has_expired(
+        mail_app: Flask, site: Site, db: Session, smtp: SmtpServer) -> None:
+    only_a_rule(db, site)
+    order(db, site, at=tomorrow_at(10))
+    run(mail_app, tomorrow_at(10))
+    [mail] = smtp.wait_for(1)
+    db.execute(update(SurveyLink).values(expires_at=utcnow() - dt.timedelta(days=1)))
+
+    clicked = mail_app.test_client(use_cookies=False).post(path(unsubscribe_url(mail)),
+                                                           data={"List-Unsubscribe": "One-Click"})
+
+    assert clicked.status_code == 200
+    assert suppressed(db) == [("ann@example.com", "unsubscribed")]
