@@ -92,7 +92,7 @@ def builtin_texts(survey: Survey) -> dict[str, str]:
     """Each field's built-in text in its language, shown as its placeholder (what an empty field means)."""
     texts = {site_field_name(name, locale): translate(locale, WIDGET_STRINGS[name])
              for name in TEXT_LIMITS for locale in SUPPORTED_LOCALES}
-    for question in survey.questions:
+    for question in (q for q in survey.questions if fixed_answers(q)):
         for locale in SUPPORTED_LOCALES:
             if question["type"] == "csat":
                 builtin = {value: translate(locale, CSAT_LABELS[value]) for value in FIXED_ANSWERS["csat"]}
