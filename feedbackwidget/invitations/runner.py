@@ -55,6 +55,7 @@ def run_site(session: Session, site: SiteConfig, mailing: Mailing, now: dt.datet
     scheduled = schedule_site(session, site.id, site.default_locale, now)
     session.commit()
     settings = load_settings(session, site.id)
+    session.commit()  # end the settings' read: send_due renders each batch before it takes the write lock
     while (sent := send_due(session, site, settings, mailing, now)).mailed + sent.skipped:
         session.commit()
         report.sent.mailed += sent.mailed
