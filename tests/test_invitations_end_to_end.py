@@ -88,6 +88,7 @@ def test_from_a_shopify_webhook_to_the_reply_the_customer_receives(
     [invitation] = smtp.wait_for(1)
     assert invitation["To"] == "ann@example.com" and invitation["Subject"] == "How was your order from Test Shop?"
     assert text_part(invitation).startswith("Hello Ann Smith,")
+    assert invitation["Reply-To"] == "owner@shop.example", "a customer answering the invitation reaches a person"
     assert "Thank you for your order #1001." in text_part(invitation), "the number Shopify showed the customer"
 
     scanner = shop.test_client()

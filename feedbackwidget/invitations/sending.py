@@ -28,6 +28,7 @@ from ..delivery.outbox import OutboxDraft, enqueue, enqueue_rows, outbox_row
 from ..core.db import reading_engine
 from ..core.i18n import translate
 from ..sites import SiteConfig
+from ..sites.replies_to import reply_to_headers
 from ..responses.links import LinkDetails, create_link, find_link, is_expired, link_token_hash
 from ..surveys.models import SurveyLink
 from .contacts import contacted_since
@@ -113,7 +114,9 @@ def _draft(site: SiteConfig, settings: SiteInvitationSettings, invitation: Invit
     draft = mail_draft(recipient=invitation.customer_email or "", subject=subject, template="invitation",
                        context=context, locale=invitation.locale, site_id=site.id,
                        dedupe_key=f"invitation-{invitation.id}" + ("-reminder" if reminder else ""))
-    return dataclasses.replace(draft, payload={**draft.payload, "headers": unsubscribe_headers(leave_url),
+    return dataclasses.replace(draft, payload={**draft.payload,
+                                               "headers": {**unsubscribe_headers(leave_url),
+                                                           **reply_to_headers(site.alert_emails)},
                                                "invitation_id": invitation.id})
 
 

@@ -26,6 +26,7 @@ from ..core.i18n import N_, negotiate_locale, translate
 from ..core.models import AdminUser, OutboxMessage, Response, Site
 from ..delivery.mail import header_safe, mail_draft
 from ..delivery.outbox import enqueue
+from ..sites.replies_to import reply_to_headers
 from ..sites.saved_replies import SavedReply, fill
 from ..surveys.models import SurveyLink
 
@@ -182,9 +183,7 @@ def send_reply(session: Session, site: Site, response: Response, author: AdminUs
     mail = mail_draft(recipient=draft.recipient, subject=draft.subject, template="response_reply", locale=locale,
                       context=_mail_context(site, response, customer_of(session, response), draft.body),
                       dedupe_key=f"response:{response.id}:reply:{secrets.token_hex(8)}", site_id=site.id)
-    headers = thread_headers(origin, earlier)
-    if site.alert_emails:
-        headers["Reply-To"] = ", ".join(str(email) for email in site.alert_emails)
+    headers = {**thread_headers(origin, earlier), **reply_to_headers(site.alert_emails)}
     enqueue(session.connection(), [dataclasses.replace(mail, payload={**mail.payload, "headers": headers})])
     queued = session.execute(select(OutboxMessage.id, OutboxMessage.message_id)
                              .where(OutboxMessage.dedupe_key == mail.dedupe_key)).one()
