@@ -121,7 +121,7 @@ def test_the_sites_own_words_go_into_the_mail_in_that_language(make_app: Any, sm
 
 
 @pytest.mark.parametrize(("lang", "heading", "funnel"), [("hu", "Meghívók", "Válaszadási arány"),
-                                                          ("zh", "邀请", "回复率")])
+                                                          ("zh", "邀请", "回答率")])
 def test_the_page_is_in_the_admins_language(logged_in: Callable[..., FlaskClient], site: Site, db: Session,
                                             lang: str, heading: str, funnel: str) -> None:
     rule(db, site)

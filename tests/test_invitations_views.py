@@ -109,7 +109,7 @@ def test_the_dashboard_card_speaks_hungarian_and_chinese(
     chinese = client.get(f"{DASHBOARD}?site={site.id}&lang=zh").text
 
     assert "E-mailes meghívók" in hungarian and figures(hungarian)["Válaszadási arány"] == "50%"
-    assert "电子邮件邀请" in chinese and figures(chinese)["回复率"] == "50%"
+    assert "电子邮件邀请" in chinese and figures(chinese)["回答率"] == "50%"
 
 
 def invitation_rows(page: str) -> list[str]:
