@@ -193,9 +193,11 @@ def _store(connection: Connection, kind: _Kind, rows: Sequence[Any], themes: lis
 
 def _analyse_new(bind: Bind, kind: _Kind, site_id: int | None, batch: int, context: _Context,
                  max_batches: int | None) -> int:
-    done, batches = 0, 0
+    done, batches, after = 0, 0, 0
     while max_batches is None or batches < max_batches:
-        where: ColumnElement[bool] = kind.table.c.themes_analysed_at.is_(None)
+        # From the last id done: on PostgreSQL the pending index keeps the rows just marked until a
+        # vacuum, and a scan from its start would read them all again (50 ms a batch at 1,000,000).
+        where: ColumnElement[bool] = kind.table.c.themes_analysed_at.is_(None) & (kind.table.c.id > after)
         if site_id is not None:
             where = where & (kind.table.c.site_id == site_id)
         rows = _read(bind, kind, where, batch, context)
@@ -204,7 +206,7 @@ def _analyse_new(bind: Bind, kind: _Kind, site_id: int | None, batch: int, conte
         themes = kind.to_rows(rows, context)
         with _transaction(bind) as connection:
             _store(connection, kind, rows, themes, utcnow())
-        done, batches = done + len(rows), batches + 1
+        done, batches, after = done + len(rows), batches + 1, rows[-1].id
         if len(rows) < batch:
             break
     return done
