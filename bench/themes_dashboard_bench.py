@@ -46,6 +46,7 @@ import json
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -71,6 +72,7 @@ from feedbackwidget.themes.daily import rebuild_site  # noqa: E402
 from feedbackwidget.themes.drivers import complaint_themes, drivers, example_comments  # noqa: E402
 from feedbackwidget.themes.pending import matched_themes  # noqa: E402
 from feedbackwidget.themes.models import ComplaintTheme, ResponseTheme  # noqa: E402
+from feedbackwidget.themes.parallel import analyse_in_processes  # noqa: E402
 from feedbackwidget.themes.store import analyse_pending, response_ids_with_theme, theme_filter  # noqa: E402
 from themes_bench import generated_corpus  # noqa: E402
 
@@ -177,8 +179,14 @@ def server_cpu(engine: Engine) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def backfill_all(engine: Engine, site_id: int, profile: str | None) -> None:
-    """Time the backfill of every pending response of the site, as ``themes refresh`` runs it."""
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (``--jobs``' processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def backfill_all(engine: Engine, site_id: int, profile: str | None, jobs: int = 1) -> None:
+    """Time the backfill of every pending response of the site, as ``themes refresh [--jobs N]`` runs it."""
     for language_hint, sample in (("hu", "A futár késett"), ("en", "late delivery"), ("zh", "快递太慢")):
         analyse(sample, language_hint)  # dictionaries loaded before the clock starts, as in a running worker
     load, server = os.getloadavg()[0], server_cpu(engine)
@@ -186,7 +194,9 @@ def backfill_all(engine: Engine, site_id: int, profile: str | None) -> None:
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    analysed = 0
+    analysed, children = 0, children_cpu()
+    if jobs > 1:  # `themes refresh --jobs N`: no progress lines, the processes report when done
+        analysed = analyse_in_processes(engine, jobs, site_id)
     while done := analyse_pending(engine, site_id, max_batches=PROGRESS_BATCHES):
         analysed += done
         print(f"  {analysed:,} analysed: {time.perf_counter() - wall:.0f} s wall, "
@@ -194,8 +204,9 @@ def backfill_all(engine: Engine, site_id: int, profile: str | None) -> None:
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
-    cpu, wall, server = time.process_time() - cpu, time.perf_counter() - wall, server_cpu(engine) - server
-    print(f"backfill of every response: {analysed:,} comments, load average {load:.1f} before, "
+    cpu = time.process_time() - cpu + children_cpu() - children
+    wall, server = time.perf_counter() - wall, server_cpu(engine) - server
+    print(f"backfill of every response on {jobs} process(es): {analysed:,} comments, load average {load:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after; {wall:.1f} s wall, {cpu:.1f} s CPU in this process"
           + (f", {server:.1f} s CPU in the PostgreSQL server" if server else "")
           + f"\n{analysed / cpu:,.0f} comments per CPU second of the worker"
@@ -317,6 +328,7 @@ def main() -> None:
     parser.add_argument("--skip-panels", action="store_true", help="with --reuse: the backfill only")
     parser.add_argument("--backfill-all", action="store_true",
                         help="load every response unanalysed, time their whole backfill, then the panels")
+    parser.add_argument("--jobs", type=int, default=1, help="with --backfill-all: processes, as themes refresh --jobs")
     parser.add_argument("--profile", help="with --backfill-all: write the backfill's cProfile statistics here")
     args = parser.parse_args()
     if args.reuse:
@@ -354,7 +366,7 @@ def main() -> None:
     print(f"{engine.dialect.name}: {args.responses:,} responses, {stored:,} stored themes, {COMPLAINTS:,} complaints "
           f"loaded in {time.perf_counter() - started:.0f} s\n")
     if args.backfill_all:
-        backfill_all(engine, site_id, args.profile)
+        backfill_all(engine, site_id, args.profile, args.jobs)
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
             stored = connection.scalar(select(func.count()).select_from(ResponseTheme))

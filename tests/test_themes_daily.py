@@ -16,6 +16,8 @@ from feedbackwidget.provisioning import create_site
 from feedbackwidget.themes import matching, store
 from feedbackwidget.themes.daily import day_of, rebuild_site, refresh_days
 from feedbackwidget.themes.drivers import drivers, example_comments
+from feedbackwidget.themes.parallel import analyse_in_processes
+from feedbackwidget.core.state import get_state
 from feedbackwidget.themes.model import Theme
 from feedbackwidget.themes.models import ResponseTheme, ThemeDaily
 from feedbackwidget.themes.site import SiteTaxonomy
@@ -210,3 +212,16 @@ def test_a_rebuild_of_one_shop_sums_its_days_as_counted_day_by_day(db: Session,
     rebuild_site(db.connection(), first.id)
     db.commit()
     assert stored_sums(db) == counted
+
+
+def test_a_backfill_on_two_processes_analyses_every_answer_and_sums_each_day_once(
+        app: Flask, db: Session, two_shops: tuple[Site, Site]) -> None:
+    # `themes refresh --jobs 2`: both processes store batches of the same shops' same days at once.
+    analysed = analyse_in_processes(get_state(app).engine, 2, batch=5)
+
+    assert analysed == 74
+    assert db.scalar(select(func.count()).where(Response.themes_analysed_at.is_(None))) == 0
+    counted = sums_day_by_day(db)
+    assert stored_sums(db) == counted
+    assert {key for site_id, on, key in counted} == {"", "delivery", "price", "staff"}
+    assert sum(sums[0] for (site_id, on, key), sums in counted.items() if key == "") == 74

@@ -25,7 +25,7 @@ from sqlalchemy import (Connection, ColumnElement, Table, and_, case, delete, fu
                         true, union_all)
 
 from ..core.db import dialect_insert
-from ..core.models import Response
+from ..core.models import Response, Site
 from ..metrics.formulas import DETRACTOR_MAX, PROMOTER_MIN
 from ..metrics.periods import day_start
 from ..metrics.sql import utc_day
@@ -37,6 +37,7 @@ __all__ = ["ALL_ANSWERS", "DAILY", "day_of", "day_ranges", "rebuild_site", "refr
 DAILY: Table = ThemeDaily.__table__  # type: ignore[assignment]
 THEMES: Table = ResponseTheme.__table__  # type: ignore[assignment]
 RESPONSES: Table = Response.__table__  # type: ignore[assignment]
+SITES: Table = Site.__table__  # type: ignore[assignment]
 ALL_ANSWERS = ""
 """The ``theme_key`` of a day's row of every answer, analysed or not yet, mentioning a theme or not."""
 SUM_COLUMNS = ("mentions", "detractors", "passives", "promoters", "bad", "good", "excellent")
@@ -112,6 +113,13 @@ def refresh_days(connection: Connection, site_days: Iterable[tuple[int, dt.date]
     """Sum the stored themes of each ``(site id, UTC day)`` again (idempotent; call in the storing transaction)."""
     ranges = day_ranges(site_days)
     if ranges:
+        # Workers storing batches of the same days at once (several hosts, or `themes refresh
+        # --jobs`) sum them one after the other: on PostgreSQL a sum that ran beside another
+        # worker's uncommitted rows would overwrite that worker's sum without them. Sites are
+        # locked in id order (no deadlock), FOR NO KEY UPDATE (submissions' foreign keys don't
+        # wait); SQLite has one writer at a time already and ignores the clause.
+        connection.execute(select(SITES.c.id).where(SITES.c.id.in_(sorted(ranges))).order_by(SITES.c.id)
+                           .with_for_update(key_share=True))
         removed = or_(*(and_(DAILY.c.site_id == site_id, DAILY.c.day.in_(_days(runs)))
                         for site_id, runs in ranges.items()))
         _sum_again(connection, _within(ranges), removed)

@@ -44,6 +44,8 @@ COMPLAINT_THEMES: Table = ComplaintTheme.__table__  # type: ignore[assignment]
 REBUILDS: Table = ThemeRebuild.__table__  # type: ignore[assignment]
 DEFAULT_BATCH = 500
 Bind = Session | Engine
+Shard = tuple[int, int]
+"""``(index, count)``: the rows whose ``id % count == index`` (one of several processes' share)."""
 
 
 @dataclass
@@ -192,7 +194,7 @@ def _store(connection: Connection, kind: _Kind, rows: Sequence[Any], themes: lis
 
 
 def _analyse_new(bind: Bind, kind: _Kind, site_id: int | None, batch: int, context: _Context,
-                 max_batches: int | None) -> int:
+                 max_batches: int | None, shard: Shard | None = None) -> int:
     done, batches, after = 0, 0, 0
     while max_batches is None or batches < max_batches:
         # From the last id done: on PostgreSQL the pending index keeps the rows just marked until a
@@ -200,6 +202,8 @@ def _analyse_new(bind: Bind, kind: _Kind, site_id: int | None, batch: int, conte
         where: ColumnElement[bool] = kind.table.c.themes_analysed_at.is_(None) & (kind.table.c.id > after)
         if site_id is not None:
             where = where & (kind.table.c.site_id == site_id)
+        if shard is not None:
+            where = where & (kind.table.c.id % shard[1] == shard[0])
         rows = _read(bind, kind, where, batch, context)
         if not rows:
             break
@@ -265,7 +269,7 @@ def _rebuild(bind: Bind, request: Any, batch: int, context: _Context, max_batche
 
 
 def analyse_pending(bind: Bind, site_id: int | None = None, batch: int = DEFAULT_BATCH, *,
-                    max_batches: int | None = None) -> int:
+                    max_batches: int | None = None, shard: Shard | None = None) -> int:
     """Analyse the responses and complaints not analysed yet, then the rebuilds asked for.
 
     :param bind: an engine, or a session (committed after each batch).
@@ -273,11 +277,15 @@ def analyse_pending(bind: Bind, site_id: int | None = None, batch: int = DEFAULT
     :param batch: rows per transaction; keep it small on SQLite, where writers take turns.
     :param max_batches: stop after this many batches of each sort (the background
         worker's bound per round); everything pending by default.
+    :param shard: only the new rows of this share (:func:`.analyse_in_processes`); the
+        rebuilds, which walk a site in id order, are left to a run without a shard.
     :returns: how many responses and complaints were analysed.
     """
     context = _Context()
-    done = _analyse_new(bind, RESPONSE_KIND, site_id, batch, context, max_batches)
-    done += _analyse_new(bind, COMPLAINT_KIND, site_id, batch, context, max_batches)
+    done = _analyse_new(bind, RESPONSE_KIND, site_id, batch, context, max_batches, shard)
+    done += _analyse_new(bind, COMPLAINT_KIND, site_id, batch, context, max_batches, shard)
+    if shard is not None:
+        return done
     for request in _rebuilds(bind, site_id):
         done += _rebuild(bind, request, batch, context, max_batches)
     return done
