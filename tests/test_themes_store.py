@@ -174,10 +174,15 @@ def test_themes_refresh_backfills_and_rebuilds_from_the_command_line(app: Flask,
         assert "themes: 1 comment(s) and complaint(s) analysed" in result.output
         again = runner.invoke(feedbackwidget_group, ["themes", "refresh", "--site", site.key, "--rebuild"])
         assert "themes: 1 comment(s) and complaint(s) analysed" in again.output
+        add_response(db, site, score=2, reason="Too expensive", at=NOW)
+        add_response(db, site, score=3, reason="Rude staff at the counter", at=NOW)
+        db.commit()
+        on_two = runner.invoke(feedbackwidget_group, ["themes", "refresh", "--jobs", "2"])
+        assert "themes: 2 comment(s) and complaint(s) analysed" in on_two.output, on_two.output
         unknown = runner.invoke(feedbackwidget_group, ["themes", "refresh", "--site", "nope"])
     assert unknown.exit_code == 2
     assert "no site with key 'nope'" in unknown.output
-    assert list(stored_themes(db).values()) == [["delivery"]]
+    assert sorted(stored_themes(db).values()) == [["delivery"], ["price"], ["staff"]]
 
 
 def test_the_background_sender_finds_the_themes_of_new_comments(app: Flask, site: Site, db: Session) -> None:
