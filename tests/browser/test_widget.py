@@ -395,7 +395,9 @@ def test_the_demo_on_another_port_stores_answers_and_a_refused_one_is_never_sile
     page.locator("feedback-widget .fw-button").wait_for()
     page.evaluate("FeedbackWidget.open('stock')")
     page.locator("feedback-widget label.fw-option", has_text="Yes").click()
-    page.locator("feedback-widget .fw-primary").click()
+    # The console event may reach the test after the page shows the message: wait for it, not only the page.
+    with page.expect_console_message(lambda m: m.type == "warning" and "origin_not_allowed" in m.text):
+        page.locator("feedback-widget .fw-primary").click()
     page.locator("feedback-widget .fw-thanks", has_text="Your answer could not be sent.").wait_for()
     assert any("origin_not_allowed" in warning for warning in warnings)
     assert len(rows(db)) == 1
