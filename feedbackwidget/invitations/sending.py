@@ -39,8 +39,9 @@ from .settings import SiteInvitationSettings, filled, mail_text
 from .suppressions import is_suppressed
 from .timing import in_sending_hours
 
-#: Invitations queued in one transaction: on SQLite about 0.1-0.3 s of holding the write lock.
-BATCH = 50
+#: Invitations queued in one transaction: on SQLite a submission waits for at most one batch (~20-60 ms at 10;
+#: at 50 its p95 was 376 ms against 77 ms, with the same throughput: bench/RESULTS.md, session 13).
+BATCH = 10
 
 
 @dataclass(frozen=True)
