@@ -9,14 +9,13 @@ delivery hooks; the caller commits.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..delivery.outbox import enqueue
-from ..core.i18n import N_
+from ..core.i18n import N_, TranslatableError
 from ..core.models import AdminUser, SiteMembership
 from .audit import record
 from .context import Context
@@ -44,18 +43,8 @@ ASSIGNABLE_ROLES = ("owner", "manager")
 MESSAGE_MAX_LENGTH = 10_000
 
 
-class WorkflowError(ValueError):
+class WorkflowError(TranslatableError):
     """A change that is not possible now; the message (an English msgid) says what would be."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-    def text(self, translate: Callable[[str], str]) -> str:
-        """The message in the language of *translate*."""
-        translated = translate(self.message)
-        return translated % self.params if self.params else translated
 
 
 def allowed_actions(complaint: Complaint) -> list[str]:

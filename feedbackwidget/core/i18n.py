@@ -10,9 +10,10 @@ translation table per locale.  Edit the ``.po`` file, then compile it with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.support import NullTranslations, Translations
 
@@ -91,3 +92,17 @@ def translate_plural(locale: str, singular: str, plural: str, count: int) -> str
 def in_every_locale(message: str) -> dict[str, str]:
     """``{locale: text}`` of *message* for every supported locale."""
     return {locale: translate(locale, message) for locale in SUPPORTED_LOCALES}
+
+
+class TranslatableError(ValueError):
+    """A refusal whose message is an English msgid with ``%(name)s`` params, shown in the reader's language."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        """The message in the language of *translate*."""
+        translated = translate(self.message)
+        return translated % self.params if self.params else translated

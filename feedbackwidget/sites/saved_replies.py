@@ -9,11 +9,11 @@ response both offer them.  Plain functions; the caller commits.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..core.i18n import N_, SUPPORTED_LOCALES
+from ..core.i18n import N_, TranslatableError, SUPPORTED_LOCALES
 from ..core.models import Site
 
 SETTINGS_KEY = "saved_replies"
@@ -23,18 +23,8 @@ BODY_MAX_LENGTH = 10_000
 PLACEHOLDERS = ("{name}", "{reference}", "{order}")
 
 
-class SavedReplyError(ValueError):
+class SavedReplyError(TranslatableError):
     """A saved reply that cannot be stored; the message (an English msgid) says why."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-    def text(self, translate: Callable[[str], str]) -> str:
-        """The message in the language of *translate*."""
-        translated = translate(self.message)
-        return translated % self.params if self.params else translated
 
 
 @dataclass(frozen=True)
